@@ -1,0 +1,128 @@
+"""Pipeline Playground: try every transformers task in the browser and see what happens inside.
+
+Table of contents: parse the command line → (prefetch / list the cache and exit) →
+build one gr.Blocks from the modules in tabs/ → configure the queue → launch.
+No model loads at start-up; each tab loads its model on first use.
+"""
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+#: A Hugging Face Space sets SPACE_ID; an app there is public by nature.
+ON_SPACE = bool(os.environ.get("SPACE_ID"))
+QUEUE_MAX_SIZE = 128
+DEFAULT_CONCURRENCY = 2
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
+    parser.add_argument("--share", action="store_true", help="a temporary public link (implies --public)")
+    parser.add_argument("--auth", metavar="USER:PASS", help="ask for this user name and password")
+    parser.add_argument("--public", action="store_true", help="Hub ids only, no local paths, download cap")
+    parser.add_argument("--offline", action="store_true", help="never touch the network; cached models only")
+    parser.add_argument("--prefetch", nargs="*", metavar="TASK", help="download the default models of TASKs, exit")
+    parser.add_argument("--list-cache", action="store_true", help="list the downloaded models and exit")
+    args = parser.parse_args(argv)
+    if args.auth is not None and (":" not in args.auth or args.auth.startswith(":") or args.auth.endswith(":")):
+        parser.error("--auth takes USER:PASS, e.g. --auth teacher:s3cret")
+    return args
+
+
+def apply_environment(args: argparse.Namespace) -> None:
+    """Offline mode must be set before huggingface_hub is imported (it reads the variable once)."""
+    if args.offline:
+        os.environ["HF_HUB_OFFLINE"] = "1"
+    if args.offline or os.environ.get("HF_HUB_OFFLINE") == "1":
+        os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+
+def run_prefetch(task_ids: list[str]) -> int:
+    from core.errors import PlaygroundError
+    from core.hub_cache import prefetch
+    from core.registry import TASKS, get_task
+
+    tasks = [get_task(t) for t in task_ids] if task_ids else [t for t in TASKS.values() if t.default]
+    failures = 0
+    for task in tasks:
+        if task.default is None or "network" in task.tags:
+            continue
+        try:
+            print(f"{task.id}: {task.default.id} → {prefetch(task.default.id, task)}")
+        except PlaygroundError as error:
+            failures += 1
+            print(f"{task.id}: {error}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def run_list_cache() -> int:
+    from core.hub_cache import list_cached
+
+    for repo in list_cached():
+        print(f"{repo.size_bytes / 1e6:10,.1f} MB  {repo.repo_type:8} {repo.repo_id}")
+    return 0
+
+
+def build_app(public: bool = False, offline: bool = False):  # -> gr.Blocks
+    """The whole app: a header, global settings, one tab per module in tabs/."""
+    import gradio as gr
+
+    from tabs import tab_modules
+    from tabs.context import AppContext
+    from tabs.i18n import tr
+
+    mode = " · ".join(m for m, on in (("public", public), ("offline", offline)) if on) or "local"
+    with gr.Blocks(title="Pipeline Playground") as demo:
+        gr.Markdown(tr("app.title"))
+        gr.Markdown(tr("app.intro"))
+        with gr.Accordion(tr("app.settings"), open=False):
+            with gr.Row():
+                device = gr.Dropdown(
+                    ["auto", "cpu", "cuda"], value="auto", label=tr("app.device"), info=tr("app.device_info")
+                )
+                language = gr.Radio(
+                    [("Auto", "auto"), ("한국어", "ko"), ("English", "en")],
+                    value="auto",
+                    label=tr("app.language"),
+                    info=tr("app.language_info"),
+                )
+                gr.Textbox(value=mode, label=tr("app.mode"), interactive=False)
+        ctx = AppContext(public=public, offline=offline, blocks=demo, device=device, language=language)
+        with gr.Tabs():
+            for module in tab_modules():
+                module.build(ctx)
+    return demo
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    apply_environment(args)
+    if args.list_cache:
+        return run_list_cache()
+    if args.prefetch is not None:
+        return run_prefetch(args.prefetch)
+
+    from core.model_source import hub_offline
+    from tabs import tab_modules
+    from tabs.i18n import build_i18n
+
+    public = args.public or args.share or ON_SPACE
+    demo = build_app(public=public, offline=hub_offline())
+    demo.queue(max_size=QUEUE_MAX_SIZE, default_concurrency_limit=DEFAULT_CONCURRENCY)
+    demo.launch(
+        server_name=args.host,
+        server_port=args.port,
+        share=args.share,
+        auth=tuple(args.auth.split(":", 1)) if args.auth else None,
+        i18n=build_i18n(tab_modules()),
+        show_error=False,
+        max_file_size="20mb" if public else None,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

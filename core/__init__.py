@@ -1,0 +1,1 @@
+"""Pure Python core of Pipeline Playground: models, tasks and their errors. Never imports gradio."""

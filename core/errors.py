@@ -1,0 +1,57 @@
+"""Every error the core raises on purpose, in one module.
+
+Each also inherits the standard exception it resembles, so a plain ``except ValueError``
+still works. The UI turns them into messages in exactly one place (``tabs/boundary.py``).
+A message says what was wrong, quotes the bad value, and says what to do.
+"""
+
+from __future__ import annotations
+
+
+class PlaygroundError(Exception):
+    """Base of every error that is meant to be shown to the user."""
+
+    title_en = "Something is not right"
+    title_ko = "문제가 생겼어요"
+
+    def __init__(self, message: str, *, ko: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.message_ko = ko
+
+    def text(self, language: str) -> str:
+        """The message in ``language`` ("ko" or "en"); English where no Korean was written."""
+        if language == "ko" and self.message_ko:
+            return self.message_ko
+        return self.message
+
+    def title(self, language: str) -> str:
+        return self.title_ko if language == "ko" else self.title_en
+
+
+class BadInput(PlaygroundError, ValueError):
+    """The user's input (text, model id, option) cannot be used as given."""
+
+    title_en = "Please check your input"
+    title_ko = "입력을 확인해 주세요"
+
+
+class ModelNotAvailable(PlaygroundError, OSError):
+    """The model cannot be loaded: not downloaded while offline, not on the Hub, or unreachable."""
+
+    title_en = "Model not available"
+    title_ko = "모델을 불러올 수 없어요"
+
+
+class WrongModelKind(PlaygroundError, TypeError):
+    """The model exists but has the wrong head for this task (e.g. a fill-mask model for sentiment)."""
+
+    title_en = "This model does not do this task"
+    title_ko = "이 작업에 맞지 않는 모델이에요"
+
+
+class RemoteFailure(PlaygroundError, RuntimeError):
+    """The hosted Inference API (or another remote server) failed or answered unexpectedly."""
+
+    title_en = "The remote service failed"
+    title_ko = "원격 서비스 오류"

@@ -1,0 +1,91 @@
+"""A bounded, thread-safe cache of loaded models.
+
+Each key loads once, even when many requests ask for it together (a lock per key);
+a failed load is not remembered, so the next request tries again; the least recently
+used entries leave when the count or the approximate memory budget is exceeded.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+DEFAULT_MAX_MODELS = int(os.environ.get("PLAYGROUND_MAX_MODELS", "6"))
+DEFAULT_MEMORY_BUDGET_MB = int(os.environ.get("PLAYGROUND_MODEL_MEMORY_MB", "6144"))
+
+
+@dataclass
+class _Entry:
+    value: Any
+    size_bytes: int
+
+
+class ModelCache:
+    """Least-recently-used cache bounded by entry count and by total size in bytes."""
+
+    def __init__(
+        self, max_entries: int = DEFAULT_MAX_MODELS, max_bytes: int = DEFAULT_MEMORY_BUDGET_MB * 2**20
+    ) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
+        self._key_locks: dict[Hashable, threading.Lock] = {}
+        self._lock = threading.Lock()
+        #: How many times each key was actually loaded (the load test checks "once").
+        self.load_counts: Counter[Hashable] = Counter()
+
+    def get_or_load(self, key: Hashable, load: Callable[[], T], size_of: Callable[[T], int]) -> T:
+        """The cached value for ``key``, calling ``load()`` at most once at a time per key."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+                return entry.value
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                entry = self._entries.get(key)
+                if entry is not None:
+                    self._entries.move_to_end(key)
+                    return entry.value
+            value = load()
+            size = size_of(value)
+            with self._lock:
+                self.load_counts[key] += 1
+                self._entries[key] = _Entry(value, size)
+                self._evict()
+            return value
+
+    def _evict(self) -> None:
+        evicted = False
+        while len(self._entries) > 1 and (
+            len(self._entries) > self.max_entries or self.total_bytes > self.max_bytes
+        ):
+            self._entries.popitem(last=False)
+            evicted = True
+        if evicted:
+            gc.collect()
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(entry.size_bytes for entry in self._entries.values())
+
+    def keys(self) -> list[Hashable]:
+        with self._lock:
+            return list(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+        gc.collect()
+
+
+#: The process-wide cache every task loads through.
+MODEL_CACHE = ModelCache()

@@ -1,0 +1,81 @@
+"""The one place where errors become messages in the browser.
+
+Domain errors from ``core`` become ``gr.Error`` with their message in the user's language;
+anything unexpected is logged on the server and shown as a short message, never a stack trace.
+"""
+
+import functools
+import inspect
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import gradio as gr
+
+from core.errors import PlaygroundError
+
+log = logging.getLogger("playground")
+
+
+def resolve_language(language: str | None, request: gr.Request | None) -> str:
+    """"ko" or "en": the setting, or for "auto" the browser's Accept-Language header."""
+    if language in ("ko", "en"):
+        return language
+    header = ""
+    if request is not None:
+        header = (request.headers.get("accept-language") or "").lower()
+    return "ko" if header.startswith("ko") else "en"
+
+
+def _user_error(error: BaseException, language: str) -> gr.Error:
+    if isinstance(error, PlaygroundError):
+        return gr.Error(error.text(language), title=error.title(language), print_exception=False)
+    if isinstance(error, gr.Error):
+        return error
+    log.exception("Unexpected error in a tab handler", exc_info=error)
+    kind = type(error).__name__
+    if language == "ko":
+        return gr.Error(
+            f"예상하지 못한 오류({kind})가 났어요. 서버 로그에 기록했어요. 다시 시도하거나 다른 모델을 골라 보세요.",
+            title="앱 내부 오류",
+            print_exception=False,
+        )
+    return gr.Error(
+        f"An unexpected error ({kind}) happened inside the app. It was logged on the server; "
+        "try again, or choose another model.",
+        title="Internal error",
+        print_exception=False,
+    )
+
+
+def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorate a tab handler so that every failure reaches the user as a clear ``gr.Error``.
+
+    The handler's ``language`` and ``request`` parameters (when it has them) pick the language.
+    Works for plain functions and for generators (streaming handlers).
+    """
+    signature = inspect.signature(fn)
+
+    def language_of(args: tuple, kwargs: dict) -> str:
+        bound = signature.bind_partial(*args, **kwargs).arguments
+        return resolve_language(bound.get("language"), bound.get("request"))
+
+    if inspect.isgeneratorfunction(fn):
+
+        @functools.wraps(fn)
+        def stream(*args: Any, **kwargs: Any) -> Any:
+            try:
+                yield from fn(*args, **kwargs)
+            except Exception as error:
+                raise _user_error(error, language_of(args, kwargs)) from None
+
+        return stream
+
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except Exception as error:
+            raise _user_error(error, language_of(args, kwargs)) from None
+
+    return call

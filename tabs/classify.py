@@ -1,0 +1,136 @@
+"""Sentiment / text classification tab: one sentence a line, every label with its score."""
+
+from collections.abc import Callable
+
+import gradio as gr
+
+from core.classify import ClassificationResult, classify, notebook_code
+from core.registry import get_task
+from tabs.boundary import resolve_language, user_errors
+from tabs.context import AppContext
+from tabs.i18n import tr
+from tabs.model_picker import model_picker
+
+TASK = get_task("classify")
+KOREAN_MODEL = TASK.model_for_language("ko")
+
+STRINGS = {
+    "en": {
+        "classify.tab": "😊 Sentiment",
+        "classify.explain": (
+            "**Text classification** reads a sentence and gives every label a score between 0 and 1 "
+            "(they add up to 1). A *sentiment* model's labels are feelings such as POSITIVE and NEGATIVE. "
+            "Inside, the tokenizer turns the sentence into ids, the model turns them into one number per label "
+            "(the *logits*), and softmax turns those into probabilities. "
+            "The model only knows the labels it was fine-tuned on: try a sentence it was never meant for, "
+            "or a Korean sentence with an English-only model, and watch the scores."
+        ),
+        "classify.text": "Sentences (one a line, up to 64)",
+        "classify.text_info": "Each line is classified on its own",
+        "classify.label": "Scores of the first sentence",
+        "classify.table": "All sentences",
+    },
+    "ko": {
+        "classify.tab": "😊 감성 분석",
+        "classify.explain": (
+            "**텍스트 분류**는 문장을 읽고 모든 레이블에 0~1 사이 점수를 매겨요(합하면 1). "
+            "*감성 분석* 모델의 레이블은 POSITIVE(긍정), NEGATIVE(부정) 같은 감정이에요. "
+            "안에서는 토크나이저가 문장을 id로 바꾸고, 모델이 레이블마다 숫자 하나(*로짓*)를 내고, "
+            "소프트맥스가 그 숫자를 확률로 바꿔요. 모델은 파인튜닝된 레이블만 알아요: "
+            "영어 전용 모델에 한국어 문장을 넣어 보고 점수가 어떻게 되는지 보세요."
+        ),
+        "classify.text": "문장 (한 줄에 하나, 최대 64개)",
+        "classify.text_info": "줄마다 따로 분류해요",
+        "classify.label": "첫 번째 문장의 점수",
+        "classify.table": "모든 문장",
+    },
+}
+
+TABLE_HEADERS = ["#", "text", "label", "score", "all scores"]
+
+
+def _notice(result: ClassificationResult, language: str) -> str:
+    """Tell the user which sentences were cut to the model's maximum length, with token counts."""
+    lines = []
+    for note in result.truncated:
+        if language == "ko":
+            lines.append(
+                f"✂️ {note.index + 1}번째 문장은 {note.tokens}토큰이라 모델 최대 길이 {note.kept}토큰으로 잘랐어요 "
+                "(뒷부분은 모델이 보지 못했어요)."
+            )
+        else:
+            lines.append(
+                f"✂️ Sentence {note.index + 1} has {note.tokens} tokens; it was truncated to the model's maximum "
+                f"of {note.kept} (the model did not see the rest)."
+            )
+    return "\n\n".join(lines)
+
+
+def _table(result: ClassificationResult) -> list[list]:
+    return [
+        [i + 1, text, scores[0]["label"], round(scores[0]["score"], 4), ", ".join(
+            f"{s['label']}: {s['score']:.3f}" for s in scores
+        )]
+        for i, (text, scores) in enumerate(zip(result.texts, result.scores, strict=True))
+    ]
+
+
+def make_handler(ctx: AppContext) -> Callable:
+    """The /classify handler for this app's mode (public mode accepts Hub ids only)."""
+
+    @user_errors
+    def run_classify(
+        text: str,
+        model: str,
+        device: str = "auto",
+        language: str = "auto",
+        request: gr.Request = None,
+        progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
+    ) -> tuple:
+        result = classify(text, model, device=device, policy=ctx.policy)
+        first = {s["label"]: s["score"] for s in result.scores[0]}
+        return (
+            result.to_json(),
+            first,
+            _table(result),
+            _notice(result, resolve_language(language, request)),
+            notebook_code(result.model, result.texts),
+        )
+
+    return run_classify
+
+
+def build(ctx: AppContext) -> None:
+    """The sentiment tab: inputs left, results right, examples and code below."""
+    with gr.Tab(tr("classify.tab"), id=TASK.id):
+        with gr.Accordion(tr("common.about"), open=False):
+            gr.Markdown(tr("classify.explain"))
+        with gr.Row():
+            with gr.Column():
+                text = gr.Textbox(
+                    label=tr("classify.text"), info=tr("classify.text_info"), lines=5, max_lines=20
+                )
+                model, _status = model_picker(TASK, ctx)
+                run = gr.Button(tr("common.run"), variant="primary")
+            with gr.Column():
+                label = gr.Label(label=tr("classify.label"), num_top_classes=5)
+                notice = gr.Markdown()
+                table = gr.Dataframe(headers=TABLE_HEADERS, label=tr("classify.table"), wrap=True)
+        raw = gr.JSON(label=tr("common.raw"))
+        code = gr.Code(language="python", label=tr("common.code"))
+        gr.Examples(
+            examples=[
+                ["I like apple\nI like pear\nI go to school\nI dislike mosquito\nI felt very sad\nI feel so good",
+                 TASK.default.id],
+                ["It was a very informative, fun and enjoyable time.\nIt was a waste of time.", TASK.default.id],
+                ["이 영화 정말 재미있어요!\n시간 낭비였어요.\n그냥 그랬어요.", KOREAN_MODEL.id],
+            ],
+            inputs=[text, model],
+            label=tr("common.examples"),
+        )
+        run.click(
+            make_handler(ctx),
+            inputs=[text, model, ctx.device, ctx.language],
+            outputs=[raw, label, table, notice, code],
+            api_name="classify",
+        )

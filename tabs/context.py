@@ -1,0 +1,23 @@
+"""What every tab can read: the app's mode and the global settings components."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from core.loading import PRIVATE, PUBLIC, LoadPolicy
+
+
+@dataclass(frozen=True)
+class AppContext:
+    """Built once by app.py and handed to each tab's ``build``."""
+
+    public: bool = False
+    offline: bool = False
+    #: The gr.Blocks being built, for page-load events.
+    blocks: Any = None
+    #: Global settings components (gr.Dropdown / gr.Radio) that handlers take as inputs.
+    device: Any = None
+    language: Any = None
+
+    @property
+    def policy(self) -> LoadPolicy:
+        return PUBLIC if self.public else PRIVATE
