@@ -29,6 +29,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.auth is not None and (":" not in args.auth or args.auth.startswith(":") or args.auth.endswith(":")):
         parser.error("--auth takes USER:PASS, e.g. --auth teacher:s3cret")
+    from core.registry import TASKS
+
+    unknown = [t for t in args.prefetch or [] if t not in TASKS]
+    if unknown:
+        parser.error(f"Unknown task '{unknown[0]}' for --prefetch. Known tasks: {', '.join(TASKS)}.")
     return args
 
 
@@ -43,9 +48,9 @@ def apply_environment(args: argparse.Namespace) -> None:
 def run_prefetch(task_ids: list[str]) -> int:
     from core.errors import PlaygroundError
     from core.hub_cache import prefetch
-    from core.registry import TASKS, get_task
+    from core.registry import TASKS
 
-    tasks = [get_task(t) for t in task_ids] if task_ids else [t for t in TASKS.values() if t.default]
+    tasks = [TASKS[t] for t in task_ids] if task_ids else [t for t in TASKS.values() if t.default]
     failures = 0
     for task in tasks:
         if task.default is None or "network" in task.tags:
@@ -78,18 +83,17 @@ def build_app(public: bool = False, offline: bool = False):  # -> gr.Blocks
     with gr.Blocks(title="Pipeline Playground") as demo:
         gr.Markdown(tr("app.title"))
         gr.Markdown(tr("app.intro"))
-        with gr.Accordion(tr("app.settings"), open=False):
-            with gr.Row():
-                device = gr.Dropdown(
-                    ["auto", "cpu", "cuda"], value="auto", label=tr("app.device"), info=tr("app.device_info")
-                )
-                language = gr.Radio(
-                    [("Auto", "auto"), ("한국어", "ko"), ("English", "en")],
-                    value="auto",
-                    label=tr("app.language"),
-                    info=tr("app.language_info"),
-                )
-                gr.Textbox(value=mode, label=tr("app.mode"), interactive=False)
+        with gr.Accordion(tr("app.settings"), open=False), gr.Row():
+            device = gr.Dropdown(
+                ["auto", "cpu", "cuda"], value="auto", label=tr("app.device"), info=tr("app.device_info")
+            )
+            language = gr.Radio(
+                [("Auto", "auto"), ("한국어", "ko"), ("English", "en")],
+                value="auto",
+                label=tr("app.language"),
+                info=tr("app.language_info"),
+            )
+            gr.Textbox(value=mode, label=tr("app.mode"), interactive=False)
         ctx = AppContext(public=public, offline=offline, blocks=demo, device=device, language=language)
         with gr.Tabs():
             for module in tab_modules():

@@ -85,9 +85,7 @@ def classify(
     loaded = load_for_task(TASK, model, device=device, policy=policy)
     max_length = max_input_length(loaded)
     started = time.perf_counter()
-    raw = _pipeline(loaded)(
-        texts, top_k=None, truncation=True, max_length=max_length, batch_size=PIPELINE_BATCH_SIZE
-    )
+    raw = _pipeline(loaded)(texts, top_k=None, truncation=True, max_length=max_length, batch_size=PIPELINE_BATCH_SIZE)
     seconds = time.perf_counter() - started
     scores = [[LabelScore(label=str(d["label"]), score=float(d["score"])) for d in row] for row in raw]
     return ClassificationResult(
@@ -104,7 +102,7 @@ def classify(
 def notebook_code(model: str, texts: list[str]) -> str:
     """The Python that reproduces this result in a notebook (Colab, Jupyter)."""
     listed = ",\n    ".join(repr(t) for t in texts) if texts else "'I like apple'"
-    return f'''from transformers import pipeline
+    return f"""from transformers import pipeline
 
 classifier = pipeline("text-classification", model={model!r})
 
@@ -116,4 +114,4 @@ texts = [
 results = classifier(texts, top_k=None, truncation=True)
 for text, scores in zip(texts, results):
     print(text, "->", scores[0]["label"], round(scores[0]["score"], 4))
-'''
+"""

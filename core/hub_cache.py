@@ -11,8 +11,18 @@ from core.registry import Task
 
 #: Weights for frameworks other than PyTorch: never needed here, often larger than the model itself.
 FOREIGN_WEIGHTS = [
-    "*.h5", "*.msgpack", "*.onnx", "*.ot", "*.tflite", "tf_model*", "flax_model*", "rust_model*",
-    "onnx/*", "openvino/*", "coreml/*", "*.gguf",
+    "*.h5",
+    "*.msgpack",
+    "*.onnx",
+    "*.ot",
+    "*.tflite",
+    "tf_model*",
+    "flax_model*",
+    "rust_model*",
+    "onnx/*",
+    "openvino/*",
+    "coreml/*",
+    "*.gguf",
 ]
 
 

@@ -123,9 +123,7 @@ def _explained_failures(task: Task, source: ModelSource) -> Iterator[None]:
 
 
 def _task_for_architecture(architecture: str) -> Task | None:
-    return next(
-        (t for t in TASKS.values() if t.head_suffixes and architecture.endswith(t.head_suffixes)), None
-    )
+    return next((t for t in TASKS.values() if t.head_suffixes and architecture.endswith(t.head_suffixes)), None)
 
 
 def check_head(task: Task, source: ModelSource, config: Any) -> None:
@@ -187,9 +185,7 @@ def _load(task: Task, source: ModelSource, device: str, policy: LoadPolicy) -> L
     with _explained_failures(task, source), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         preprocessor = getattr(transformers, task.preprocessor_class).from_pretrained(source.location)
-        model, info = model_class.from_pretrained(
-            source.location, dtype=dtype_for(device), output_loading_info=True
-        )
+        model, info = model_class.from_pretrained(source.location, dtype=dtype_for(device), output_loading_info=True)
     if task.head_suffixes and not config.architectures and info.get("missing_keys"):
         raise WrongModelKind(
             f"'{source.name}' has no trained {task.title_en} head (its weights lack "

@@ -65,9 +65,7 @@ class ModelCache:
 
     def _evict(self) -> None:
         evicted = False
-        while len(self._entries) > 1 and (
-            len(self._entries) > self.max_entries or self.total_bytes > self.max_bytes
-        ):
+        while len(self._entries) > 1 and (len(self._entries) > self.max_entries or self.total_bytes > self.max_bytes):
             self._entries.popitem(last=False)
             evicted = True
         if evicted:

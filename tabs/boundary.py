@@ -18,7 +18,7 @@ log = logging.getLogger("playground")
 
 
 def resolve_language(language: str | None, request: gr.Request | None) -> str:
-    """"ko" or "en": the setting, or for "auto" the browser's Accept-Language header."""
+    """ "ko" or "en": the setting, or for "auto" the browser's Accept-Language header."""
     if language in ("ko", "en"):
         return language
     header = ""

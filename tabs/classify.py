@@ -68,9 +68,13 @@ def _notice(result: ClassificationResult, language: str) -> str:
 
 def _table(result: ClassificationResult) -> list[list]:
     return [
-        [i + 1, text, scores[0]["label"], round(scores[0]["score"], 4), ", ".join(
-            f"{s['label']}: {s['score']:.3f}" for s in scores
-        )]
+        [
+            i + 1,
+            text,
+            scores[0]["label"],
+            round(scores[0]["score"], 4),
+            ", ".join(f"{s['label']}: {s['score']:.3f}" for s in scores),
+        ]
         for i, (text, scores) in enumerate(zip(result.texts, result.scores, strict=True))
     ]
 
@@ -107,9 +111,7 @@ def build(ctx: AppContext) -> None:
             gr.Markdown(tr("classify.explain"))
         with gr.Row():
             with gr.Column():
-                text = gr.Textbox(
-                    label=tr("classify.text"), info=tr("classify.text_info"), lines=5, max_lines=20
-                )
+                text = gr.Textbox(label=tr("classify.text"), info=tr("classify.text_info"), lines=5, max_lines=20)
                 model, _status = model_picker(TASK, ctx)
                 run = gr.Button(tr("common.run"), variant="primary")
             with gr.Column():
@@ -120,8 +122,10 @@ def build(ctx: AppContext) -> None:
         code = gr.Code(language="python", label=tr("common.code"))
         gr.Examples(
             examples=[
-                ["I like apple\nI like pear\nI go to school\nI dislike mosquito\nI felt very sad\nI feel so good",
-                 TASK.default.id],
+                [
+                    "I like apple\nI like pear\nI go to school\nI dislike mosquito\nI felt very sad\nI feel so good",
+                    TASK.default.id,
+                ],
                 ["It was a very informative, fun and enjoyable time.\nIt was a waste of time.", TASK.default.id],
                 ["이 영화 정말 재미있어요!\n시간 낭비였어요.\n그냥 그랬어요.", KOREAN_MODEL.id],
             ],
