@@ -4,7 +4,10 @@ from importlib import import_module
 from types import ModuleType
 
 #: Tab modules in the order they appear. A new tab is one module here and one line below.
-TAB_NAMES: tuple[str, ...] = ("classify",)
+TAB_NAMES: tuple[str, ...] = (
+    "classify",
+    # one line per tab, in screen order
+)
 
 
 def tab_modules() -> list[ModuleType]:
