@@ -8,6 +8,7 @@ from core.classify import ClassificationResult, classify, notebook_code
 from core.registry import get_task
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.model_picker import model_picker
 
@@ -120,8 +121,8 @@ def build(ctx: AppContext) -> None:
                 table = gr.Dataframe(headers=TABLE_HEADERS, label=tr("classify.table"), wrap=True)
         raw = gr.JSON(label=tr("common.raw"))
         code = gr.Code(language="python", label=tr("common.code"))
-        gr.Examples(
-            examples=[
+        examples(
+            [
                 [
                     "I like apple\nI like pear\nI go to school\nI dislike mosquito\nI felt very sad\nI feel so good",
                     TASK.default.id,
@@ -130,7 +131,7 @@ def build(ctx: AppContext) -> None:
                 ["이 영화 정말 재미있어요!\n시간 낭비였어요.\n그냥 그랬어요.", KOREAN_MODEL.id],
             ],
             inputs=[text, model],
-            label=tr("common.examples"),
+            headers=["Sentences · 문장", "Model · 모델"],
         )
         run.click(
             make_handler(ctx),
