@@ -77,6 +77,7 @@ def build_app(public: bool = False, offline: bool = False):  # -> gr.Blocks
 
     from tabs import tab_modules
     from tabs.context import AppContext
+    from tabs.deep_link import wire_deep_links
     from tabs.i18n import tr
 
     mode = " · ".join(m for m, on in (("public", public), ("offline", offline)) if on) or "local"
@@ -95,9 +96,10 @@ def build_app(public: bool = False, offline: bool = False):  # -> gr.Blocks
             )
             gr.Textbox(value=mode, label=tr("app.mode"), interactive=False)
         ctx = AppContext(public=public, offline=offline, blocks=demo, device=device, language=language)
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
             for module in tab_modules():
                 module.build(ctx)
+        wire_deep_links(ctx, tabs)
     return demo
 
 

@@ -8,6 +8,7 @@ from core.classify import ClassificationResult, classify, notebook_code
 from core.registry import get_task
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.model_picker import model_picker
@@ -47,7 +48,7 @@ STRINGS = {
     },
 }
 
-TABLE_HEADERS = ["#", "text", "label", "score", "all scores"]
+TABLE_HEADERS = ["#", "문장 · text", "레이블 · label", "점수 · score", "모든 점수 · all scores"]
 
 
 def _notice(result: ClassificationResult, language: str) -> str:
@@ -121,6 +122,7 @@ def build(ctx: AppContext) -> None:
                 table = gr.Dataframe(headers=TABLE_HEADERS, label=tr("classify.table"), wrap=True)
         raw = gr.JSON(label=tr("common.raw"))
         code = gr.Code(language="python", label=tr("common.code"))
+        link_button(ctx, TASK.id, {"text": text, "model": model})
         examples(
             [
                 [

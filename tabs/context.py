@@ -1,6 +1,6 @@
 """What every tab can read: the app's mode and the global settings components."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from core.loading import PRIVATE, PUBLIC, LoadPolicy
@@ -17,6 +17,8 @@ class AppContext:
     #: Global settings components (gr.Dropdown / gr.Radio) that handlers take as inputs.
     device: Any = None
     language: Any = None
+    #: Deep-link targets the tabs register while the page is built (see tabs/deep_link.py).
+    links: list = field(default_factory=list)
 
     @property
     def policy(self) -> LoadPolicy:

@@ -31,6 +31,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "common.code": "Python code that reproduces this in a notebook",
         "common.examples": "Examples: click one to fill the inputs",
         "common.about": "What is this?",
+        "common.copy_link": "🔗 Copy a link to this example",
+        "common.link": "Link that opens this tab with these inputs",
     },
     "ko": {
         "app.title": "# 🤗 파이프라인 플레이그라운드",
@@ -49,6 +51,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "common.code": "노트북에서 같은 결과를 내는 파이썬 코드",
         "common.examples": "예시: 누르면 입력 칸이 채워져요",
         "common.about": "이게 뭔가요?",
+        "common.copy_link": "🔗 이 예시로 바로 여는 링크 복사",
+        "common.link": "이 탭을 지금 입력값으로 여는 링크",
     },
 }
 

@@ -1,0 +1,128 @@
+"""Links that open the app ready to go: ``?tab=classify&text=I+like+apple&model=org/name``.
+
+Each tab registers the inputs a link may fill (``link_button``); one page-load event
+(``wire_deep_links``) selects the tab and fills them. Values from the URL are checked like
+any other input: text loses control characters and is capped, numbers are clamped to the
+component's range, fixed choices must be one of the choices, model ids are validated
+(Hub ids only in public mode). A value that fails is dropped with a warning, never run.
+"""
+
+import json
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+
+from core.errors import PlaygroundError
+from core.model_source import resolve_model
+from core.text_input import MAX_CHARS
+from tabs.context import AppContext
+from tabs.i18n import tr
+
+#: A URL is not a document: links carry short examples, not books.
+MAX_LINK_TEXT = 2_000
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    tab_id: str
+    fields: dict[str, gr.components.Component]
+    model_fields: frozenset[str] = frozenset({"model"})
+
+
+def _clean_text(value: str, limit: int) -> str:
+    kept = "".join(ch for ch in value if ch in "\n\t" or not unicodedata.category(ch).startswith("C"))
+    return kept[:limit]
+
+
+def _number(value: str, component: Any) -> float | None:
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    if number != number:  # NaN
+        return None
+    low, high = getattr(component, "minimum", None), getattr(component, "maximum", None)
+    if low is not None:
+        number = max(number, low)
+    if high is not None:
+        number = min(number, high)
+    if isinstance(component, gr.Slider):
+        integral = float(component.step).is_integer() and float(component.minimum).is_integer()
+    else:
+        integral = getattr(component, "precision", None) == 0
+    return int(number) if integral else number
+
+
+def _choice_values(component: Any) -> list[Any]:
+    return [choice[1] if isinstance(choice, (tuple, list)) else choice for choice in component.choices or []]
+
+
+def link_value(name: str, raw: str, component: Any, target: LinkTarget, public: bool) -> Any:
+    """The value a URL parameter may give ``component``; ``None`` when it must be dropped."""
+    if name in target.model_fields:
+        try:
+            return resolve_model(raw, allow_local=not public).name
+        except PlaygroundError:
+            return None
+    if isinstance(component, gr.Checkbox):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(component, (gr.Slider, gr.Number)):
+        return _number(raw, component)
+    if isinstance(component, (gr.Dropdown, gr.Radio)) and not getattr(component, "allow_custom_value", False):
+        return raw if raw in _choice_values(component) else None
+    return _clean_text(raw, min(MAX_LINK_TEXT, MAX_CHARS))
+
+
+def link_button(ctx: AppContext, tab_id: str, fields: dict[str, gr.components.Component]) -> None:
+    """A "copy link" button that turns the tab's current inputs into a URL (also shown for copying)."""
+    target = LinkTarget(tab_id, dict(fields))
+    ctx.links.append(target)
+    button = gr.Button(tr("common.copy_link"), size="sm", variant="secondary")
+    shown = gr.Textbox(label=tr("common.link"), visible=True, interactive=False, buttons=["copy"], max_lines=2)
+    names = json.dumps(list(fields))
+    button.click(
+        fn=None,
+        inputs=list(fields.values()),
+        outputs=shown,
+        js=f"""(...values) => {{
+            const url = new URL(window.location.href);
+            url.search = "";
+            url.searchParams.set("tab", {json.dumps(tab_id)});
+            {names}.forEach((name, i) => {{
+                const v = values[i];
+                if (v !== null && v !== undefined && v !== "") url.searchParams.set(name, String(v));
+            }});
+            const link = url.toString();
+            if (navigator.clipboard) navigator.clipboard.writeText(link).catch(() => {{}});
+            return link;
+        }}""",
+    )
+
+
+def fill_from_url(params: dict[str, str], targets: list[LinkTarget], public: bool) -> tuple[str | None, dict]:
+    """The tab to select and ``{component: value}`` to fill, from a page's query parameters."""
+    target = next((t for t in targets if t.tab_id == params.get("tab")), None)
+    if target is None:
+        return None, {}
+    values = {}
+    for name, component in target.fields.items():
+        if name in params:
+            value = link_value(name, params[name], component, target, public)
+            if value is not None:
+                values[component] = value
+    return target.tab_id, values
+
+
+def wire_deep_links(ctx: AppContext, tabs: gr.Tabs) -> None:
+    """One page-load event that opens the tab a link names, with its inputs filled in."""
+    components = [c for target in ctx.links for c in target.fields.values()]
+
+    def on_load(request: gr.Request) -> list:
+        params = dict(request.query_params) if request is not None else {}
+        tab_id, values = fill_from_url(params, ctx.links, ctx.public)
+        tab_update = gr.Tabs(selected=tab_id) if tab_id else gr.Tabs()
+        return [tab_update, *(values.get(c, gr.skip()) for c in components)]
+
+    ctx.blocks.load(on_load, inputs=None, outputs=[tabs, *components], api_visibility="private", queue=False)
