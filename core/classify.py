@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
+from core.batching import MicroBatcher
 from core.loading import PRIVATE, LoadedModel, LoadPolicy, load_for_task
 from core.registry import get_task
 from core.text_input import split_lines
@@ -65,6 +66,17 @@ def _pipeline(loaded: LoadedModel) -> Any:
             "text-classification", model=loaded.model, tokenizer=loaded.preprocessor, device=loaded.model.device
         )
     return loaded.extras["pipeline"]
+
+
+def _run_pipeline(key: tuple[LoadedModel, int], texts: list[str]) -> list[list[dict]]:
+    loaded, max_length = key
+    return list(
+        _pipeline(loaded)(texts, top_k=None, truncation=True, max_length=max_length, batch_size=PIPELINE_BATCH_SIZE)
+    )
+
+
+#: Sentences from concurrent requests for the same model run in one pipeline call.
+BATCHER = MicroBatcher(_run_pipeline, max_items=64)
 
 
 def find_truncations(loaded: LoadedModel, texts: list[str], max_length: int) -> list[TruncationNote]:

@@ -33,7 +33,7 @@ PRIVATE = LoadPolicy()
 PUBLIC = LoadPolicy(allow_local=False, max_download_mb=2500)
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: one object per loaded model
 class LoadedModel:
     """A model ready to run, its preprocessor (tokenizer or image processor), and facts about it."""
 

@@ -140,4 +140,6 @@ def build(ctx: AppContext) -> None:
             inputs=[text, model, ctx.device, ctx.language],
             outputs=[raw, label, table, notice, code],
             api_name="classify",
+            # Many requests may wait together: core's micro-batcher runs them as one forward pass.
+            concurrency_limit=16,
         )
