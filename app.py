@@ -6,6 +6,7 @@ No model loads at start-up; each tab loads its model on first use.
 """
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -106,6 +107,8 @@ def build_app(public: bool = False, offline: bool = False):  # -> gr.Blocks
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     apply_environment(args)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("playground").setLevel(logging.INFO)
     if args.list_cache:
         return run_list_cache()
     if args.prefetch is not None:

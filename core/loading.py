@@ -8,6 +8,7 @@ transformers' default (False) always holds.
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 import warnings
 from collections.abc import Iterator
@@ -19,6 +20,8 @@ from core.errors import BadInput, ModelNotAvailable, WrongModelKind
 from core.model_cache import MODEL_CACHE, ModelCache
 from core.model_source import ModelSource, SourceKind, hub_offline, is_cached, resolve_model
 from core.registry import TASKS, Task
+
+log = logging.getLogger("playground.loading")
 
 
 @dataclass(frozen=True)
@@ -193,7 +196,7 @@ def _load(task: Task, source: ModelSource, device: str, policy: LoadPolicy) -> L
             ko=f"'{source.name}'에는 학습된 {task.title_ko} 헤드가 없어요. 이 작업에 맞게 파인튜닝된 모델을 고르세요.",
         )
     model.to(device).eval()
-    return LoadedModel(
+    loaded = LoadedModel(
         source=source,
         task=task,
         model=model,
@@ -202,6 +205,15 @@ def _load(task: Task, source: ModelSource, device: str, policy: LoadPolicy) -> L
         size_bytes=_size_in_bytes(model),
         load_seconds=time.perf_counter() - started,
     )
+    log.info(
+        "loaded model=%s task=%s device=%s size_mb=%.1f seconds=%.2f",
+        source.name,
+        task.id,
+        device,
+        loaded.size_bytes / 2**20,
+        loaded.load_seconds,
+    )
+    return loaded
 
 
 def load_for_task(
