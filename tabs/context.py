@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.loading import PRIVATE, PUBLIC, LoadPolicy
+from core.remote.client import RemoteSettings
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,14 @@ class AppContext:
     #: Global settings components (gr.Dropdown / gr.Radio) that handlers take as inputs.
     device: Any = None
     language: Any = None
+    #: The remote backend's settings components (tabs.remote_backend.RemoteControls), and its server.
+    remote: Any = None
+    inference_url: str | None = None
 
     @property
     def policy(self) -> LoadPolicy:
         return PUBLIC if self.public else PRIVATE
+
+    @property
+    def remote_settings(self) -> RemoteSettings:
+        return RemoteSettings(base_url=self.inference_url)

@@ -114,3 +114,28 @@ def public_client(public_app_url):
     from gradio_client import Client
 
     return Client(public_app_url, verbose=False)
+
+
+# --- remote backend (issue 6): a loopback server that answers like the Hugging Face router ---
+
+
+@pytest.fixture(scope="session")
+def fake_router():
+    from tests.fake_router import FakeRouter
+
+    router = FakeRouter()
+    yield router
+    router.close()
+
+
+@pytest.fixture
+def router(fake_router, monkeypatch):
+    """The fake router, emptied; offline mode lifted for this test only (loopback stays the only network)."""
+    import huggingface_hub.constants
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    fake_router.reset()
+    yield fake_router
+    fake_router.reset()
