@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,6 +27,8 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     #: Send ``body`` as is (bytes/str), not as JSON: for malformed answers.
     raw: bool = False
+    #: Seconds to wait before answering: for timeouts.
+    delay: float = 0.0
 
 
 @dataclass
@@ -60,6 +63,7 @@ class FakeRouter:
                 if reply is None:
                     model = self.path.removeprefix(PREFIX)
                     reply = Reply(404, {"error": f"Model {model} does not exist"})
+                time.sleep(reply.delay)
                 payload = reply.body if reply.raw else json.dumps(reply.body)
                 data = payload.encode() if isinstance(payload, str) else payload
                 self.send_response(reply.status)
