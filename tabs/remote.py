@@ -42,6 +42,8 @@ STRINGS = {
         "remote.result": "Result",
         "remote.boxes": "Detections",
         "remote.side_by_side": "Local vs remote",
+        "remote.local_model": "Local model for side by side (empty: the same model)",
+        "remote.local_model_info": "A Hub id, or a folder on this machine (e.g. your fine-tuned model)",
     },
     "ko": {
         **remote_backend.STRINGS["ko"],
@@ -67,6 +69,8 @@ STRINGS = {
         "remote.result": "결과",
         "remote.boxes": "탐지 결과",
         "remote.side_by_side": "로컬 vs 원격",
+        "remote.local_model": "나란히 비교할 로컬 모델 (비우면 같은 모델)",
+        "remote.local_model_info": "Hub id 또는 이 컴퓨터의 폴더 (예: 직접 파인튜닝한 모델)",
     },
 }
 
@@ -134,15 +138,16 @@ def make_compare_handler(ctx: AppContext) -> Callable:
         model: str,
         provider: str = "auto",
         hf_token: str = "",
+        local_model: str = "",
         device: str = "auto",
         language: str = "auto",
         request: gr.Request = None,
         oauth_token: gr.OAuthToken | None = None,
     ) -> tuple:
-        inputs = RemoteInputs(text=text)
-        local, local_seconds = run_local(task, inputs, model, device=device, policy=ctx.policy)
+        inputs, local_model = RemoteInputs(text=text), (local_model or "").strip() or model
+        local, local_seconds = run_local(task, inputs, local_model, device=device, policy=ctx.policy)
         remote = run_remote_for_tab(ctx, task, inputs, model, provider, hf_token, oauth_token, language, request)
-        rows = [["local", model, round(local_seconds, 3)], ["remote", remote.model, round(remote.seconds, 3)]]
+        rows = [["local", local_model, round(local_seconds, 3)], ["remote", remote.model, round(remote.seconds, 3)]]
         return {"local": local, "remote": remote.output}, rows
 
     return compare
@@ -173,6 +178,9 @@ def build(ctx: AppContext) -> None:
                     image = gr.Image(type="filepath", label=tr("remote.image"))
                     threshold = gr.Slider(0, 1, value=0.5, step=0.05, label=tr("remote.threshold"))
                     max_new_tokens = gr.Slider(1, 200, value=50, step=1, label=tr("remote.max_new_tokens"))
+                    local_model = gr.Textbox(
+                        value="", label=tr("remote.local_model"), info=tr("remote.local_model_info")
+                    )
                 with gr.Row():
                     run = gr.Button(tr("common.run"), variant="primary")
                     compare = gr.Button(tr("remote.compare"))
@@ -220,7 +228,7 @@ def build(ctx: AppContext) -> None:
         )
         compare.click(
             make_compare_handler(ctx),
-            inputs=[task, text, model, provider, token, ctx.device, ctx.language],
+            inputs=[task, text, model, provider, token, local_model, ctx.device, ctx.language],
             outputs=[raw, side],
             api_name="remote_compare",
         )

@@ -300,7 +300,7 @@ def test_other_errors_are_not_retried(router):
         ("answer", RemoteInputs(text="Where?", context=""), {}, BadInput, "The context is empty"),
         ("similarity", RemoteInputs(text="only one"), {}, BadInput, "at least two"),
         ("detect", RemoteInputs(), {}, BadInput, "No image given"),
-        ("classify", RemoteInputs(text="hi"), {"model": "../etc/passwd"}, BadInput, "public mode|Hub ids"),
+        ("classify", RemoteInputs(text="hi"), {"model": "../etc/passwd"}, BadInput, "folder on this machine"),
         ("classify", RemoteInputs(text="hi"), {"model": ""}, BadInput, "No model given"),
     ],
 )

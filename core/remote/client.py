@@ -8,6 +8,7 @@ holds a token between requests, so one user's token can never serve another.
 from __future__ import annotations
 
 import json
+import os
 import random
 import time
 from collections.abc import Callable
@@ -174,7 +175,7 @@ def run_remote(
 
     task = get_remote_task(task_id)
     prepared = task.prepare(inputs)
-    model_id = resolve_model(model, allow_local=False).name
+    model_id = _hub_model(model)
     provider = "hf-inference" if settings.base_url else check_provider(provider, task)
     target = CallTarget(task.hub_task, model_id, provider, settings.server, credential, settings.timeout)
     if hub_offline():
@@ -227,6 +228,19 @@ def run_remote(
         token_source=credential.source,
         code=notebook_code(task, model_id, provider, task.code_args(prepared), url),
     )
+
+
+def _hub_model(model: str | None) -> str:
+    """The Hub id the server should run; a folder on this machine cannot run remotely."""
+    name = (model or "").strip()
+    if name and (name.startswith(("/", "./", "../", "~", "\\")) or os.path.isdir(os.path.expanduser(name))):
+        raise BadInput(
+            f"'{name}' is a folder on this machine; the Inference API runs models from the Hub only. "
+            "Run it locally, or push it to the Hub and use its id ('org/name').",
+            ko=f"'{name}'은(는) 이 컴퓨터의 폴더예요. Inference API는 Hub의 모델만 실행해요. "
+            "로컬에서 실행하거나 Hub에 올린 뒤 그 id('org/name')를 쓰세요.",
+        )
+    return resolve_model(name, allow_local=False).name
 
 
 class _NoToken(Exception):
