@@ -173,8 +173,8 @@ def build(ctx: AppContext) -> None:
                 )
                 provider = gr.Dropdown(provider_names(), value="auto", label=tr("remote.provider"))
                 with gr.Accordion(tr("remote.task_info"), open=False):
-                    labels = gr.Textbox(label=tr("remote.labels"))
-                    context = gr.Textbox(label=tr("remote.context"), lines=3)
+                    labels = gr.Textbox(value="", label=tr("remote.labels"))
+                    context = gr.Textbox(value="", label=tr("remote.context"), lines=3)
                     image = gr.Image(type="filepath", label=tr("remote.image"))
                     threshold = gr.Slider(0, 1, value=0.5, step=0.05, label=tr("remote.threshold"))
                     max_new_tokens = gr.Slider(1, 200, value=50, step=1, label=tr("remote.max_new_tokens"))

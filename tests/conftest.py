@@ -139,3 +139,25 @@ def router(fake_router, monkeypatch):
     fake_router.reset()
     yield fake_router
     fake_router.reset()
+
+
+@pytest.fixture(scope="session")
+def remote_app_url(fake_router):
+    """The real app with ``--inference-url`` at the fake router. It has to be online for huggingface_hub
+    to send anything, so every Hugging Face address it knows (HF_ENDPOINT) points at loopback too."""
+    from unittest import mock
+
+    with mock.patch.dict(os.environ, {"HF_ENDPOINT": f"http://127.0.0.1:{fake_router.port}"}):
+        os.environ.pop("HF_HUB_OFFLINE", None)
+        os.environ.pop("HF_TOKEN", None)
+        app = launch_app("--inference-url", fake_router.url)
+        url = next(app)
+    yield url
+    app.close()
+
+
+@pytest.fixture(scope="session")
+def remote_client(remote_app_url):
+    from gradio_client import Client
+
+    return Client(remote_app_url, verbose=False)

@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 from core.errors import BadInput
 from core.model_source import hub_offline, resolve_model
 from core.remote.adapters import RemoteInputs, RemoteTask, get_remote_task
-from core.remote.faults import CallTarget, translate, unexpected_answer
+from core.remote.faults import CallTarget, no_token, translate, unexpected_answer
 from core.remote.retry import DEFAULT_POLICY, RetryNotice, RetryPolicy, RetryStats, call_with_retries
 from core.remote.tokens import Credential, TokenSource
 
@@ -181,7 +181,7 @@ def run_remote(
     if hub_offline():
         raise translate(OfflineModeIsEnabled("offline"), target)
     if credential.source is TokenSource.NONE and not settings.base_url:
-        raise translate(_NoToken(), target)
+        raise no_token(target)
 
     url = settings.url_for(model_id)
     client = InferenceClient(
@@ -241,9 +241,3 @@ def _hub_model(model: str | None) -> str:
             "로컬에서 실행하거나 Hub에 올린 뒤 그 id('org/name')를 쓰세요.",
         )
     return resolve_model(name, allow_local=False).name
-
-
-class _NoToken(Exception):
-    """Stands for a 401 we know we would get: the Hugging Face router needs a token."""
-
-    response = type("Unauthorized", (), {"status_code": 401})()

@@ -91,12 +91,7 @@ def translate(error: BaseException, target: CallTarget) -> PlaygroundError:
     status = _http_status(error)
     if status == 401:
         if target.credential.source is TokenSource.NONE:
-            return BadInput(
-                f"{where} needs a Hugging Face token and none was given. Sign in with Hugging Face, paste a token "
-                "(https://huggingface.co/settings/tokens) in the token box, or set HF_TOKEN where the app runs.",
-                ko=f"{where}은(는) Hugging Face 토큰이 필요한데 토큰이 없어요. Hugging Face로 로그인하거나, 토큰 칸에 "
-                "토큰(https://huggingface.co/settings/tokens)을 붙여 넣거나, 앱을 실행하는 곳에 HF_TOKEN을 설정하세요.",
-            )
+            return no_token(target)
         return BadInput(
             f"{where} refused {target.credential.describe('en')} (401: invalid or expired). "
             "Create a new token at https://huggingface.co/settings/tokens and paste it again.",
@@ -146,6 +141,16 @@ def translate(error: BaseException, target: CallTarget) -> PlaygroundError:
     return RemoteFailure(
         f"The call to {where} for '{model}' failed ({type(error).__name__}). Try again, or run the model locally.",
         ko=f"{where}에서 '{model}' 호출이 실패했어요({type(error).__name__}). 다시 하거나 로컬에서 실행하세요.",
+    )
+
+
+def no_token(target: CallTarget) -> BadInput:
+    """No token anywhere, for a server that needs one (the Hugging Face router always does)."""
+    return BadInput(
+        f"{target.where} needs a Hugging Face token and none was given. Sign in with Hugging Face, paste a token "
+        "(https://huggingface.co/settings/tokens) in the token box under Settings, or set HF_TOKEN where the app runs.",
+        ko=f"{target.where}은(는) Hugging Face 토큰이 필요한데 토큰이 없어요. Hugging Face로 로그인하거나, 설정의 토큰 칸에 "
+        "토큰(https://huggingface.co/settings/tokens)을 붙여 넣거나, 앱을 실행하는 곳에 HF_TOKEN을 설정하세요.",
     )
 
 
