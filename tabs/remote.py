@@ -195,7 +195,11 @@ def build(ctx: AppContext) -> None:
         gr.Examples(
             examples=[
                 ["classify", "I like apple\nI felt very sad", TASKS["classify"].default.id],
-                ["classify", "이 영화 정말 재미있어요!\n시간 낭비였어요.", TASKS["classify"].model_for_language("ko").id],
+                [
+                    "classify",
+                    "이 영화 정말 재미있어요!\n시간 낭비였어요.",
+                    TASKS["classify"].model_for_language("ko").id,
+                ],
                 ["translate", "오늘 날씨가 정말 좋네요.", TASKS["translate"].model_for_language("ko").id],
                 ["summarize", "Hugging Face hosts models, datasets and Spaces. " * 5, TASKS["summarize"].default.id],
                 ["generate", "Once upon a time,", TASKS["generate"].default.id],

@@ -51,8 +51,11 @@ class RemoteControls:
 
 
 def oauth_available() -> bool:
-    """Sign-in works on a Space with ``hf_oauth: true`` (gradio mocks it elsewhere, which needs the Hub)."""
-    return bool(os.environ.get("SPACE_ID") and os.environ.get("OAUTH_CLIENT_ID"))
+    """Sign-in works on a Space with ``hf_oauth: true``; elsewhere gradio mocks it with the machine's
+    own login, which needs the Hub, so the button is left out."""
+    from gradio.utils import get_space
+
+    return bool(get_space() and os.environ.get("OAUTH_CLIENT_ID"))
 
 
 def build_remote_settings() -> RemoteControls:

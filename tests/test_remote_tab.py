@@ -96,3 +96,36 @@ def test_side_by_side_runs_both_and_reports_both_latencies(router, ctx, tiny_cla
 def test_side_by_side_names_the_tasks_it_supports(router, ctx):
     with pytest.raises(gr.Error, match="Side-by-side is not available for 'summarize' yet; it works for: classify"):
         make_compare_handler(ctx)("summarize", "text", MODEL, "auto", TOKEN)
+
+
+def test_a_signed_in_users_token_is_used_when_none_is_typed(router, ctx):
+    router.answer(MODEL, Reply(200, ANSWER))
+    oauth = gr.OAuthToken(token="hf_oauth_" + "s" * 30, scope="inference-api", expires_at=0)
+    *_, summary, _code = make_handler(ctx)("classify", "hi", MODEL, "auto", "", oauth_token=oauth, language="en")
+    assert router.seen[0].headers["authorization"] == "Bearer hf_oauth_" + "s" * 30
+    assert "your Hugging Face sign-in" in summary
+
+
+SPACE_WITH_OAUTH = {
+    "SYSTEM": "spaces",
+    "SPACE_ID": "teacher/playground",
+    "OAUTH_CLIENT_ID": "id",
+    "OAUTH_CLIENT_SECRET": "secret",
+    "OAUTH_SCOPES": "openid profile inference-api",
+    "OPENID_PROVIDER_URL": "https://huggingface.co",
+}
+
+
+@pytest.mark.parametrize(("space", "expected"), [({}, False), (SPACE_WITH_OAUTH, True)])
+def test_sign_in_button_appears_only_on_a_space_with_oauth(monkeypatch, space, expected):
+    import gradio.oauth
+
+    for key in SPACE_WITH_OAUTH:
+        monkeypatch.delenv(key, raising=False)
+    for key, value in space.items():
+        monkeypatch.setenv(key, value)
+        if key.startswith(("OAUTH", "OPENID")):
+            monkeypatch.setattr(gradio.oauth, key, value)  # gradio reads these once, at import
+    with gr.Blocks() as demo:
+        tabs.remote_backend.build_remote_settings()
+    assert demo.expects_oauth is expected
