@@ -120,7 +120,7 @@ def make_handler(ctx: AppContext) -> Callable:
         request: gr.Request = None,
         oauth_token: gr.OAuthToken | None = None,
     ) -> tuple:
-        inputs = RemoteInputs(text, labels, context, image, threshold, int(max_new_tokens))
+        inputs = RemoteInputs(text, labels, context, image, threshold, max_new_tokens)
         result = run_remote_for_tab(ctx, task, inputs, model, provider, hf_token, oauth_token, language, request)
         scores, shown, boxes = _views(task, result.output, image)
         return result.raw, scores, shown, boxes, result.summary(resolve_language(language, request)), result.code

@@ -21,6 +21,7 @@ from core.text_input import require_text, split_lines
 #: Each line is one request: fewer than locally, to stay within the free API's limits.
 MAX_REMOTE_LINES = 8
 DEFAULT_MAX_NEW_TOKENS = 50
+MAX_NEW_TOKENS = 512
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,17 @@ def _text_field(key: str) -> Callable[[Any, Prepared], list[dict]]:
     return shape
 
 
+def _generate_prepare(inputs: RemoteInputs) -> Prepared:
+    prompt = require_text(inputs.text, what="prompt", what_ko="프롬프트")
+    tokens = inputs.max_new_tokens
+    if not isinstance(tokens, (int, float)) or not 1 <= tokens <= MAX_NEW_TOKENS:
+        raise BadInput(
+            f"The number of new tokens must be between 1 and {MAX_NEW_TOKENS}, not {tokens!r}.",
+            ko=f"새로 만들 토큰 수는 1에서 {MAX_NEW_TOKENS} 사이여야 해요({tokens!r}은(는) 안 돼요).",
+        )
+    return Prepared([prompt], {"max_new_tokens": int(tokens)})
+
+
 def _generate_shape(raw: Any, prepared: Prepared) -> list[dict]:
     # The local pipeline returns the prompt and its continuation; the API returns the continuation only.
     return [{"generated_text": prepared.texts[0] + _text(raw, "generated_text")}]
@@ -222,7 +234,7 @@ def _detect_prepare(inputs: RemoteInputs) -> Prepared:
             "No image given. Upload a picture, or click one of the examples.",
             ko="이미지가 없어요. 사진을 올리거나 예시를 눌러 보세요.",
         )
-    if not 0.0 <= float(inputs.threshold) <= 1.0:
+    if not isinstance(inputs.threshold, (int, float)) or not 0.0 <= inputs.threshold <= 1.0:
         raise BadInput(
             f"The threshold {inputs.threshold} is outside 0–1. Choose a score between 0 and 1, e.g. 0.5.",
             ko=f"임계값 {inputs.threshold}이(가) 0~1 밖이에요. 0과 1 사이 값(예: 0.5)을 고르세요.",
@@ -316,7 +328,7 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             "generate",
             "text-generation",
             "text_generation",
-            lambda inputs: Prepared([require_text(inputs.text)], {"max_new_tokens": int(inputs.max_new_tokens)}),
+            _generate_prepare,
             lambda client, model, p: client.text_generation(
                 p.texts[0], model=model, max_new_tokens=p.extra["max_new_tokens"]
             ),

@@ -126,8 +126,6 @@ class RemoteResult:
 
     def summary(self, language: str) -> str:
         """One line: where it ran, how long it took, retries, whose token (never the token)."""
-        from core.remote.tokens import Credential
-
         who = Credential(self.token_source).describe(language)
         where = self.server or f"Hugging Face · {self.provider}"
         if language == "ko":

@@ -83,9 +83,9 @@ def translate(error: BaseException, target: CallTarget) -> PlaygroundError:
         )
     if isinstance(error, (InferenceTimeoutError, TimeoutError)):
         return RemoteFailure(
-            f"{where} did not answer within {target.timeout:.0f} s for '{model}'. A cold model can take a while "
+            f"{where} did not answer within {target.timeout:g} s for '{model}'. A cold model can take a while "
             "to start: try again in a minute, pick a smaller model, or run it locally.",
-            ko=f"{where}이(가) {target.timeout:.0f}초 안에 '{model}'의 답을 주지 않았어요. 처음 깨어나는 모델은 "
+            ko=f"{where}이(가) {target.timeout:g}초 안에 '{model}'의 답을 주지 않았어요. 처음 깨어나는 모델은 "
             "오래 걸릴 수 있어요. 잠시 뒤 다시 하거나, 더 작은 모델이나 로컬 실행을 써 보세요.",
         )
     status = _http_status(error)
