@@ -77,3 +77,14 @@ def test_inference_url_must_be_an_http_url_without_credentials(url):
     done = run_app("--inference-url", url)
     assert done.returncode == 2
     assert "--inference-url" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_inference_url_comes_from_the_environment_too(monkeypatch):
+    import app
+
+    monkeypatch.setenv("INFERENCE_URL", "http://127.0.0.1:8080/models/{model}")
+    assert app.parse_args([]).inference_url == "http://127.0.0.1:8080/models/{model}"
+    assert (
+        app.parse_args(["--inference-url", "https://my-endpoint.example"]).inference_url
+        == "https://my-endpoint.example"
+    )
