@@ -25,11 +25,24 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--auth", metavar="USER:PASS", help="ask for this user name and password")
     parser.add_argument("--public", action="store_true", help="Hub ids only, no local paths, download cap")
     parser.add_argument("--offline", action="store_true", help="never touch the network; cached models only")
+    parser.add_argument(
+        "--inference-url",
+        default=os.environ.get("INFERENCE_URL") or None,
+        metavar="URL",
+        help="remote backend server (Inference Endpoint, TGI/TEI; {model} is replaced by the model id)",
+    )
     parser.add_argument("--prefetch", nargs="*", metavar="TASK", help="download the default models of TASKs, exit")
     parser.add_argument("--list-cache", action="store_true", help="list the downloaded models and exit")
     args = parser.parse_args(argv)
     if args.auth is not None and (":" not in args.auth or args.auth.startswith(":") or args.auth.endswith(":")):
         parser.error("--auth takes USER:PASS, e.g. --auth teacher:s3cret")
+    if args.inference_url:
+        from core.remote.client import check_inference_url
+
+        try:
+            args.inference_url = check_inference_url(args.inference_url)
+        except ValueError as error:
+            parser.error(str(error))
     from core.registry import TASKS
 
     unknown = [t for t in args.prefetch or [] if t not in TASKS]
@@ -72,7 +85,7 @@ def run_list_cache() -> int:
     return 0
 
 
-def build_app(public: bool = False, offline: bool = False):  # -> gr.Blocks
+def build_app(public: bool = False, offline: bool = False, inference_url: str | None = None):  # -> gr.Blocks
     """The whole app: a header, global settings, one tab per module in tabs/."""
     import gradio as gr
 
@@ -80,6 +93,7 @@ def build_app(public: bool = False, offline: bool = False):  # -> gr.Blocks
     from tabs.context import AppContext
     from tabs.deep_link import wire_deep_links
     from tabs.i18n import tr
+    from tabs.remote_backend import build_remote_settings
 
     mode = " · ".join(m for m, on in (("public", public), ("offline", offline)) if on) or "local"
     with gr.Blocks(title="Pipeline Playground") as demo:
@@ -96,7 +110,16 @@ def build_app(public: bool = False, offline: bool = False):  # -> gr.Blocks
                 info=tr("app.language_info"),
             )
             gr.Textbox(value=mode, label=tr("app.mode"), interactive=False)
-        ctx = AppContext(public=public, offline=offline, blocks=demo, device=device, language=language)
+            remote = build_remote_settings()
+        ctx = AppContext(
+            public=public,
+            offline=offline,
+            blocks=demo,
+            device=device,
+            language=language,
+            remote=remote,
+            inference_url=inference_url,
+        )
         with gr.Tabs() as tabs:
             for module in tab_modules():
                 module.build(ctx)
@@ -119,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tabs.i18n import build_i18n
 
     public = args.public or args.share or ON_SPACE
-    demo = build_app(public=public, offline=hub_offline())
+    demo = build_app(public=public, offline=hub_offline(), inference_url=args.inference_url)
     demo.queue(max_size=QUEUE_MAX_SIZE, default_concurrency_limit=DEFAULT_CONCURRENCY)
     demo.launch(
         server_name=args.host,

@@ -6,12 +6,14 @@ import gradio as gr
 
 from core.classify import ClassificationResult, classify, notebook_code
 from core.registry import get_task
+from core.remote import RemoteInputs
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.model_picker import model_picker
+from tabs.remote_backend import backend_inputs, run_remote_for_tab
 
 TASK = get_task("classify")
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -90,18 +92,28 @@ def make_handler(ctx: AppContext) -> Callable:
         model: str,
         device: str = "auto",
         language: str = "auto",
+        backend: str = "local",
+        provider: str = "auto",
+        hf_token: str = "",
         request: gr.Request = None,
+        oauth_token: gr.OAuthToken | None = None,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> tuple:
-        result = classify(text, model, device=device, policy=ctx.policy)
+        if backend == "remote":
+            remote = run_remote_for_tab(
+                ctx, TASK.id, RemoteInputs(text=text), model, provider, hf_token, oauth_token, language, request
+            )
+            rows = [remote.output] if len(remote.texts) == 1 else remote.output
+            result = ClassificationResult(texts=remote.texts, scores=rows, model=remote.model, device="remote")
+            notice, code = remote.summary(resolve_language(language, request)), remote.code
+        else:
+            result = classify(text, model, device=device, policy=ctx.policy)
+            notice, code = (
+                _notice(result, resolve_language(language, request)),
+                notebook_code(result.model, result.texts),
+            )
         first = {s["label"]: s["score"] for s in result.scores[0]}
-        return (
-            result.to_json(),
-            first,
-            _table(result),
-            _notice(result, resolve_language(language, request)),
-            notebook_code(result.model, result.texts),
-        )
+        return result.to_json(), first, _table(result), notice, code
 
     return run_classify
 
@@ -137,7 +149,7 @@ def build(ctx: AppContext) -> None:
         )
         run.click(
             make_handler(ctx),
-            inputs=[text, model, ctx.device, ctx.language],
+            inputs=[text, model, ctx.device, ctx.language, *backend_inputs(ctx)],
             outputs=[raw, label, table, notice, code],
             api_name="classify",
             # Many requests may wait together: core's micro-batcher runs them as one forward pass.

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.loading import PRIVATE, PUBLIC, LoadPolicy
+from core.remote.client import RemoteSettings
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,14 @@ class AppContext:
     language: Any = None
     #: Deep-link targets the tabs register while the page is built (see tabs/deep_link.py).
     links: list = field(default_factory=list)
+    #: The remote backend's settings components (tabs.remote_backend.RemoteControls), and its server.
+    remote: Any = None
+    inference_url: str | None = None
 
     @property
     def policy(self) -> LoadPolicy:
         return PUBLIC if self.public else PRIVATE
+
+    @property
+    def remote_settings(self) -> RemoteSettings:
+        return RemoteSettings(base_url=self.inference_url)

@@ -114,3 +114,50 @@ def public_client(public_app_url):
     from gradio_client import Client
 
     return Client(public_app_url, verbose=False)
+
+
+# --- remote backend (issue 6): a loopback server that answers like the Hugging Face router ---
+
+
+@pytest.fixture(scope="session")
+def fake_router():
+    from tests.fake_router import FakeRouter
+
+    router = FakeRouter()
+    yield router
+    router.close()
+
+
+@pytest.fixture
+def router(fake_router, monkeypatch):
+    """The fake router, emptied; offline mode lifted for this test only (loopback stays the only network)."""
+    import huggingface_hub.constants
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    fake_router.reset()
+    yield fake_router
+    fake_router.reset()
+
+
+@pytest.fixture(scope="session")
+def remote_app_url(fake_router):
+    """The real app with ``--inference-url`` at the fake router. It has to be online for huggingface_hub
+    to send anything, so every Hugging Face address it knows (HF_ENDPOINT) points at loopback too."""
+    from unittest import mock
+
+    with mock.patch.dict(os.environ, {"HF_ENDPOINT": f"http://127.0.0.1:{fake_router.port}"}):
+        os.environ.pop("HF_HUB_OFFLINE", None)
+        os.environ.pop("HF_TOKEN", None)
+        app = launch_app("--inference-url", fake_router.url)
+        url = next(app)
+    yield url
+    app.close()
+
+
+@pytest.fixture(scope="session")
+def remote_client(remote_app_url):
+    from gradio_client import Client
+
+    return Client(remote_app_url, verbose=False)

@@ -1,0 +1,377 @@
+"""One small adapter per task: what to send through ``InferenceClient``, and how its answer maps
+onto the same JSON the local tab returns (DESIGN.md's contract), checked on the way.
+
+Like gradio's ``pipelines_utils`` (one adapter per task), written as a table. Each adapter
+has three steps with one job each, as a pipeline does: ``prepare`` (the user's values →
+checked inputs), ``call`` (the only step that talks to the server), ``shape`` (the answer →
+the contract's JSON, or ``ValueError`` naming what was not as expected).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.errors import BadInput
+from core.text_input import require_text, split_lines
+
+#: Each line is one request: fewer than locally, to stay within the free API's limits.
+MAX_REMOTE_LINES = 8
+DEFAULT_MAX_NEW_TOKENS = 50
+MAX_NEW_TOKENS = 512
+
+
+@dataclass(frozen=True)
+class RemoteInputs:
+    """Everything a task tab may send; each adapter reads what its task needs."""
+
+    text: str | None = None
+    labels: str | None = None
+    context: str | None = None
+    image: str | None = None
+    threshold: float = 0.5
+    max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Checked inputs: ``texts`` (one request each, or the one text) and task-specific ``extra``."""
+
+    texts: list[str]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RemoteTask:
+    id: str
+    #: The task's name for InferenceClient and the providers (``PROVIDERS[provider][hub_task]``).
+    hub_task: str
+    #: The InferenceClient method, shown in the code panel.
+    method: str
+    prepare: Callable[[RemoteInputs], Prepared]
+    call: Callable[[Any, str | None, Prepared], Any]
+    shape: Callable[[Any, Prepared], Any]
+    #: The call's arguments as Python source, for the code panel.
+    code_args: Callable[[Prepared], str]
+    #: One request per line (``call`` returns one answer per line).
+    per_line: bool = False
+
+
+# --- checks on answers -------------------------------------------------------------------------
+
+
+def _number(value: Any, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(f"{what} is {type(value).__name__} {value!r:.40}, not a number")
+    return float(value)
+
+
+def _text(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{what} is {type(value).__name__}, not text")
+    return value
+
+
+def _items(value: Any, what: str) -> list:
+    if not isinstance(value, list):
+        raise ValueError(f"{what} is {type(value).__name__}, not a list")
+    return value
+
+
+def _label_scores(row: Any) -> list[dict]:
+    items = []
+    for item in _items(row, "the answer"):
+        if not isinstance(item, dict):
+            raise ValueError(f"an item is {type(item).__name__}, not an object with a label and a score")
+        items.append({"label": _text(item.get("label"), "a label"), "score": _number(item.get("score"), "a score")})
+    if not items:
+        raise ValueError("no labels in the answer")
+    return sorted(items, key=lambda item: item["score"], reverse=True)
+
+
+# --- the tasks -------------------------------------------------------------------------------
+
+
+def _lines(inputs: RemoteInputs) -> Prepared:
+    return Prepared(split_lines(inputs.text, max_lines=MAX_REMOTE_LINES))
+
+
+def _one_text(inputs: RemoteInputs) -> Prepared:
+    return Prepared([require_text(inputs.text)])
+
+
+def _classify_shape(raw: Any, prepared: Prepared) -> Any:
+    rows = [_label_scores(row) for row in _items(raw, "the answer")]
+    return rows[0] if len(rows) == 1 else rows
+
+
+def _zero_shot_prepare(inputs: RemoteInputs) -> Prepared:
+    text = require_text(inputs.text)
+    labels = [label.strip() for label in (inputs.labels or "").split(",") if label.strip()]
+    if len(labels) < 2:
+        raise BadInput(
+            "Zero-shot classification needs at least two candidate labels, separated by commas "
+            "(e.g. 'sports, politics, cooking').",
+            ko="제로샷 분류에는 쉼표로 구분한 후보 레이블이 두 개 이상 필요해요 (예: '스포츠, 정치, 요리').",
+        )
+    return Prepared([text], {"labels": labels})
+
+
+def _zero_shot_shape(raw: Any, prepared: Prepared) -> dict:
+    scores = _label_scores(raw)
+    return {
+        "sequence": prepared.texts[0],
+        "labels": [s["label"] for s in scores],
+        "scores": [s["score"] for s in scores],
+    }
+
+
+def _ner_shape(raw: Any, prepared: Prepared) -> list[dict]:
+    entities = []
+    for item in _items(raw, "the answer"):
+        if not isinstance(item, dict):
+            raise ValueError("an entity is not an object")
+        group = item.get("entity_group") or item.get("entity")
+        entities.append(
+            {
+                "entity_group": _text(group, "entity_group"),
+                "score": _number(item.get("score"), "a score"),
+                "word": _text(item.get("word"), "word"),
+                "start": int(_number(item.get("start"), "start")),
+                "end": int(_number(item.get("end"), "end")),
+            }
+        )
+    return entities
+
+
+def _answer_prepare(inputs: RemoteInputs) -> Prepared:
+    question = require_text(inputs.text, what="question", what_ko="질문")
+    context = require_text(inputs.context, what="context", what_ko="지문")
+    return Prepared([question], {"context": context})
+
+
+def _answer_shape(raw: Any, prepared: Prepared) -> dict:
+    best = _items(raw, "the answer")[0] if isinstance(raw, list) and raw else raw
+    if not isinstance(best, dict):
+        raise ValueError(f"the answer is {type(best).__name__}, not an object")
+    return {
+        "score": _number(best.get("score"), "score"),
+        "start": int(_number(best.get("start"), "start")),
+        "end": int(_number(best.get("end"), "end")),
+        "answer": _text(best.get("answer"), "answer"),
+    }
+
+
+def _text_field(key: str) -> Callable[[Any, Prepared], list[dict]]:
+    def shape(raw: Any, prepared: Prepared) -> list[dict]:
+        if not isinstance(raw, dict):
+            raise ValueError(f"the answer is {type(raw).__name__}, not an object with '{key}'")
+        return [{key: _text(raw.get(key), key)}]
+
+    return shape
+
+
+def _generate_prepare(inputs: RemoteInputs) -> Prepared:
+    prompt = require_text(inputs.text, what="prompt", what_ko="프롬프트")
+    tokens = inputs.max_new_tokens
+    if not isinstance(tokens, (int, float)) or not 1 <= tokens <= MAX_NEW_TOKENS:
+        raise BadInput(
+            f"The number of new tokens must be between 1 and {MAX_NEW_TOKENS}, not {tokens!r}.",
+            ko=f"새로 만들 토큰 수는 1에서 {MAX_NEW_TOKENS} 사이여야 해요({tokens!r}은(는) 안 돼요).",
+        )
+    return Prepared([prompt], {"max_new_tokens": int(tokens)})
+
+
+def _generate_shape(raw: Any, prepared: Prepared) -> list[dict]:
+    # The local pipeline returns the prompt and its continuation; the API returns the continuation only.
+    return [{"generated_text": prepared.texts[0] + _text(raw, "generated_text")}]
+
+
+def _fill_mask_shape(raw: Any, prepared: Prepared) -> list[dict]:
+    out = []
+    for item in _items(raw, "the answer"):
+        if not isinstance(item, dict):
+            raise ValueError("a candidate is not an object")
+        out.append(
+            {
+                "score": _number(item.get("score"), "score"),
+                "token": int(_number(item.get("token"), "token")),
+                "token_str": _text(item.get("token_str"), "token_str"),
+                "sequence": _text(item.get("sequence"), "sequence"),
+            }
+        )
+    return sorted(out, key=lambda item: item["score"], reverse=True)
+
+
+def _similarity_prepare(inputs: RemoteInputs) -> Prepared:
+    sentences = split_lines(inputs.text, max_lines=MAX_REMOTE_LINES)
+    if len(sentences) < 2:
+        raise BadInput(
+            "Sentence similarity compares sentences: write at least two, one a line.",
+            ko="문장 유사도는 문장끼리 비교해요. 한 줄에 하나씩 두 문장 이상 쓰세요.",
+        )
+    return Prepared(sentences)
+
+
+def _similarity_call(client: Any, model: str | None, prepared: Prepared) -> list:
+    return [client.sentence_similarity(s, other_sentences=prepared.texts, model=model) for s in prepared.texts]
+
+
+def _similarity_shape(raw: Any, prepared: Prepared) -> dict:
+    n = len(prepared.texts)
+    matrix = [[_number(x, "a similarity") for x in _items(row, "a row")] for row in _items(raw, "the answer")]
+    if len(matrix) != n or any(len(row) != n for row in matrix):
+        raise ValueError(f"expected a {n}×{n} matrix of similarities")
+    return {"sentences": prepared.texts, "matrix": matrix}
+
+
+def _detect_prepare(inputs: RemoteInputs) -> Prepared:
+    if not inputs.image or not Path(inputs.image).is_file():
+        raise BadInput(
+            "No image given. Upload a picture, or click one of the examples.",
+            ko="이미지가 없어요. 사진을 올리거나 예시를 눌러 보세요.",
+        )
+    if not isinstance(inputs.threshold, (int, float)) or not 0.0 <= inputs.threshold <= 1.0:
+        raise BadInput(
+            f"The threshold {inputs.threshold} is outside 0–1. Choose a score between 0 and 1, e.g. 0.5.",
+            ko=f"임계값 {inputs.threshold}이(가) 0~1 밖이에요. 0과 1 사이 값(예: 0.5)을 고르세요.",
+        )
+    return Prepared([inputs.image], {"threshold": float(inputs.threshold)})
+
+
+def _detect_shape(raw: Any, prepared: Prepared) -> list[dict]:
+    out = []
+    for item in _items(raw, "the answer"):
+        box = item.get("box") if isinstance(item, dict) else None
+        if not isinstance(box, dict):
+            raise ValueError("a detection has no box")
+        out.append(
+            {
+                "score": _number(item.get("score"), "score"),
+                "label": _text(item.get("label"), "label"),
+                "box": {k: int(_number(box.get(k), k)) for k in ("xmin", "ymin", "xmax", "ymax")},
+            }
+        )
+    return out
+
+
+def _quoted(prepared: Prepared) -> str:
+    return repr(prepared.texts[0])
+
+
+REMOTE_TASKS: dict[str, RemoteTask] = {
+    task.id: task
+    for task in (
+        RemoteTask(
+            "classify",
+            "text-classification",
+            "text_classification",
+            _lines,
+            lambda client, model, p: [client.text_classification(t, model=model) for t in p.texts],
+            _classify_shape,
+            _quoted,
+            per_line=True,
+        ),
+        RemoteTask(
+            "zero_shot",
+            "zero-shot-classification",
+            "zero_shot_classification",
+            _zero_shot_prepare,
+            lambda client, model, p: client.zero_shot_classification(
+                p.texts[0], candidate_labels=p.extra["labels"], model=model
+            ),
+            _zero_shot_shape,
+            lambda p: f"{p.texts[0]!r}, candidate_labels={p.extra['labels']!r}",
+        ),
+        RemoteTask(
+            "ner",
+            "token-classification",
+            "token_classification",
+            _one_text,
+            lambda client, model, p: client.token_classification(
+                p.texts[0], model=model, aggregation_strategy="simple"
+            ),
+            _ner_shape,
+            lambda p: f'{p.texts[0]!r}, aggregation_strategy="simple"',
+        ),
+        RemoteTask(
+            "answer",
+            "question-answering",
+            "question_answering",
+            _answer_prepare,
+            lambda client, model, p: client.question_answering(p.texts[0], p.extra["context"], model=model),
+            _answer_shape,
+            lambda p: f"question={p.texts[0]!r}, context={p.extra['context']!r}",
+        ),
+        RemoteTask(
+            "summarize",
+            "summarization",
+            "summarization",
+            _one_text,
+            lambda client, model, p: client.summarization(p.texts[0], model=model),
+            _text_field("summary_text"),
+            _quoted,
+        ),
+        RemoteTask(
+            "translate",
+            "translation",
+            "translation",
+            _one_text,
+            lambda client, model, p: client.translation(p.texts[0], model=model),
+            _text_field("translation_text"),
+            _quoted,
+        ),
+        RemoteTask(
+            "generate",
+            "text-generation",
+            "text_generation",
+            _generate_prepare,
+            lambda client, model, p: client.text_generation(
+                p.texts[0], model=model, max_new_tokens=p.extra["max_new_tokens"]
+            ),
+            _generate_shape,
+            lambda p: f"{p.texts[0]!r}, max_new_tokens={p.extra['max_new_tokens']}",
+        ),
+        RemoteTask(
+            "fill_mask",
+            "fill-mask",
+            "fill_mask",
+            _one_text,
+            lambda client, model, p: client.fill_mask(p.texts[0], model=model),
+            _fill_mask_shape,
+            _quoted,
+        ),
+        RemoteTask(
+            "similarity",
+            "sentence-similarity",
+            "sentence_similarity",
+            _similarity_prepare,
+            _similarity_call,
+            _similarity_shape,
+            lambda p: f"{p.texts[0]!r}, other_sentences={p.texts!r}",
+        ),
+        RemoteTask(
+            "detect",
+            "object-detection",
+            "object_detection",
+            _detect_prepare,
+            lambda client, model, p: client.object_detection(p.texts[0], model=model, threshold=p.extra["threshold"]),
+            _detect_shape,
+            lambda p: f'"image.jpg", threshold={p.extra["threshold"]}',
+        ),
+    )
+}
+
+
+def get_remote_task(task_id: str) -> RemoteTask:
+    """The adapter for ``task_id``; ``BadInput`` naming the tasks the Inference API can run otherwise."""
+    try:
+        return REMOTE_TASKS[task_id]
+    except KeyError:
+        raise BadInput(
+            f"The task '{task_id}' cannot run on the Inference API. Remote tasks: {', '.join(REMOTE_TASKS)}.",
+            ko=f"'{task_id}' 작업은 Inference API에서 실행할 수 없어요. 원격 작업: {', '.join(REMOTE_TASKS)}.",
+        ) from None

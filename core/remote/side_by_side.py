@@ -1,0 +1,56 @@
+"""The same input run on this machine and on the Inference API, with both latencies.
+
+``LOCAL_RUNNERS`` maps a task to its local core function (plain values in, the contract's JSON
+out); a task joins side-by-side by adding one line here once its core module exists.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from core.errors import BadInput
+from core.loading import LoadPolicy
+from core.remote.adapters import RemoteInputs
+from core.remote.client import RemoteResult
+
+
+def _classify(inputs: RemoteInputs, model: str, *, device: str, policy: LoadPolicy) -> Any:
+    from core.classify import classify
+
+    return classify(inputs.text, model, device=device, policy=policy).to_json()
+
+
+LOCAL_RUNNERS: dict[str, Callable[..., Any]] = {
+    "classify": _classify,
+}
+
+
+@dataclass
+class Comparison:
+    local: Any
+    local_seconds: float
+    remote: RemoteResult
+
+    def to_json(self) -> dict:
+        return {
+            "local": {"output": self.local, "seconds": self.local_seconds},
+            "remote": {"output": self.remote.output, "seconds": self.remote.seconds, "retries": self.remote.retries},
+        }
+
+
+def run_local(task_id: str, inputs: RemoteInputs, model: str, *, device: str, policy: LoadPolicy) -> tuple[Any, float]:
+    """The local result for side-by-side and its wall time (the first run includes loading the model)."""
+    runner = LOCAL_RUNNERS.get(task_id)
+    if runner is None:
+        raise BadInput(
+            f"Side-by-side is not available for '{task_id}' yet; it works for: {', '.join(LOCAL_RUNNERS)}. "
+            "Run it remotely here, and locally in its own tab.",
+            ko=f"'{task_id}' 작업은 아직 나란히 비교할 수 없어요. 가능한 작업: {', '.join(LOCAL_RUNNERS)}. "
+            "여기서는 원격으로, 로컬은 그 작업의 탭에서 실행하세요.",
+        )
+    started = time.perf_counter()
+    output = runner(inputs, model, device=device, policy=policy)
+    return output, time.perf_counter() - started
