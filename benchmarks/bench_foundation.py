@@ -164,7 +164,7 @@ def classify_times(model_dir: Path, calls: int, sentences: list[str]) -> dict[st
     import httpx
     from gradio_client import Client
 
-    data = ["\n".join(sentences), str(model_dir), "cpu", "en"]
+    data = ["\n".join(sentences), str(model_dir), "cpu", "en", "local", "auto", ""]
     port = free_port()
     process, _ = start([sys.executable, "app.py", "--offline", "--port", str(port)], port)
     try:
