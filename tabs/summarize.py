@@ -51,9 +51,9 @@ STRINGS = {
         "summarize.options": "생성 설정 (비우면 모델 기본값)",
         "summarize.max_length": "max_length (토큰)",
         "summarize.min_length": "min_length (토큰)",
-        "summarize.num_beams": "num_beams",
+        "summarize.num_beams": "num_beams (빔 개수)",
         "summarize.do_sample": "do_sample (가장 그럴듯한 단어 대신 무작위로 뽑기)",
-        "summarize.no_repeat": "no_repeat_ngram_size",
+        "summarize.no_repeat": "no_repeat_ngram_size (반복 금지 n-gram 크기)",
         "summarize.output": "요약",
     },
 }

@@ -55,7 +55,7 @@ STRINGS = {
         "translate.lang_info": "이 모델이 지원하는 언어만 보여요",
         "translate.options": "생성 설정 (비우면 모델 기본값)",
         "translate.max_length": "max_length (토큰)",
-        "translate.num_beams": "num_beams",
+        "translate.num_beams": "num_beams (빔 개수)",
         "translate.output": "번역",
     },
 }
@@ -114,8 +114,12 @@ def build(ctx: AppContext) -> None:
                 model, _status = model_picker(TASK, ctx)
                 with gr.Row():
                     info = tr("translate.lang_info")
-                    src_lang = gr.Dropdown([], value=None, label=tr("translate.src_lang"), info=info)
-                    tgt_lang = gr.Dropdown([], value=None, label=tr("translate.tgt_lang"), info=info)
+                    src_lang = gr.Dropdown(
+                        [], value=None, allow_custom_value=True, label=tr("translate.src_lang"), info=info
+                    )
+                    tgt_lang = gr.Dropdown(
+                        [], value=None, allow_custom_value=True, label=tr("translate.tgt_lang"), info=info
+                    )
                 with gr.Accordion(tr("translate.options"), open=False), gr.Row():
                     max_length = gr.Number(None, label=tr("translate.max_length"), precision=0, minimum=1)
                     num_beams = gr.Number(None, label=tr("translate.num_beams"), precision=0, minimum=1, maximum=8)
