@@ -2,7 +2,8 @@
 
 Three kinds of translation model, told apart as transformers 4.57's ``TranslationPipeline`` did:
 
-- one pair per model (Marian ``Helsinki-NLP/opus-mt-ko-en``): the text goes in as it is;
+- one pair per model (Marian ``Helsinki-NLP/opus-mt-ko-en``): the text goes in as it is; a
+  Marian model with several target languages wants the target's token first (``>>kor<< …``);
 - a task prefix (T5: ``"translate English to German: "`` from ``task_specific_params``);
 - language codes (NLLB, M2M100, mBART-50): the tokenizer marks the source language and
   ``generate`` is forced to start with the target language's token (``forced_bos_token_id``).
@@ -41,6 +42,7 @@ PREFERRED_CODES = (("eng_Latn", "kor_Hang"), ("en_XX", "ko_KR"), ("en", "ko"))
 
 class Kind(enum.Enum):
     SINGLE_PAIR = "single pair"
+    TARGET_TOKEN = "target language token"
     TASK_PREFIX = "task prefix"
     LANGUAGE_CODES = "language codes"
 
@@ -126,6 +128,9 @@ def languages_of(config: Any, tokenizer: Any, name: str) -> Languages:
         return Languages(Kind.TASK_PREFIX, pairs=pairs)
     source, target = getattr(tokenizer, "source_lang", None), getattr(tokenizer, "target_lang", None)
     pair = (source, target) if source and target else pair_in_name(name)
+    target_tokens = [code[2:-2] for code in getattr(tokenizer, "supported_language_codes", None) or []]
+    if target_tokens:
+        return Languages(Kind.TARGET_TOKEN, pairs=tuple((pair[0] if pair else "src", t) for t in target_tokens))
     return Languages(Kind.SINGLE_PAIR, pairs=(pair,) if pair else ())
 
 
@@ -202,6 +207,8 @@ def stream_translation(
     pair = choose_pair(languages, src_lang, tgt_lang, loaded.source.name)
     task_key = f"translation_{pair[0]}_to_{pair[1]}" if languages.kind is Kind.TASK_PREFIX else "translation"
     plan = seq2seq.generation_plan(loaded, task_key, options)
+    if languages.kind is Kind.TARGET_TOKEN:
+        plan.prefix = f">>{pair[1]}<< "  # what v4 left to the user: the target language's token first
     encoded, extra = _encode(loaded, languages, text, pair, plan.prefix)
     if "forced_bos_token_id" in extra:
         plan.config.forced_bos_token_id = extra["forced_bos_token_id"]
@@ -246,7 +253,11 @@ def notebook_code(result: TranslationResult) -> str:
     else:
         load_tokenizer = f"AutoTokenizer.from_pretrained({result.model!r})"
         prepare = f'inputs = tokenizer({result.prefix!r} + text, truncation=True, return_tensors="pt")'
-        note = "# T5 learned its pairs behind a prefix; a Marian model knows one pair and needs none"
+        note = {
+            Kind.TASK_PREFIX: "# T5 learned each pair behind a text prefix",
+            Kind.TARGET_TOKEN: "# this Marian model knows several targets: the target's token goes first",
+            Kind.SINGLE_PAIR: "# a Marian model knows one pair: the text goes in as it is",
+        }[result.kind]
     return f"""# pipeline("translation") was removed in transformers 5: these are its steps.
 from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 

@@ -143,3 +143,9 @@ def tiny_marian(models_dir) -> Path:
 @pytest.fixture(scope="session")
 def tiny_nllb(models_dir) -> Path:
     return tiny_models.build_nllb(models_dir / "tiny-nllb")
+
+
+@pytest.fixture(scope="session")
+def tiny_marian_multi(models_dir) -> Path:
+    """A Marian model with a real SentencePiece MarianTokenizer and >>kor<< / >>jpn<< target tokens."""
+    return tiny_models.build_marian_multi_target(models_dir / "tiny-opus-mt-tc-en-mul")

@@ -156,3 +156,25 @@ def test_notebook_code_is_valid_python_for_each_kind(tiny_nllb, tiny_t5):
         assert "removed in transformers 5" in code
     assert "src_lang='eng_Latn'" in nllb and "forced_bos_token_id" in nllb
     assert "'translate English to German: ' + text" in t5
+
+
+def test_a_multi_target_marian_model_gets_the_target_token_first(tiny_marian_multi):
+    from transformers import AutoTokenizer
+
+    korean = AutoTokenizer.from_pretrained(tiny_marian_multi).convert_tokens_to_ids(">>kor<<")
+    result = translate("Hello world", str(tiny_marian_multi), **FAST)
+    assert (result.kind, result.src_lang, result.tgt_lang, result.prefix) == (
+        Kind.TARGET_TOKEN,
+        "en",
+        "kor",
+        ">>kor<< ",
+    )
+    assert model_languages(str(tiny_marian_multi)).targets() == ["kor", "jpn"]
+    assert ">>kor<< " in notebook_code(result)
+    encoded = AutoTokenizer.from_pretrained(tiny_marian_multi)(result.prefix + "Hello world")["input_ids"]
+    assert encoded[0] == korean
+
+
+def test_a_multi_target_marian_model_refuses_other_targets(tiny_marian_multi):
+    with pytest.raises(BadInput, match="It supports: en→kor, en→jpn"):
+        translate("Hello", str(tiny_marian_multi), src_lang="en", tgt_lang="deu")

@@ -202,3 +202,61 @@ def build_nllb(path: Path) -> Path:
         decoder_start_token_id=tokenizer.eos_token_id,
     )
     return save(M2M100ForConditionalGeneration(config), tokenizer, path)
+
+
+MARIAN_CORPUS = [
+    "Hugging Face makes machine learning easy to share.",
+    "The house is wonderful and the garden is beautiful.",
+    "I went to school today and had lunch with my friends.",
+    "나는 오늘 학교에 가서 친구들과 점심을 먹었다.",
+    "이 영화 정말 재미있어요!",
+    "세종대왕은 훈민정음을 창제하였다.",
+]
+
+
+def build_marian_multi_target(path: Path, targets: tuple[str, ...] = ("kor", "jpn")) -> Path:
+    """A MarianMTModel with a real MarianTokenizer (SentencePiece trained here) that knows several targets.
+
+    Like the Tatoeba ``opus-mt-tc-*`` models, its vocabulary holds ``>>kor<<``-style target language tokens.
+    """
+    import io
+
+    import sentencepiece as spm
+    import torch
+    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+    torch.manual_seed(0)
+    path.mkdir(parents=True, exist_ok=True)
+    model_bytes = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(MARIAN_CORPUS * 20),
+        model_writer=model_bytes,
+        vocab_size=150,
+        hard_vocab_limit=False,
+        character_coverage=1.0,
+        minloglevel=2,
+    )
+    for name in ("source.spm", "target.spm"):
+        (path / name).write_bytes(model_bytes.getvalue())
+    processor = spm.SentencePieceProcessor(model_proto=model_bytes.getvalue())
+    pieces = ["</s>", "<unk>", *(f">>{t}<<" for t in targets)]
+    pieces += [p for p in (processor.id_to_piece(i) for i in range(processor.get_piece_size())) if p not in pieces]
+    pieces.append("<pad>")
+    vocab = {piece: i for i, piece in enumerate(dict.fromkeys(pieces))}
+    (path / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
+    tokenizer = MarianTokenizer(str(path / "source.spm"), str(path / "target.spm"), str(path / "vocab.json"))
+    config = MarianConfig(
+        vocab_size=len(vocab),
+        d_model=16,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=32,
+        decoder_ffn_dim=32,
+        max_position_embeddings=128,
+        pad_token_id=vocab["<pad>"],
+        eos_token_id=vocab["</s>"],
+        decoder_start_token_id=vocab["<pad>"],
+    )
+    return save(MarianMTModel(config), tokenizer, path)
