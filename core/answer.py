@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
+from core.code_panel import text_literal
 from core.errors import BadInput
 from core.loading import PRIVATE, LoadedModel, LoadPolicy, load_for_task
 from core.registry import get_task
@@ -297,7 +298,7 @@ def answer(
 
 def notebook_code(model: str, question: str, context: str, settings: QASettings = QASettings()) -> str:
     """The transformers 5 code that replaces ``pipeline("question-answering")`` (the short version)."""
-    short = context if len(context) <= 300 else context[:300] + "…"
+    short = text_literal(context)
     return f"""# pipeline("question-answering") was removed in transformers 5: these are its steps.
 import torch
 from transformers import AutoModelForQuestionAnswering, AutoTokenizer
@@ -306,7 +307,7 @@ tokenizer = AutoTokenizer.from_pretrained({model!r})
 model = AutoModelForQuestionAnswering.from_pretrained({model!r})
 
 question = {question!r}
-context = {short!r}
+context = {short}
 
 # 1. preprocess: question + context; a long context becomes overlapping windows
 inputs = tokenizer(question, context, truncation="only_second", max_length={settings.max_seq_len},
@@ -322,15 +323,18 @@ with torch.no_grad():
 # 3. postprocess: best span (start <= end, at most {settings.max_answer_len} tokens) among context tokens
 best = (0.0, 0, 0)
 for w in range(len(inputs["input_ids"])):
-    is_context = torch.tensor([s == 1 for s in inputs.sequence_ids(w)])
-    start = out.start_logits[w].masked_fill(~is_context, -1e4).softmax(-1)
-    end = out.end_logits[w].masked_fill(~is_context, -1e4).softmax(-1)
+    allowed = torch.tensor([s == 1 for s in inputs.sequence_ids(w)]) & inputs["attention_mask"][w].bool()
+    allowed[0] = True  # [CLS] ("no answer") takes part in the softmax, as in v4 ...
+    start = out.start_logits[w].masked_fill(~allowed, -1e4).softmax(-1)
+    end = out.end_logits[w].masked_fill(~allowed, -1e4).softmax(-1)
+    start[0] = end[0] = 0.0  # ... but is never returned as a span
     scores = torch.triu(start[:, None] * end[None, :]).tril({settings.max_answer_len - 1})
     score, flat = scores.flatten().max(0)
     s, e = divmod(flat.item(), scores.shape[1])
     if score > best[0]:
         best = (score.item(), offsets[w][s][0].item(), offsets[w][e][1].item())
 
+# (the tab also widens a span to whole words and adds up equal answers from overlapping windows, as v4 did)
 score, start, end = best
 print({{"score": score, "start": start, "end": end, "answer": context[start:end]}})
 """

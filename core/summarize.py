@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from core import seq2seq
+from core.code_panel import text_literal
 from core.loading import PRIVATE, LoadPolicy, load_for_task
 from core.registry import get_task
 from core.text_input import require_text
@@ -98,7 +99,7 @@ def summarize(text: str, model: str = TASK.default.id, **options: Any) -> Summar
 
 def notebook_code(model: str, text: str, prefix: str, settings: dict[str, Any]) -> str:
     """The transformers 5 code that replaces ``pipeline("summarization")``."""
-    short = text if len(text) <= 300 else text[:300] + "…"
+    short = text_literal(text)
     arguments = "".join(f", {k}={v!r}" for k, v in settings.items())
     return f"""# pipeline("summarization") was removed in transformers 5: these are its steps.
 from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
@@ -106,9 +107,9 @@ from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 tokenizer = AutoTokenizer.from_pretrained({model!r})
 model = AutoModelForSeq2SeqLM.from_pretrained({model!r})
 
-text = {short!r}
+text = {short}
 # 1. preprocess: the model's task prefix, then ids (cut to the model's window)
-inputs = tokenizer({prefix!r} + text, truncation=True, return_tensors="pt")
+inputs = tokenizer({prefix!r} + text, truncation=True, return_token_type_ids=False, return_tensors="pt")
 # 2. generate: settings as the v4 pipeline chose them for this model
 output_ids = model.generate(**inputs{arguments})
 # 3. postprocess: ids back to text

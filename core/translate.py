@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from core import seq2seq
+from core.code_panel import text_literal
 from core.errors import BadInput
 from core.loading import PRIVATE, LoadedModel, LoadPolicy, load_for_task
 from core.registry import get_task
@@ -242,17 +243,20 @@ def translate(text: str, model: str = TASK.default.id, **options: Any) -> Transl
 
 def notebook_code(result: TranslationResult) -> str:
     """The transformers 5 code that replaces ``pipeline("translation_xx_to_yy")`` for this model."""
-    short = result.text if len(result.text) <= 300 else result.text[:300] + "…"
+    short = text_literal(result.text)
     settings = {k: v for k, v in result.settings.items() if k != "forced_bos_token_id"}
     arguments = "".join(f", {k}={v!r}" for k, v in settings.items())
     if result.kind is Kind.LANGUAGE_CODES:
         load_tokenizer = f"AutoTokenizer.from_pretrained({result.model!r}, src_lang={result.src_lang!r})"
-        prepare = 'inputs = tokenizer(text, truncation=True, return_tensors="pt")'
+        prepare = 'inputs = tokenizer(text, truncation=True, return_token_type_ids=False, return_tensors="pt")'
         arguments += f", forced_bos_token_id=tokenizer.convert_tokens_to_ids({result.tgt_lang!r})"
         note = f"# the source language is a token the tokenizer adds; the target ({result.tgt_lang}) is forced first"
     else:
         load_tokenizer = f"AutoTokenizer.from_pretrained({result.model!r})"
-        prepare = f'inputs = tokenizer({result.prefix!r} + text, truncation=True, return_tensors="pt")'
+        prepare = (
+            f"inputs = tokenizer({result.prefix!r} + text, truncation=True, return_token_type_ids=False, "
+            'return_tensors="pt")'
+        )
         note = {
             Kind.TASK_PREFIX: "# T5 learned each pair behind a text prefix",
             Kind.TARGET_TOKEN: "# this Marian model knows several targets: the target's token goes first",
@@ -264,7 +268,7 @@ from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 tokenizer = {load_tokenizer}
 model = AutoModelForSeq2SeqLM.from_pretrained({result.model!r})
 
-text = {short!r}
+text = {short}
 # 1. preprocess {result.src_lang} → {result.tgt_lang}
 {note}
 {prepare}
