@@ -8,7 +8,8 @@ transformers 5 removed the summarization and translation pipelines; their common
   (where T5 keeps ``prefix="summarize: "`` and its beam settings), overridden by the user.
 - ``encode`` (preprocess): prefix + text → ids, truncated to the model's window (with a note).
 - ``stream`` (forward): ``model.generate``; with greedy search or sampling the words arrive one by
-  one through a ``TextIteratorStreamer``, with beam search only the finished text exists.
+  one through a ``TextIteratorStreamer``; with beam search an empty "started" step comes first,
+  then the finished text (transformers cannot stream beams).
 - ``decode`` (postprocess): ids → text, special tokens skipped, spacing left as the model made it.
 """
 
@@ -199,6 +200,7 @@ def stream(loaded: LoadedModel, encoded: Encoded, plan: GenerationPlan, **extra:
 
     inputs = {k: v.to(loaded.device) for k, v in encoded.inputs.items()}
     if (plan.config.num_beams or 1) > 1:  # transformers cannot stream beam search
+        yield Step("")  # started: the text exists only when every beam has finished
         with torch.inference_mode():
             output = loaded.model.generate(**inputs, generation_config=plan.config, **extra)
         yield Step(decode(loaded, output[0]), True, tuple(output[0].tolist()))

@@ -80,6 +80,14 @@ def optional_int(value: float | None) -> int | None:
 def notice(result: SummaryResult | TranslationResult, language: str) -> str:
     """Truncation (with token counts) and where the settings came from, in the user's language."""
     lines = []
+    beams = result.settings.get("num_beams") or 1
+    if not result.done and beams > 1:
+        lines.append(
+            f"⏳ 빔 {beams}개로 찾는 중이에요. 모든 빔이 끝나야 글이 나와요 (num_beams=1이면 써지는 과정을 볼 수 있어요)."
+            if language == "ko"
+            else f"⏳ Searching with {beams} beams: the text appears when every beam has finished "
+            "(with num_beams=1 you can watch it being written)."
+        )
     if result.truncated:
         if language == "ko":
             lines.append(

@@ -92,3 +92,11 @@ def test_language_pickers_offer_only_the_models_languages(tiny_t5):
 def test_language_pickers_in_public_mode_ignore_local_folders(tiny_t5):
     sources, targets = language_pickers(str(tiny_t5), public=True)
     assert sources["choices"] == [] and targets["value"] is None
+
+
+def test_beam_search_first_tells_that_it_is_searching(tiny_bart):
+    first, *_rest, last = summarize_handler(AppContext())(
+        "The tower is tall.", str(tiny_bart), 5, None, 2, False, None, "cpu", "en"
+    )
+    assert first[0] == [{"summary_text": ""}] and "Searching with 2 beams" in first[2]
+    assert "Searching" not in last[2]

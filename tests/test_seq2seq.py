@@ -58,9 +58,10 @@ def test_greedy_search_streams_word_by_word(tiny_t5):
     assert [s.done for s in steps] == [False] * (len(steps) - 1) + [True]
 
 
-def test_beam_search_gives_the_finished_text_once(tiny_bart):
+def test_beam_search_says_it_started_then_gives_the_finished_text(tiny_bart):
     steps = list(stream_summary(TEXT, str(tiny_bart), max_length=6, num_beams=2))
-    assert len(steps) == 1 and steps[0].done
+    assert [(s.summary, s.done) for s in steps[:1]] == [("", False)]
+    assert len(steps) == 2 and steps[1].done and steps[1].token_ids
 
 
 @pytest.mark.parametrize(
