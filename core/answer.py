@@ -129,7 +129,7 @@ def preprocess(loaded: LoadedModel, question: str, context: str, settings: QASet
     tokenizer = loaded.preprocessor
     max_seq_len = min(settings.max_seq_len, model_window(loaded))
     question_first = tokenizer.padding_side == "right"
-    question_tokens = len(tokenizer(question, add_special_tokens=False)["input_ids"])
+    question_tokens = len(tokenizer(question, add_special_tokens=False, verbose=False)["input_ids"])
     if question_tokens > settings.max_question_len:
         raise BadInput(
             f"The question is {question_tokens} tokens long; `max_question_len` is {settings.max_question_len}. "
@@ -166,7 +166,7 @@ def preprocess(loaded: LoadedModel, question: str, context: str, settings: QASet
             if token_id == tokenizer.cls_token_id and tokenizer.cls_token_id is not None:
                 mask[i] = True
         context_mask.append(mask)
-    context_tokens = len(tokenizer(context, add_special_tokens=False)["input_ids"])
+    context_tokens = len(tokenizer(context, add_special_tokens=False, verbose=False)["input_ids"])
     return Windows(encoding, context_mask, question_first, question_tokens, context_tokens, max_seq_len)
 
 

@@ -71,6 +71,12 @@ def language_pickers(model: str, public: bool) -> tuple[dict, dict]:
     )
 
 
+def target_picker(model: str, source: str | None, target: str | None, public: bool) -> dict:
+    """The target box for a chosen source language: its targets, keeping the current one when it still fits."""
+    targets = model_languages(model, allow_local=not public).targets(source)
+    return gr.update(choices=targets, value=target if target in targets or not targets else targets[0])
+
+
 def make_handler(ctx: AppContext) -> Callable:
     """The /translate handler (a generator: the translation streams into the page)."""
 
@@ -143,6 +149,12 @@ def build(ctx: AppContext) -> None:
             fn=lambda model_id: language_pickers(model_id, ctx.public),
             inputs=model,
             outputs=[src_lang, tgt_lang],
+            api_visibility="private",
+        )
+        src_lang.input(
+            lambda model_id, source, target: target_picker(model_id, source, target, ctx.public),
+            inputs=[model, src_lang, tgt_lang],
+            outputs=tgt_lang,
             api_visibility="private",
         )
         run.click(

@@ -100,3 +100,11 @@ def test_beam_search_first_tells_that_it_is_searching(tiny_bart):
     )
     assert first[0] == [{"summary_text": ""}] and "Searching with 2 beams" in first[2]
     assert "Searching" not in last[2]
+
+
+def test_target_box_follows_the_source_language(tiny_nllb):
+    from tabs.translate import target_picker
+
+    update = target_picker(str(tiny_nllb), "kor_Hang", "kor_Hang", public=False)
+    assert "kor_Hang" not in update["choices"] and update["value"] == update["choices"][0]
+    assert target_picker(str(tiny_nllb), "eng_Latn", "kor_Hang", public=False)["value"] == "kor_Hang"
