@@ -105,6 +105,11 @@ def _notice(result: AnswerResult, language: str) -> str:
     return text + (' The best score is "no answer".' if no_answer else "")
 
 
+def whole(value: float | int | None) -> int | float | None:
+    """Sliders send 3.0 for 3; anything else goes to core as it came, which names what is wrong."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def make_handler(ctx: AppContext) -> Callable:
     """The /answer handler for this app's mode (public mode accepts Hub ids only)."""
 
@@ -128,11 +133,11 @@ def make_handler(ctx: AppContext) -> Callable:
             question,
             context,
             model,
-            top_k=int(top_k),
-            doc_stride=int(doc_stride),
-            max_answer_len=int(max_answer_len),
-            max_seq_len=int(max_seq_len),
-            max_question_len=int(max_question_len),
+            top_k=whole(top_k),
+            doc_stride=whole(doc_stride),
+            max_answer_len=whole(max_answer_len),
+            max_seq_len=whole(max_seq_len),
+            max_question_len=whole(max_question_len),
             handle_impossible_answer=bool(handle_impossible_answer),
             device=device,
             policy=ctx.policy,

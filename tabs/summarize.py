@@ -72,9 +72,11 @@ KOREAN_TEXT = (
 )
 
 
-def optional_int(value: float | None) -> int | None:
-    """A number box left empty means "the model's default"."""
-    return None if value is None or value == "" else int(value)
+def optional_int(value: float | None) -> int | float | None:
+    """A number box left empty means "the model's default"; 3.0 means 3; anything else goes to core to be named."""
+    if value is None or value == "":
+        return None
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def notice(result: SummaryResult | TranslationResult, language: str) -> str:

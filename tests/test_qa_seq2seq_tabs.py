@@ -108,3 +108,14 @@ def test_target_box_follows_the_source_language(tiny_nllb):
     update = target_picker(str(tiny_nllb), "kor_Hang", "kor_Hang", public=False)
     assert "kor_Hang" not in update["choices"] and update["value"] == update["choices"][0]
     assert target_picker(str(tiny_nllb), "eng_Latn", "kor_Hang", public=False)["value"] == "kor_Hang"
+
+
+@pytest.mark.parametrize(("top_k", "message"), [(None, "`top_k` must be a whole number"), (2.5, r"got 2\.5")])
+def test_answer_options_that_are_not_whole_numbers_are_named(tiny_qa, top_k, message):
+    with pytest.raises(gr.Error, match=message):
+        answer_handler(AppContext())("Who?", CONTEXT, str(tiny_qa), top_k)
+
+
+def test_summarize_number_that_is_not_whole_is_named(tiny_bart):
+    with pytest.raises(gr.Error, match=r"`max_length` must be a whole number.*got 7\.5"):
+        list(summarize_handler(AppContext())("hi", str(tiny_bart), 7.5))
