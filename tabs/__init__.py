@@ -7,6 +7,9 @@ from types import ModuleType
 TAB_NAMES: tuple[str, ...] = (
     "classify",
     "remote",
+    "answer",
+    "summarize",
+    "translate",
     # one line per tab, in screen order
 )
 

@@ -161,3 +161,36 @@ def remote_client(remote_app_url):
     from gradio_client import Client
 
     return Client(remote_app_url, verbose=False)
+# --- question answering, summarization, translation (issue 3) ---------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def tiny_qa(models_dir) -> Path:
+    return tiny_models.build_bert_qa(models_dir / "tiny-bert-qa")
+
+
+@pytest.fixture(scope="session")
+def tiny_t5(models_dir) -> Path:
+    return tiny_models.build_t5(models_dir / "tiny-t5")
+
+
+@pytest.fixture(scope="session")
+def tiny_bart(models_dir) -> Path:
+    return tiny_models.build_bart(models_dir / "tiny-bart")
+
+
+@pytest.fixture(scope="session")
+def tiny_marian(models_dir) -> Path:
+    """Named like a Hub Marian model, so its pair (en → ko) is read from the name."""
+    return tiny_models.build_marian(models_dir / "tiny-opus-mt-en-ko")
+
+
+@pytest.fixture(scope="session")
+def tiny_nllb(models_dir) -> Path:
+    return tiny_models.build_nllb(models_dir / "tiny-nllb")
+
+
+@pytest.fixture(scope="session")
+def tiny_marian_multi(models_dir) -> Path:
+    """A Marian model with a real SentencePiece MarianTokenizer and >>kor<< / >>jpn<< target tokens."""
+    return tiny_models.build_marian_multi_target(models_dir / "tiny-opus-mt-tc-en-mul")

@@ -68,3 +68,195 @@ def drop_architectures(path: Path) -> Path:
     config.pop("architectures", None)
     config_file.write_text(json.dumps(config))
     return path
+
+
+# --- question answering, summarization, translation (issue 3) ---------------------------------------------
+
+
+def build_bert_qa(path: Path) -> Path:
+    """A BertForQuestionAnswering with the MiniLM vocabulary (the question-answering tab's kind of model)."""
+    import torch
+    from transformers import BertForQuestionAnswering
+
+    torch.manual_seed(0)
+    return save(BertForQuestionAnswering(tiny_bert_config()), minilm_tokenizer(), path)
+
+
+#: T5's own task table, so the tiny model carries the same prefixes and settings as google-t5/t5-small.
+T5_TASK_PARAMS = {
+    "summarization": {
+        "early_stopping": True,
+        "length_penalty": 2.0,
+        "max_length": 200,
+        "min_length": 30,
+        "no_repeat_ngram_size": 3,
+        "num_beams": 4,
+        "prefix": "summarize: ",
+    },
+    "translation_en_to_de": {
+        "early_stopping": True,
+        "max_length": 300,
+        "num_beams": 4,
+        "prefix": "translate English to German: ",
+    },
+    "translation_en_to_fr": {
+        "early_stopping": True,
+        "max_length": 300,
+        "num_beams": 4,
+        "prefix": "translate English to French: ",
+    },
+}
+
+
+def build_t5(path: Path) -> Path:
+    """A T5ForConditionalGeneration with T5's task prefixes, on the MiniLM vocabulary ([PAD]=0, [SEP]=102)."""
+    import torch
+    from transformers import T5Config, T5ForConditionalGeneration
+
+    torch.manual_seed(0)
+    config = T5Config(
+        vocab_size=30522,
+        d_model=16,
+        d_kv=8,
+        d_ff=32,
+        num_layers=2,
+        num_heads=2,
+        pad_token_id=0,
+        eos_token_id=102,
+        decoder_start_token_id=0,
+        task_specific_params=T5_TASK_PARAMS,
+    )
+    return save(T5ForConditionalGeneration(config), minilm_tokenizer(), path)
+
+
+def build_bart(path: Path, max_positions: int = 64) -> Path:
+    """A BartForConditionalGeneration with few positions, so long inputs must be truncated."""
+    import torch
+    from transformers import BartConfig, BartForConditionalGeneration
+
+    torch.manual_seed(0)
+    config = BartConfig(
+        vocab_size=30522,
+        d_model=16,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=32,
+        decoder_ffn_dim=32,
+        max_position_embeddings=max_positions,
+        pad_token_id=0,
+        bos_token_id=101,
+        eos_token_id=102,
+        decoder_start_token_id=102,
+        forced_eos_token_id=102,
+    )
+    tokenizer = minilm_tokenizer()
+    tokenizer.model_max_length = max_positions
+    return save(BartForConditionalGeneration(config), tokenizer, path)
+
+
+def build_marian(path: Path) -> Path:
+    """A MarianMTModel; name the folder ``…opus-mt-xx-yy`` and the pair is read from it, as from a Hub id."""
+    import torch
+    from transformers import MarianConfig, MarianMTModel
+
+    torch.manual_seed(0)
+    config = MarianConfig(
+        vocab_size=30522,
+        d_model=16,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=32,
+        decoder_ffn_dim=32,
+        max_position_embeddings=128,
+        pad_token_id=0,
+        eos_token_id=102,
+        decoder_start_token_id=0,
+    )
+    return save(MarianMTModel(config), minilm_tokenizer(), path)
+
+
+def build_nllb(path: Path) -> Path:
+    """An M2M100 model with NLLB's tokenizer (its 200 language codes, a tiny vocabulary): forced-BOS translation."""
+    import torch
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+
+    torch.manual_seed(0)
+    tokenizer = NllbTokenizer()
+    config = M2M100Config(
+        vocab_size=len(tokenizer),
+        d_model=16,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=32,
+        decoder_ffn_dim=32,
+        max_position_embeddings=128,
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        decoder_start_token_id=tokenizer.eos_token_id,
+    )
+    return save(M2M100ForConditionalGeneration(config), tokenizer, path)
+
+
+MARIAN_CORPUS = [
+    "Hugging Face makes machine learning easy to share.",
+    "The house is wonderful and the garden is beautiful.",
+    "I went to school today and had lunch with my friends.",
+    "나는 오늘 학교에 가서 친구들과 점심을 먹었다.",
+    "이 영화 정말 재미있어요!",
+    "세종대왕은 훈민정음을 창제하였다.",
+]
+
+
+def build_marian_multi_target(path: Path, targets: tuple[str, ...] = ("kor", "jpn")) -> Path:
+    """A MarianMTModel with a real MarianTokenizer (SentencePiece trained here) that knows several targets.
+
+    Like the Tatoeba ``opus-mt-tc-*`` models, its vocabulary holds ``>>kor<<``-style target language tokens.
+    """
+    import io
+
+    import sentencepiece as spm
+    import torch
+    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+    torch.manual_seed(0)
+    path.mkdir(parents=True, exist_ok=True)
+    model_bytes = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(MARIAN_CORPUS * 20),
+        model_writer=model_bytes,
+        vocab_size=150,
+        hard_vocab_limit=False,
+        character_coverage=1.0,
+        minloglevel=2,
+    )
+    for name in ("source.spm", "target.spm"):
+        (path / name).write_bytes(model_bytes.getvalue())
+    processor = spm.SentencePieceProcessor(model_proto=model_bytes.getvalue())
+    pieces = ["</s>", "<unk>", *(f">>{t}<<" for t in targets)]
+    pieces += [p for p in (processor.id_to_piece(i) for i in range(processor.get_piece_size())) if p not in pieces]
+    pieces.append("<pad>")
+    vocab = {piece: i for i, piece in enumerate(dict.fromkeys(pieces))}
+    (path / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
+    tokenizer = MarianTokenizer(str(path / "source.spm"), str(path / "target.spm"), str(path / "vocab.json"))
+    config = MarianConfig(
+        vocab_size=len(vocab),
+        d_model=16,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=32,
+        decoder_ffn_dim=32,
+        max_position_embeddings=128,
+        pad_token_id=vocab["<pad>"],
+        eos_token_id=vocab["</s>"],
+        decoder_start_token_id=vocab["<pad>"],
+    )
+    return save(MarianMTModel(config), tokenizer, path)

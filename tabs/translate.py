@@ -1,0 +1,165 @@
+"""Translation tab: a language pair picker that follows the model, and the translation streamed out."""
+
+from collections.abc import Callable, Iterator
+
+import gradio as gr
+
+from core.registry import get_task
+from core.translate import model_languages, notebook_code, stream_translation
+from tabs.boundary import resolve_language, user_errors
+from tabs.context import AppContext
+from tabs.i18n import tr
+from tabs.model_picker import model_picker
+from tabs.summarize import notice, optional_int
+
+TASK = get_task("translate")
+EN_KO = next(m for m in TASK.models if m.note.startswith("English → Korean"))
+T5 = next(m for m in TASK.models if "t5" in m.id)
+
+STRINGS = {
+    "en": {
+        "translate.tab": "🌐 Translation",
+        "translate.explain": (
+            "**Translation** is sequence-to-sequence generation: an encoder reads the sentence, a decoder writes "
+            "it in another language. Models differ in how they learn the pair: a *Marian* model "
+            "(`Helsinki-NLP/opus-mt-ko-en`) knows one pair; *T5* reads a prefix such as "
+            "`translate English to German: `; multilingual models (*NLLB*, *M2M100*) take language codes "
+            "(`kor_Hang`, `eng_Latn`) and are forced to start with the target language's token. "
+            "The language boxes offer only what the chosen model supports.\n\n"
+            '`pipeline("translation")` was removed in transformers 5; this tab runs its steps itself '
+            "(tokenizer → `generate` → decode) with the settings transformers 4.57 chose."
+        ),
+        "translate.text": "Text to translate",
+        "translate.src_lang": "src_lang: from",
+        "translate.tgt_lang": "tgt_lang: to",
+        "translate.lang_info": "Only the languages this model supports",
+        "translate.options": "Generation settings (empty = the model's default)",
+        "translate.max_length": "max_length (tokens)",
+        "translate.num_beams": "num_beams",
+        "translate.output": "Translation",
+    },
+    "ko": {
+        "translate.tab": "🌐 번역",
+        "translate.explain": (
+            "**번역**은 seq2seq 생성이에요. 인코더가 문장을 읽고 디코더가 다른 언어로 써 내요. 모델마다 언어 쌍을 "
+            "배우는 방법이 달라요: *Marian* 모델(`Helsinki-NLP/opus-mt-ko-en`)은 한 쌍만 알고, *T5*는 "
+            "`translate English to German: ` 같은 접두어를 읽고, 다국어 모델(*NLLB*, *M2M100*)은 언어 코드"
+            "(`kor_Hang`, `eng_Latn`)를 받아 번역할 언어의 토큰으로 시작하도록 강제돼요. "
+            "언어 칸에는 고른 모델이 지원하는 언어만 나와요.\n\n"
+            'transformers 5에서 `pipeline("translation")`이 없어졌어요. 이 탭은 그 단계(토크나이저 → `generate` → '
+            "디코딩)를 transformers 4.57이 고르던 설정으로 직접 실행해요."
+        ),
+        "translate.text": "번역할 글",
+        "translate.src_lang": "src_lang: 원문 언어",
+        "translate.tgt_lang": "tgt_lang: 번역할 언어",
+        "translate.lang_info": "이 모델이 지원하는 언어만 보여요",
+        "translate.options": "생성 설정 (비우면 모델 기본값)",
+        "translate.max_length": "max_length (토큰)",
+        "translate.num_beams": "num_beams (빔 개수)",
+        "translate.output": "번역",
+    },
+}
+
+
+def language_pickers(model: str, public: bool) -> tuple[dict, dict]:
+    """Choices and values of the two language boxes for ``model`` (empty when the model does not say)."""
+    languages = model_languages(model, allow_local=not public)
+    source, target = languages.default_pair()
+    return (
+        gr.update(choices=languages.sources, value=source),
+        gr.update(choices=languages.targets(source), value=target),
+    )
+
+
+def target_picker(model: str, source: str | None, target: str | None, public: bool) -> dict:
+    """The target box for a chosen source language: its targets, keeping the current one when it still fits."""
+    targets = model_languages(model, allow_local=not public).targets(source)
+    return gr.update(choices=targets, value=target if target in targets or not targets else targets[0])
+
+
+def make_handler(ctx: AppContext) -> Callable:
+    """The /translate handler (a generator: the translation streams into the page)."""
+
+    @user_errors
+    def run_translate(
+        text: str,
+        model: str,
+        src_lang: str | None = None,
+        tgt_lang: str | None = None,
+        max_length: float | None = None,
+        num_beams: float | None = None,
+        device: str = "auto",
+        language: str = "auto",
+        request: gr.Request = None,
+        progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
+    ) -> Iterator[tuple]:
+        lang = resolve_language(language, request)
+        for result in stream_translation(
+            text,
+            model,
+            src_lang=src_lang,
+            tgt_lang=tgt_lang,
+            max_length=optional_int(max_length),
+            num_beams=optional_int(num_beams),
+            device=device,
+            policy=ctx.policy,
+        ):
+            yield result.to_json(), result.translation, notice(result, lang), notebook_code(result)
+
+    return run_translate
+
+
+def build(ctx: AppContext) -> None:
+    """The translation tab: text, model and language pair left, the streamed translation right."""
+    with gr.Tab(tr("translate.tab"), id=TASK.id):
+        with gr.Accordion(tr("common.about"), open=False):
+            gr.Markdown(tr("translate.explain"))
+        with gr.Row():
+            with gr.Column():
+                text = gr.Textbox(label=tr("translate.text"), lines=5, max_lines=20)
+                model, _status = model_picker(TASK, ctx)
+                with gr.Row():
+                    info = tr("translate.lang_info")
+                    src_lang = gr.Dropdown(
+                        [], value=None, allow_custom_value=True, label=tr("translate.src_lang"), info=info
+                    )
+                    tgt_lang = gr.Dropdown(
+                        [], value=None, allow_custom_value=True, label=tr("translate.tgt_lang"), info=info
+                    )
+                with gr.Accordion(tr("translate.options"), open=False), gr.Row():
+                    max_length = gr.Number(None, label=tr("translate.max_length"), precision=0, minimum=1)
+                    num_beams = gr.Number(None, label=tr("translate.num_beams"), precision=0, minimum=1, maximum=8)
+                run = gr.Button(tr("common.run"), variant="primary")
+            with gr.Column():
+                raw = gr.JSON(label=tr("common.raw"))
+                translation = gr.Textbox(label=tr("translate.output"), lines=5, interactive=False)
+                notes = gr.Markdown()
+        code = gr.Code(language="python", label=tr("common.code"))
+        gr.Examples(
+            examples=[
+                ["나는 오늘 학교에 가서 친구들과 점심을 먹었다.", TASK.default.id],
+                ["Hugging Face makes machine learning easy to share.", EN_KO.id],
+                ["The house is wonderful and the garden is beautiful.", T5.id],
+            ],
+            inputs=[text, model],
+            label=tr("common.examples"),
+        )
+        gr.on(
+            triggers=[ctx.blocks.load, model.change],
+            fn=lambda model_id: language_pickers(model_id, ctx.public),
+            inputs=model,
+            outputs=[src_lang, tgt_lang],
+            api_visibility="private",
+        )
+        src_lang.input(
+            lambda model_id, source, target: target_picker(model_id, source, target, ctx.public),
+            inputs=[model, src_lang, tgt_lang],
+            outputs=tgt_lang,
+            api_visibility="private",
+        )
+        run.click(
+            make_handler(ctx),
+            inputs=[text, model, src_lang, tgt_lang, max_length, num_beams, ctx.device, ctx.language],
+            outputs=[raw, translation, notes, code],
+            api_name="translate",
+        )
