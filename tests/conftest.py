@@ -114,3 +114,9 @@ def public_client(public_app_url):
     from gradio_client import Client
 
     return Client(public_app_url, verbose=False)
+
+
+@pytest.fixture(scope="session")
+def chat_tokenizer(models_dir) -> Path:
+    """A tokenizer folder whose tokenizer has a chat template (the MiniLM vocabulary)."""
+    return tiny_models.build_chat_tokenizer(models_dir / "tiny-chat-tokenizer")

@@ -68,3 +68,19 @@ def drop_architectures(path: Path) -> Path:
     config.pop("architectures", None)
     config_file.write_text(json.dumps(config))
     return path
+
+
+#: A small chat template in the style of real ones: each message between special tokens.
+CHAT_TEMPLATE = (
+    "{% for message in messages %}[CLS] {{ message['role'] }}: {{ message['content'] }} [SEP] {% endfor %}"
+    "{% if add_generation_prompt %}[CLS] assistant:{% endif %}"
+)
+
+
+def build_chat_tokenizer(path: Path) -> Path:
+    """The MiniLM tokenizer with a chat template, saved with a config as a model folder is."""
+    tokenizer = minilm_tokenizer()
+    tokenizer.chat_template = CHAT_TEMPLATE
+    tokenizer.save_pretrained(path)
+    tiny_bert_config().save_pretrained(path)
+    return path

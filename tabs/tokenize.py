@@ -1,0 +1,312 @@
+"""Tokenizer lab: text → tokens → ids and masks, drawn over the text; compare, train, look up, chat."""
+
+from collections.abc import Callable
+
+import gradio as gr
+import pandas as pd
+
+from core.registry import get_task
+from core.tokenize import (
+    MARKERS,
+    Padding,
+    TokenizedBatch,
+    chat_model,
+    decode,
+    notebook_code,
+    render_chat,
+    token_ids,
+    tokenize,
+)
+from tabs import tokenizer_compare, tokenizer_training
+from tabs.boundary import resolve_language, user_errors
+from tabs.context import AppContext
+from tabs.i18n import tr
+from tabs.model_picker import model_picker
+from tabs.token_view import CSS, MAX_SHOWN_TOKENS, render_batch
+
+TASK = get_task("tokenize")
+BYTE_LEVEL = next(m.id for m in TASK.models if m.note == "byte-level BPE")
+#: Table columns shown per tensor (positions); the JSON and the printout keep every one.
+MAX_COLUMNS = 128
+
+STRINGS = {
+    "en": {
+        "tokenize.tab": "🔤 Tokenizer lab",
+        "tokenize.section": "Tokenize",
+        "tokenize.explain": (
+            "A model never reads letters: a **tokenizer** cuts the text into **tokens** and gives each an **id**. "
+            "*Word-level* tokenizers cut at spaces (new words become unknown), *character-level* ones cut every "
+            "letter (long sequences), and *subword* tokenizers (BPE, WordPiece, SentencePiece) keep frequent "
+            "words whole and cut rare ones into known pieces. BERT adds `[CLS]` (101) at the start and `[SEP]` (102) "
+            "at the end; `padding=True` fills short sentences with `[PAD]` (id 0) and the **attention mask** marks "
+            "real tokens 1 and padding 0; `truncation=True` cuts at `max_length`; a sentence pair gets "
+            "**token_type_ids** 0 for the first sentence and 1 for the second."
+        ),
+        "tokenize.text": "Sentences (one a line)",
+        "tokenize.text_info": "Each line is one row of the batch",
+        "tokenize.text_pair": "Second sentences (optional: makes sentence pairs)",
+        "tokenize.text_pair_info": "One per line, paired with the line above it in the first box",
+        "tokenize.tokenizer": "Tokenizer",
+        "tokenize.padding": "padding",
+        "tokenize.padding_info": "longest = padding=True; max_length pads to max_length; do_not_pad = False",
+        "tokenize.truncation": "truncation=True",
+        "tokenize.max_length": "max_length",
+        "tokenize.max_length_info": "Empty: the model's own limit (512 for BERT)",
+        "tokenize.special": "add_special_tokens",
+        "tokenize.view": "Tokens over your text (text · token · id)",
+        "tokenize.input_ids": "input_ids",
+        "tokenize.attention_mask": "attention_mask",
+        "tokenize.token_type_ids": "token_type_ids",
+        "tokenize.tensors": 'print(tokenizer(..., return_tensors="pt"))',
+        "tokenize.lookup": "Look up: token → id, ids → text",
+        "tokenize.tokens": "Tokens (separated by spaces)",
+        "tokenize.tokens_info": "e.g. hello ##ing [CLS] — tokenizer.vocab[token]",
+        "tokenize.ids": "Ids",
+        "tokenize.ids_info": "e.g. 101 7592 102 — tokenizer.decode(ids)",
+        "tokenize.to_ids": "Token → id",
+        "tokenize.to_text": "Ids → text",
+        "tokenize.lookup_result": "Lookup result",
+        "tokenize.chat": "Chat template: what a chat model really reads",
+        "tokenize.messages": "Messages (one a line, role: text)",
+        "tokenize.messages_info": "Roles: system, user, assistant",
+        "tokenize.generation_prompt": "add_generation_prompt",
+        "tokenize.render_chat": "Apply chat template",
+        "tokenize.chat_text": "The text the template produced",
+        **tokenizer_compare.STRINGS["en"],
+        **tokenizer_training.STRINGS["en"],
+    },
+    "ko": {
+        "tokenize.tab": "🔤 토크나이저 실험실",
+        "tokenize.section": "토큰화",
+        "tokenize.explain": (
+            "모델은 글자를 읽지 않아요. **토크나이저**가 문장을 **토큰**으로 자르고 토큰마다 **id**(번호)를 붙여요. "
+            "*단어 단위*는 띄어쓰기로 잘라서 사전에 없는 신조어를 모르고, *글자 단위*는 모든 글자를 알지만 문장이 "
+            "아주 길어져요. *서브워드*(BPE, WordPiece, SentencePiece)는 자주 나오는 단어는 통째로, 드문 단어는 아는 "
+            "조각으로 잘라요. BERT는 앞에 `[CLS]`(101), 끝에 `[SEP]`(102)를 붙여요. `padding=True`는 짧은 문장을 "
+            "`[PAD]`(id 0)로 채우고, **attention mask**는 진짜 토큰을 1, 패딩을 0으로 표시해요. `truncation=True`는 "
+            "`max_length`에서 자르고, 문장 쌍은 **token_type_ids**가 첫 문장 0, 두 번째 문장 1이 돼요."
+        ),
+        "tokenize.text": "문장 (한 줄에 하나)",
+        "tokenize.text_info": "한 줄이 배치의 한 행이에요",
+        "tokenize.text_pair": "두 번째 문장 (선택: 문장 쌍을 만들어요)",
+        "tokenize.text_pair_info": "한 줄에 하나씩, 첫 칸의 같은 줄 문장과 짝이 돼요",
+        "tokenize.tokenizer": "토크나이저",
+        "tokenize.padding": "padding (패딩)",
+        "tokenize.padding_info": "longest = padding=True, max_length는 max_length까지 채움, do_not_pad = False",
+        "tokenize.truncation": "truncation=True (자르기)",
+        "tokenize.max_length": "max_length (최대 길이)",
+        "tokenize.max_length_info": "비워 두면 모델 한도(BERT는 512)",
+        "tokenize.special": "add_special_tokens (특수 토큰 추가)",
+        "tokenize.view": "문장 위의 토큰 (글자 · 토큰 · id)",
+        "tokenize.input_ids": "input_ids (토큰 id)",
+        "tokenize.attention_mask": "attention_mask (어텐션 마스크)",
+        "tokenize.token_type_ids": "token_type_ids (문장 구분)",
+        "tokenize.tensors": 'print(tokenizer(..., return_tensors="pt")) 결과',
+        "tokenize.lookup": "찾아보기: 토큰 → id, id → 문장",
+        "tokenize.tokens": "토큰 (공백으로 구분)",
+        "tokenize.tokens_info": "예: hello ##ing [CLS] — tokenizer.vocab[토큰]",
+        "tokenize.ids": "id 목록",
+        "tokenize.ids_info": "예: 101 7592 102 — tokenizer.decode(ids)",
+        "tokenize.to_ids": "토큰 → id",
+        "tokenize.to_text": "id → 문장",
+        "tokenize.lookup_result": "찾아본 결과",
+        "tokenize.chat": "채팅 템플릿: 채팅 모델이 실제로 읽는 글",
+        "tokenize.messages": "메시지 (한 줄에 하나, 역할: 내용)",
+        "tokenize.messages_info": "역할: system, user, assistant",
+        "tokenize.generation_prompt": "add_generation_prompt (답변 시작 표시 추가)",
+        "tokenize.render_chat": "채팅 템플릿 적용",
+        "tokenize.chat_text": "템플릿이 만든 글",
+        **tokenizer_compare.STRINGS["ko"],
+        **tokenizer_training.STRINGS["ko"],
+    },
+}
+
+
+def _table(rows: list[list[int]]) -> pd.DataFrame:
+    width = min(max((len(r) for r in rows), default=0), MAX_COLUMNS)
+    data = [[f"#{i + 1}", *row[:width], *[""] * (width - len(row[:width]))] for i, row in enumerate(rows)]
+    return pd.DataFrame(data, columns=["", *map(str, range(width))])
+
+
+def _notice(result: TokenizedBatch, shown: int, language: str) -> str:
+    ko = language == "ko"
+    total = sum(len(row) for row in result.pieces)
+    lines = []
+    if result.shape:
+        lines.append(
+            f"📐 `input_ids.shape = torch.Size({result.shape})`" + (" (배치, 길이)" if ko else " (batch, length)")
+        )
+    else:
+        lengths = [len(row) for row in result.tokens]
+        lines.append(
+            f"📐 길이가 서로 달라({lengths}) 하나의 텐서로 만들 수 없어요: padding을 켜세요."
+            if ko
+            else f"📐 The rows have different lengths ({lengths}), so they cannot form one tensor: turn padding on."
+        )
+    for i in result.truncated:
+        full, kept = result.full_lengths[i], len(result.tokens[i])
+        lines.append(
+            f"✂️ {i + 1}번째 문장은 {full:,}토큰인데 max_length {kept:,}에서 잘랐어요."
+            if ko
+            else f"✂️ Sentence {i + 1} has {full:,} tokens; truncation kept the first {kept:,}."
+        )
+    if shown < total:
+        lines.append(
+            f"👀 색칠한 보기는 처음 {shown:,}개 토큰만 보여 줘요(전체 {total:,}개). 표와 JSON에는 전부 있어요."
+            if ko
+            else f"👀 The coloured view shows the first {shown:,} of {total:,} tokens; the JSON has them all."
+        )
+    lines += [MARKERS[m][1 if ko else 0] for m in result.markers]
+    if any(p.unknown for row in result.pieces for p in row):
+        lines.append(
+            "🟥 빨간 테두리는 `[UNK]`: 어휘 사전에 없어서 모르는 토큰이에요."
+            if ko
+            else "🟥 Red boxes are `[UNK]`: the vocabulary has no piece for these characters."
+        )
+    return "\n\n".join(lines)
+
+
+def make_handler(ctx: AppContext) -> Callable:
+    """The /tokenize handler for this app's mode (public mode accepts Hub ids only)."""
+
+    @user_errors
+    def run_tokenize(
+        text: str,
+        tokenizer: str,
+        padding: str = Padding.LONGEST.value,
+        truncation: bool = True,
+        max_length: float | None = None,
+        add_special_tokens: bool = True,
+        text_pair: str = "",
+        language: str = "auto",
+        request: gr.Request = None,
+    ) -> tuple:
+        result = tokenize(
+            text,
+            tokenizer,
+            padding,
+            truncation,
+            max_length,
+            add_special_tokens,
+            text_pair=text_pair,
+            policy=ctx.policy,
+        )
+        view, shown = render_batch(result, MAX_SHOWN_TOKENS)
+        empty = pd.DataFrame()
+        return (
+            result.to_json(),
+            view,
+            _notice(result, shown, resolve_language(language, request)),
+            _table(result.inputs["input_ids"]),
+            _table(result.inputs["attention_mask"]) if "attention_mask" in result.inputs else empty,
+            _table(result.inputs["token_type_ids"]) if "token_type_ids" in result.inputs else empty,
+            result.tensor_repr,
+            notebook_code(result),
+        )
+
+    return run_tokenize
+
+
+def make_lookup_handlers(ctx: AppContext) -> tuple[Callable, Callable, Callable]:
+    """The /token_ids, /decode and /chat_template handlers."""
+
+    @user_errors
+    def run_token_ids(tokenizer: str, tokens: str, language: str = "auto", request: gr.Request = None) -> list:
+        return token_ids(tokenizer, tokens, policy=ctx.policy).to_json()
+
+    @user_errors
+    def run_decode(tokenizer: str, ids: str, language: str = "auto", request: gr.Request = None) -> dict:
+        return decode(tokenizer, ids, policy=ctx.policy).to_json()
+
+    @user_errors
+    def run_chat_template(
+        tokenizer: str,
+        messages: str,
+        add_generation_prompt: bool = True,
+        language: str = "auto",
+        request: gr.Request = None,
+    ) -> tuple:
+        result = render_chat(tokenizer, messages, add_generation_prompt, policy=ctx.policy)
+        return result.to_json(), result.text
+
+    return run_token_ids, run_decode, run_chat_template
+
+
+def build(ctx: AppContext) -> None:
+    """The lab: tokenize (with lookups and chat templates), compare tokenizers, train one."""
+    with gr.Tab(tr("tokenize.tab"), id=TASK.id), gr.Tabs():
+        with gr.Tab(tr("tokenize.section")):
+            _build_tokenize(ctx)
+        tokenizer_compare.build_section(ctx)
+        tokenizer_training.build_section(ctx)
+
+
+def _build_tokenize(ctx: AppContext) -> None:
+    with gr.Accordion(tr("common.about"), open=False):
+        gr.Markdown(tr("tokenize.explain"))
+    with gr.Row():
+        with gr.Column():
+            text = gr.Textbox(label=tr("tokenize.text"), info=tr("tokenize.text_info"), lines=3, max_lines=12)
+            text_pair = gr.Textbox(label=tr("tokenize.text_pair"), info=tr("tokenize.text_pair_info"), lines=2)
+            tokenizer, _status = model_picker(TASK, ctx)
+        with gr.Column():
+            padding = gr.Radio([p.value for p in Padding], value="longest", label=tr("tokenize.padding"),
+                               info=tr("tokenize.padding_info"))  # fmt: skip
+            truncation = gr.Checkbox(value=True, label=tr("tokenize.truncation"))
+            max_length = gr.Number(value=None, precision=0, label=tr("tokenize.max_length"),
+                                   info=tr("tokenize.max_length_info"))  # fmt: skip
+            special = gr.Checkbox(value=True, label=tr("tokenize.special"))
+            run = gr.Button(tr("common.run"), variant="primary")
+    view = gr.HTML(
+        label=tr("tokenize.view"), show_label=True, container=True, css_template=CSS, js_on_load=None, max_height=480
+    )
+    notice = gr.Markdown()
+    with gr.Row():
+        ids_table = gr.Dataframe(label=tr("tokenize.input_ids"))
+        mask_table = gr.Dataframe(label=tr("tokenize.attention_mask"))
+        types_table = gr.Dataframe(label=tr("tokenize.token_type_ids"))
+    tensors = gr.Code(label=tr("tokenize.tensors"), language=None)
+    raw = gr.JSON(label=tr("common.raw"))
+    code = gr.Code(language="python", label=tr("common.code"))
+    gr.Examples(
+        examples=[
+            ["너는 내년 대선 때 투표할 수 있어?", "", TASK.default.id],
+            ["It was a very informative, fun and enjoyable time.\nIt was a waste of time.", "", TASK.default.id],
+            ["I like apple", "I like pear", TASK.default.id],
+            ["너는 내년 대선 때 투표할 수 있어?", "", TASK.model_for_language("ko").id],
+            ["Tokenizers split unbelievably long words.", "", BYTE_LEVEL],
+        ],
+        inputs=[text, text_pair, tokenizer],
+        label=tr("common.examples"),
+    )
+    with gr.Accordion(tr("tokenize.lookup"), open=False), gr.Row():
+        tokens = gr.Textbox(label=tr("tokenize.tokens"), info=tr("tokenize.tokens_info"), value="[CLS] hello ##ing")
+        ids = gr.Textbox(label=tr("tokenize.ids"), info=tr("tokenize.ids_info"), value="101 7592 2075 102")
+        with gr.Column():
+            to_ids = gr.Button(tr("tokenize.to_ids"))
+            to_text = gr.Button(tr("tokenize.to_text"))
+    lookup = gr.JSON(label=tr("tokenize.lookup_result"))
+    with gr.Accordion(tr("tokenize.chat"), open=False):
+        messages = gr.Textbox(label=tr("tokenize.messages"), info=tr("tokenize.messages_info"), lines=3,
+                              value="system: You are a friendly tutor.\nuser: 토크나이저가 뭐예요?")  # fmt: skip
+        chat_tokenizer = gr.Textbox(value=chat_model(), label=tr("tokenize.tokenizer"))
+        generation_prompt = gr.Checkbox(value=True, label=tr("tokenize.generation_prompt"))
+        render = gr.Button(tr("tokenize.render_chat"))
+        chat_text = gr.Code(label=tr("tokenize.chat_text"), language=None)
+        chat_raw = gr.JSON(label=tr("common.raw"))
+
+    run.click(
+        make_handler(ctx),
+        inputs=[text, tokenizer, padding, truncation, max_length, special, text_pair, ctx.language],
+        outputs=[raw, view, notice, ids_table, mask_table, types_table, tensors, code],
+        api_name="tokenize",
+    )
+    run_token_ids, run_decode, run_chat_template = make_lookup_handlers(ctx)
+    to_ids.click(run_token_ids, inputs=[tokenizer, tokens, ctx.language], outputs=lookup, api_name="token_ids")
+    to_text.click(run_decode, inputs=[tokenizer, ids, ctx.language], outputs=lookup, api_name="decode")
+    render.click(
+        run_chat_template,
+        inputs=[chat_tokenizer, messages, generation_prompt, ctx.language],
+        outputs=[chat_raw, chat_text],
+        api_name="chat_template",
+    )
