@@ -247,7 +247,9 @@ def _build_tokenize(ctx: AppContext) -> None:
     with gr.Row():
         with gr.Column():
             text = gr.Textbox(label=tr("tokenize.text"), info=tr("tokenize.text_info"), lines=3, max_lines=12)
-            text_pair = gr.Textbox(label=tr("tokenize.text_pair"), info=tr("tokenize.text_pair_info"), lines=2)
+            text_pair = gr.Textbox(
+                value="", label=tr("tokenize.text_pair"), info=tr("tokenize.text_pair_info"), lines=2
+            )
             tokenizer, _status = model_picker(TASK, ctx)
         with gr.Column():
             padding = gr.Radio([p.value for p in Padding], value="longest", label=tr("tokenize.padding"),
