@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from core.errors import BadInput
+from core.errors import BadInput, PlaygroundError
 from core.loading import PRIVATE, LoadPolicy, _explained_failures
 from core.model_cache import MODEL_CACHE, ModelCache
 from core.model_source import resolve_model
@@ -31,8 +31,10 @@ MARKERS: dict[str, tuple[str, str]] = {
         "`##` (WordPiece): 앞 토큰에 공백 없이 이어지는 단어 조각이에요.",
     ),
     "Ġ": (
-        "`Ġ` (byte-level BPE, GPT-2): the piece starts with a space; `Ċ` is a line break.",
-        "`Ġ` (바이트 수준 BPE, GPT-2): 조각 앞에 공백이 있다는 표시예요. `Ċ`는 줄바꿈이에요.",
+        "`Ġ` (byte-level BPE, GPT-2): the piece starts with a space; `Ċ` is a line break. This tokenizer works on "
+        "UTF-8 bytes, each shown as one odd-looking letter: a Korean syllable is 3 bytes, so it looks like `ëĮĢ`.",
+        "`Ġ` (바이트 수준 BPE, GPT-2): 조각 앞에 공백이 있다는 표시예요. `Ċ`는 줄바꿈이에요. 이 토크나이저는 "
+        "UTF-8 바이트 단위로 일해서 바이트마다 낯선 글자 하나로 보여요. 한글 한 음절은 3바이트라 `ëĮĢ`처럼 보여요.",
     ),
     "▁": (
         "`▁` (SentencePiece): the piece starts a new word (a space before it); spaces are part of the pieces.",
@@ -134,14 +136,24 @@ def model_limit(tokenizer: Any) -> int | None:
     return int(limit) if isinstance(limit, int) and 0 < limit < NO_LIMIT else None
 
 
+def limit_of(name: str, *, policy: LoadPolicy = PRIVATE) -> int | None:
+    """The tokenizer's own limit, or None when it has none or cannot load now (the caller keeps its value)."""
+    try:
+        return model_limit(load_tokenizer(name, policy=policy))
+    except PlaygroundError:
+        return None
+
+
 def check_max_length(max_length: int | float | None, limit: int | None, name: str) -> int | None:
     """``max_length`` as an int (None: the model's limit); ``BadInput`` when ≤ 0 or above the limit."""
     if max_length is None or max_length == "":
         return None
     if float(max_length) != int(max_length) or int(max_length) <= 0:
         raise BadInput(
-            f"max_length must be a whole number above 0, not {max_length}. Leave it empty to use the model's limit.",
-            ko=f"max_length는 0보다 큰 정수여야 해요({max_length}은(는) 안 돼요). 비워 두면 모델 한도를 써요.",
+            f"max_length must be a whole number above 0, not {max_length}: it is how many tokens a sentence may "
+            "have, such as 512 (BERT's limit). Leave it empty to use the model's own limit.",
+            ko=f"max_length는 0보다 큰 정수여야 해요({max_length}은(는) 안 돼요). 한 문장의 최대 토큰 수예요"
+            "(예: BERT 한도 512). 비워 두면 모델 한도를 써요.",
         )
     value = int(max_length)
     ceiling = limit or MAX_CHARS
@@ -271,6 +283,13 @@ def tokenize(
         raise BadInput(
             f"padding='max_length' needs a max_length: '{tokenizer}' declares no limit of its own. Set max_length.",
             ko=f"padding='max_length'에는 max_length가 필요해요. '{tokenizer}'에는 자체 한도가 없어요. max_length를 정하세요.",
+        )
+    if strategy is not Padding.DO_NOT_PAD and loaded.pad_token is None:
+        raise BadInput(
+            f"'{tokenizer}' has no padding token (models like GPT-2 were trained without one), so it cannot pad. "
+            "Choose padding 'do_not_pad'; in a notebook, `tokenizer.pad_token = tokenizer.eos_token` is the usual fix.",
+            ko=f"'{tokenizer}'에는 패딩 토큰이 없어요(GPT-2 같은 모델은 패딩 없이 학습됐어요). padding을 'do_not_pad'로 "
+            "고르세요. 노트북에서는 보통 `tokenizer.pad_token = tokenizer.eos_token`으로 해결해요.",
         )
     started = time.perf_counter()
     options = {"add_special_tokens": bool(add_special_tokens), "verbose": False}

@@ -17,6 +17,7 @@ MAX_SHOWN_TOKENS = 1500
 COLOURS = ("#fde68a", "#bfdbfe", "#bbf7d0", "#fbcfe8", "#ddd6fe")
 
 CSS = """
+.tokview { padding-top: 26px; }
 .seq { margin: 0 0 14px 0; line-height: 1.2; }
 .seq-head { font-size: 12px; opacity: .7; margin-bottom: 4px; }
 .tok { display: inline-flex; flex-direction: column; align-items: center; margin: 0 2px 6px 0;
@@ -25,8 +26,12 @@ CSS = """
 .tok .str { font-family: monospace; font-size: 11px; opacity: .75; }
 .tok .ids { font-family: monospace; font-size: 11px; font-weight: 600; }
 .tok.cont { margin-left: -2px; border-left: 2px dashed #555; border-top-left-radius: 0; border-bottom-left-radius: 0; }
-.tok.special { background: #334155 !important; color: #f8fafc; border: 1px dashed #94a3b8; }
-.tok.pad { background: #e5e7eb !important; color: #6b7280; }
+.tok.special { background: #334155 !important; border: 1px dashed #94a3b8; }
+.tok.special span { color: #f8fafc; }
+.tok.pad { background: #e5e7eb !important; }
+.tok.pad span { color: #4b5563; }
+.tok.unk.special { background: #fecaca !important; }
+.tok.unk span { color: #7f1d1d; }
 .tok.unk { background: #fecaca !important; border: 2px solid #dc2626; }
 .gap { white-space: pre; font-size: 16px; opacity: .5; }
 .sep { display: inline-block; width: 10px; }
@@ -116,4 +121,4 @@ def render_batch(result: TokenizedBatch, limit: int = MAX_SHOWN_TOKENS) -> tuple
         sources = [result.texts[i]] + ([result.pairs[i]] if result.pairs else [])
         head = f"#{i + 1} · {len(pieces)} tokens / 토큰"
         rows.append(f'<div class="seq"><div class="seq-head">{head}</div>{render_sequence(visible, sources)}</div>')
-    return "".join(rows), shown
+    return f'<div class="tokview">{"".join(rows)}</div>', shown

@@ -12,6 +12,7 @@ from core.tokenize import (
     TokenizedBatch,
     chat_model,
     decode,
+    limit_of,
     notebook_code,
     render_chat,
     token_ids,
@@ -25,6 +26,7 @@ from tabs.model_picker import model_picker
 from tabs.token_view import CSS, MAX_SHOWN_TOKENS, render_batch
 
 TASK = get_task("tokenize")
+EXAMPLE_TEXT = "It was a very informative, fun and enjoyable time.\nIt was a waste of time."
 BYTE_LEVEL = next(m.id for m in TASK.models if m.note == "byte-level BPE")
 #: Table columns shown per tensor (positions); the JSON and the printout keep every one.
 MAX_COLUMNS = 128
@@ -51,7 +53,7 @@ STRINGS = {
         "tokenize.padding_info": "longest = padding=True; max_length pads to max_length; do_not_pad = False",
         "tokenize.truncation": "truncation=True",
         "tokenize.max_length": "max_length",
-        "tokenize.max_length_info": "Empty: the model's own limit (512 for BERT)",
+        "tokenize.max_length_info": "Set to the tokenizer's limit when you pick one (512 for BERT, 1024 for GPT-2)",
         "tokenize.special": "add_special_tokens",
         "tokenize.view": "Tokens over your text (text · token · id)",
         "tokenize.input_ids": "input_ids",
@@ -95,7 +97,7 @@ STRINGS = {
         "tokenize.padding_info": "longest = padding=True, max_length는 max_length까지 채움, do_not_pad = False",
         "tokenize.truncation": "truncation=True (자르기)",
         "tokenize.max_length": "max_length (최대 길이)",
-        "tokenize.max_length_info": "비워 두면 모델 한도(BERT는 512)",
+        "tokenize.max_length_info": "토크나이저를 고르면 그 한도로 채워져요(BERT는 512, GPT-2는 1024)",
         "tokenize.special": "add_special_tokens (특수 토큰 추가)",
         "tokenize.view": "문장 위의 토큰 (글자 · 토큰 · id)",
         "tokenize.input_ids": "input_ids (토큰 id)",
@@ -246,7 +248,9 @@ def _build_tokenize(ctx: AppContext) -> None:
         gr.Markdown(tr("tokenize.explain"))
     with gr.Row():
         with gr.Column():
-            text = gr.Textbox(label=tr("tokenize.text"), info=tr("tokenize.text_info"), lines=3, max_lines=12)
+            text = gr.Textbox(
+                value=EXAMPLE_TEXT, label=tr("tokenize.text"), info=tr("tokenize.text_info"), lines=3, max_lines=12
+            )
             text_pair = gr.Textbox(
                 value="", label=tr("tokenize.text_pair"), info=tr("tokenize.text_pair_info"), lines=2
             )
@@ -272,13 +276,18 @@ def _build_tokenize(ctx: AppContext) -> None:
     code = gr.Code(language="python", label=tr("common.code"))
     gr.Examples(
         examples=[
-            ["너는 내년 대선 때 투표할 수 있어?", "", TASK.default.id],
-            ["It was a very informative, fun and enjoyable time.\nIt was a waste of time.", "", TASK.default.id],
-            ["I like apple", "I like pear", TASK.default.id],
-            ["너는 내년 대선 때 투표할 수 있어?", "", TASK.model_for_language("ko").id],
-            ["Tokenizers split unbelievably long words.", "", BYTE_LEVEL],
+            ["너는 내년 대선 때 투표할 수 있어?", "", TASK.default.id, "longest"],
+            [EXAMPLE_TEXT, "", TASK.default.id, "longest"],
+            ["I like apple\nIt was a waste of time.", "I like pear\nI felt very sad", TASK.default.id, "longest"],
+            ["너는 내년 대선 때 투표할 수 있어?", "", TASK.model_for_language("ko").id, "longest"],
+            [
+                "Tokenizers split unbelievably long words.\n너는 내년 대선 때 투표할 수 있어?",
+                "",
+                BYTE_LEVEL,
+                "do_not_pad",
+            ],
         ],
-        inputs=[text, text_pair, tokenizer],
+        inputs=[text, text_pair, tokenizer, padding],
         label=tr("common.examples"),
     )
     with gr.Accordion(tr("tokenize.lookup"), open=False), gr.Row():
@@ -297,11 +306,35 @@ def _build_tokenize(ctx: AppContext) -> None:
         chat_text = gr.Code(label=tr("tokenize.chat_text"), language=None)
         chat_raw = gr.JSON(label=tr("common.raw"))
 
-    run.click(
-        make_handler(ctx),
-        inputs=[text, tokenizer, padding, truncation, max_length, special, text_pair, ctx.language],
-        outputs=[raw, view, notice, ids_table, mask_table, types_table, tensors, code],
-        api_name="tokenize",
+    inputs = [text, tokenizer, padding, truncation, max_length, special, text_pair, ctx.language]
+    outputs = [raw, view, notice, ids_table, mask_table, types_table, tensors, code]
+    run_tokenize = make_handler(ctx)
+    run.click(run_tokenize, inputs=inputs, outputs=outputs, api_name="tokenize")
+
+    def rerun(text: str, *options):
+        """Toggling an option re-tokenizes at once, so its effect is visible (nothing to do without text)."""
+        if not (text or "").strip():
+            return tuple(gr.skip() for _ in outputs)
+        return run_tokenize(text, *options)
+
+    def show_limit(name: str):
+        """The number box cannot be empty in the browser: it shows the chosen tokenizer's own limit instead."""
+        return limit_of(name, policy=ctx.policy) or gr.skip()
+
+    gr.on(
+        triggers=[ctx.blocks.load, tokenizer.change],
+        fn=show_limit,
+        inputs=tokenizer,
+        outputs=max_length,
+        api_visibility="private",
+        queue=False,
+    )
+    gr.on(
+        triggers=[padding.change, truncation.change, special.change, max_length.submit],
+        fn=rerun,
+        inputs=inputs,
+        outputs=outputs,
+        api_visibility="private",
     )
     run_token_ids, run_decode, run_chat_template = make_lookup_handlers(ctx)
     to_ids.click(run_token_ids, inputs=[tokenizer, tokens, ctx.language], outputs=lookup, api_name="token_ids")

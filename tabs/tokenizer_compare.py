@@ -52,11 +52,16 @@ def _table(result: Comparison, language: str) -> pd.DataFrame:
     rows = []
     for row in result.rows:
         if row.error is not None:
-            rows.append([row.name, "⚠️ " + row.error.text(language), "", "", "", "", ""])
+            rows.append([row.name, "⚠️ " + row.error.title(language), "", "", "", "", ""])
         else:
             rate = f"{row.unknown_rate:.1%}" if row.unknown_rate is not None else ""
             rows.append([row.name, row.kind, row.count, row.chars_per_token, row.unknown, rate, row.vocab_size])
     return pd.DataFrame(rows, columns=HEADERS)
+
+
+def _problems(result: Comparison, language: str) -> str:
+    """The full message of each tokenizer that could not run (the table shows only its title)."""
+    return "\n\n".join(f"⚠️ **{row.name}**: {row.error.text(language)}" for row in result.rows if row.error)
 
 
 def _tokens_html(result: Comparison) -> str:
@@ -73,7 +78,7 @@ def _tokens_html(result: Comparison) -> str:
         lines.append(
             f'<div class="seq"><div class="seq-head">{escape_html(row.name)} · {row.count}</div>{chips}{more}</div>'
         )
-    return "".join(lines)
+    return f'<div class="tokview">{"".join(lines)}</div>'
 
 
 def make_handler(ctx: AppContext) -> Callable:
@@ -84,9 +89,11 @@ def make_handler(ctx: AppContext) -> Callable:
         text: str, tokenizers: list[str] | None = None, language: str = "auto", request: gr.Request = None
     ) -> tuple:
         result = compare(text, tokenizers, policy=ctx.policy)
+        language = resolve_language(language, request)
         return (
             result.to_json(),
-            _table(result, resolve_language(language, request)),
+            _table(result, language),
+            _problems(result, language),
             _tokens_html(result),
             notebook_code(result),
         )
@@ -108,6 +115,7 @@ def build_section(ctx: AppContext) -> None:
         )
         run = gr.Button(tr("common.run"), variant="primary")
         table = gr.Dataframe(headers=HEADERS, label=tr("compare.table"), wrap=True)
+        problems = gr.Markdown()
         tokens = gr.HTML(
             label=tr("compare.tokens"), show_label=True, container=True, css_template=CSS, js_on_load=None
         )
@@ -126,6 +134,6 @@ def build_section(ctx: AppContext) -> None:
         run.click(
             make_handler(ctx),
             inputs=[text, tokenizers, ctx.language],
-            outputs=[raw, table, tokens, code],
+            outputs=[raw, table, problems, tokens, code],
             api_name="compare_tokenizers",
         )

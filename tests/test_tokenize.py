@@ -233,3 +233,22 @@ def test_a_tokenizer_without_chat_template_is_told_which_has_one():
 def test_chat_lines_must_be_role_and_text(messages, chat_tokenizer):
     with pytest.raises(BadInput, match="is not a chat message"):
         render_chat(str(chat_tokenizer), messages)
+
+
+def test_byte_level_bpe_marks_spaces_and_covers_every_character(byte_level_tokenizer):
+    sentence = "Hello world, 너는 내년 대선 때 투표할 수 있어?"
+    result = tokenize(sentence, str(byte_level_tokenizer), padding="do_not_pad")
+    assert result.markers == ["Ġ"] and "Ġw" in result.tokens[0]
+    covered = {i for p in result.pieces[0] for i in range(p.start, p.end)}
+    assert covered == set(range(len(sentence)))
+
+
+def test_a_tokenizer_without_padding_token_cannot_pad(byte_level_tokenizer):
+    with pytest.raises(BadInput, match="has no padding token.*do_not_pad.*pad_token = tokenizer.eos_token"):
+        tokenize("I like apple\nI like pear", str(byte_level_tokenizer))
+
+
+def test_sentencepiece_marks_word_starts_and_pads_with_its_own_token(sentencepiece_tokenizer):
+    result = tokenize("I like apple\nI like apple pie", str(sentencepiece_tokenizer))
+    assert result.markers == ["▁"] and result.tokens[0][-1] == "<pad>"
+    assert result.inputs["attention_mask"][0][-1] == 0 and "token_type_ids" not in result.inputs

@@ -52,7 +52,7 @@ def test_100000_characters_are_counted_and_the_view_says_it_is_cut():
     text = ("It was a very informative, fun and enjoyable time. " * 2000)[:MAX_CHARS]
     raw, view, notice, *_ = make_handler(CTX)(text, BUNDLED_MINILM, "longest", False)
     assert raw["num_tokens"][0] == len(raw["input_ids"][0]) > 20_000
-    assert view.count('class="tok') == MAX_SHOWN_TOKENS
+    assert view.count('class="tok ') == MAX_SHOWN_TOKENS
     assert f"first {MAX_SHOWN_TOKENS:,} of {raw['num_tokens'][0]:,} tokens" in notice
 
 
@@ -111,10 +111,13 @@ def test_chat_handler_returns_json_then_text(chat_tokenizer):
 
 
 def test_compare_handler_shows_a_row_per_tokenizer_and_the_local_splits():
-    raw, table, tokens, code = tokenizer_compare.make_handler(CTX)("갓생 살기", [BUNDLED_MINILM, "gpt2"], "ko")
+    raw, table, problems, tokens, code = tokenizer_compare.make_handler(CTX)(
+        "갓생 살기", [BUNDLED_MINILM, "gpt2"], "ko"
+    )
     assert [row["tokenizer"] for row in raw["tokenizers"]] == [BUNDLED_MINILM, "gpt2", "word-level", "character-level"]
     assert list(table["tokenizer"]) == [BUNDLED_MINILM, "gpt2", "word-level", "character-level"]
-    assert "이 컴퓨터에 없고" in table.loc[1, "kind"]
+    assert table.loc[1, "kind"] == "⚠️ 모델을 불러올 수 없어요" and table.loc[0, "tokens"] > 4
+    assert "**gpt2**" in problems and "이 컴퓨터에 없고" in problems
     assert tokens.count('class="seq"') == 3 and "[UNK]" in tokens
 
 

@@ -79,3 +79,8 @@ def test_bad_compare_input(text, tokenizers, message):
 def test_notebook_code_names_the_tokenizers_that_ran():
     code = notebook_code(compare("hi", [BUNDLED_MINILM, "google-bert/bert-base-uncased"]))
     assert repr(BUNDLED_MINILM) in code and "bert-base-uncased" not in code
+
+
+def test_kinds_of_tokenizers_are_named(byte_level_tokenizer, sentencepiece_tokenizer):
+    rows = compare("Hello world", [str(byte_level_tokenizer), str(sentencepiece_tokenizer)]).rows
+    assert [row.kind for row in rows[:2]] == ["byte-level BPE", "SentencePiece (Unigram)"]
