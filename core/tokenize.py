@@ -7,9 +7,11 @@ of the ORIGINAL text it came from (the fast tokenizer's offsets), so the UI can 
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -79,7 +81,6 @@ class TokenizedBatch:
     #: The model inputs (``input_ids``, ``token_type_ids``, ``attention_mask``), as lists of lists.
     inputs: dict[str, list[list[int]]]
     offsets: list[list[tuple[int, int]]] | None
-    pieces: list[list[TokenPiece]]
     #: Tokens per sequence before truncation (with special tokens when they are added).
     full_lengths: list[int]
     #: ``[batch, length]`` as ``return_tensors="pt"`` gives; None when rows differ (no tensor possible).
@@ -92,7 +93,22 @@ class TokenizedBatch:
     add_special_tokens: bool
     model_max_length: int | None
     markers: list[str] = field(default_factory=list)
+    unk_token_id: int | None = None
     seconds: float = 0.0
+    #: Builds the ``TokenPiece`` records of one row, up to a limit: a screen shows a few thousand, not 100,000.
+    piece_builder: Callable[[int, int | None], list[TokenPiece]] | None = field(default=None, repr=False)
+
+    def pieces_of(self, row: int, limit: int | None = None) -> list[TokenPiece]:
+        """The first ``limit`` tokens of sequence ``row`` (all of them by default), with their characters."""
+        return self.piece_builder(row, limit) if self.piece_builder else []
+
+    @property
+    def pieces(self) -> list[list[TokenPiece]]:
+        return [self.pieces_of(row) for row in range(len(self.texts))]
+
+    @property
+    def has_unknown(self) -> bool:
+        return self.unk_token_id is not None and any(self.unk_token_id in row for row in self.inputs["input_ids"])
 
     @property
     def truncated(self) -> list[int]:
@@ -207,15 +223,14 @@ def pair_lines(texts: list[str], text_pair: str | None) -> list[str] | None:
 
 def markers_in(tokens: list[list[str]]) -> list[str]:
     """Which subword markers (``##``, ``Ġ``, ``▁``) appear in these tokens."""
-    found = []
-    for marker in MARKERS:
-        if any(token.startswith(marker) or (marker != "##" and marker in token) for row in tokens for token in row):
-            found.append(marker)
-    return found
+    joined = "\n".join("\n".join(row) for row in tokens)
+    found = ["##"] if joined.startswith("##") or "\n##" in joined else []
+    return found + [marker for marker in ("Ġ", "▁") if marker in joined]
 
 
-def _pieces(encoding: Any, row: int, tokenizer: Any) -> list[TokenPiece]:
-    special_ids = set(tokenizer.all_special_ids)
+def _pieces(encoding: Any, tokenizer: Any, row: int, limit: int | None = None) -> list[TokenPiece]:
+    unk_id = tokenizer.unk_token_id  # an attribute lookup costs a lot: read it once, not per token
+    special_ids = set(tokenizer.all_special_ids) - {unk_id}
     ids = encoding["input_ids"][row]
     tokens = encoding.tokens(row)
     offsets = encoding["offset_mapping"][row] if "offset_mapping" in encoding else None
@@ -223,10 +238,11 @@ def _pieces(encoding: Any, row: int, tokenizer: Any) -> list[TokenPiece]:
     masks = encoding["special_tokens_mask"][row]
     attention = encoding["attention_mask"][row] if "attention_mask" in encoding else [1] * len(ids)
     pieces = []
-    for i, (token, token_id) in enumerate(zip(tokens, ids, strict=True)):
+    for i in range(len(ids) if limit is None else min(limit, len(ids))):
+        token, token_id = tokens[i], ids[i]
         padded = attention[i] == 0
-        unknown = tokenizer.unk_token_id is not None and token_id == tokenizer.unk_token_id
-        special = bool(masks[i]) or (token_id in special_ids and not unknown)
+        unknown = unk_id is not None and token_id == unk_id
+        special = bool(masks[i]) or token_id in special_ids
         start, end = offsets[i] if offsets is not None else (0, 0)
         if end <= start or padded:  # added by the tokenizer: no characters of the text behind it
             start, end = None, None
@@ -320,7 +336,6 @@ def tokenize(
         offsets=[[tuple(span) for span in row] for row in encoding["offset_mapping"]]
         if "offset_mapping" in encoding
         else None,
-        pieces=[_pieces(encoding, i, loaded) for i in range(len(texts))],
         full_lengths=[len(ids) for ids in full],
         shape=shape,
         tensor_repr=printed,
@@ -330,6 +345,8 @@ def tokenize(
         add_special_tokens=bool(add_special_tokens),
         model_max_length=limit,
         markers=markers_in(tokens),
+        unk_token_id=loaded.unk_token_id,
+        piece_builder=functools.partial(_pieces, encoding, loaded),
         seconds=time.perf_counter() - started,
     )
 

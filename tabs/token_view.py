@@ -113,12 +113,12 @@ def render_sequence(pieces: list[TokenPiece], sources: list[str]) -> str:
 def render_batch(result: TokenizedBatch, limit: int = MAX_SHOWN_TOKENS) -> tuple[str, int]:
     """The whole batch as HTML, at most ``limit`` tokens; returns the HTML and how many tokens it shows."""
     rows, shown = [], 0
-    for i, pieces in enumerate(result.pieces):
+    for i, tokens in enumerate(result.tokens):
         if shown >= limit:
             break
-        visible = pieces[: limit - shown]
+        visible = result.pieces_of(i, limit - shown)
         shown += len(visible)
         sources = [result.texts[i]] + ([result.pairs[i]] if result.pairs else [])
-        head = f"#{i + 1} · {len(pieces)} tokens / 토큰"
+        head = f"#{i + 1} · {len(tokens)} tokens / 토큰"
         rows.append(f'<div class="seq"><div class="seq-head">{head}</div>{render_sequence(visible, sources)}</div>')
     return f'<div class="tokview">{"".join(rows)}</div>', shown

@@ -132,7 +132,7 @@ def _table(rows: list[list[int]]) -> pd.DataFrame:
 
 def _notice(result: TokenizedBatch, shown: int, language: str) -> str:
     ko = language == "ko"
-    total = sum(len(row) for row in result.pieces)
+    total = sum(len(row) for row in result.tokens)
     lines = []
     if result.shape:
         lines.append(
@@ -159,7 +159,7 @@ def _notice(result: TokenizedBatch, shown: int, language: str) -> str:
             else f"👀 The coloured view shows the first {shown:,} of {total:,} tokens; the JSON has them all."
         )
     lines += [MARKERS[m][1 if ko else 0] for m in result.markers]
-    if any(p.unknown for row in result.pieces for p in row):
+    if result.has_unknown:
         lines.append(
             "🟥 빨간 테두리는 `[UNK]`: 어휘 사전에 없어서 모르는 토큰이에요."
             if ko
