@@ -158,6 +158,13 @@ def _notice(result: TokenizedBatch, shown: int, language: str) -> str:
             if ko
             else f"👀 The coloured view shows the first {shown:,} of {total:,} tokens; the JSON has them all."
         )
+    width = max(len(row) for row in result.tokens)
+    if width > MAX_COLUMNS:
+        lines.append(
+            f"📋 표는 처음 {MAX_COLUMNS}개 위치만 보여 줘요(길이 {width:,}). 텐서 출력과 JSON에는 전부 있어요."
+            if ko
+            else f"📋 The tables show the first {MAX_COLUMNS} positions of {width:,}; the printout and the JSON have all."
+        )
     lines += [MARKERS[m][1 if ko else 0] for m in result.markers]
     if result.has_unknown:
         lines.append(

@@ -26,6 +26,7 @@ STRINGS = {
             "WordPiece vocabulary breaks each syllable into jamo or `[UNK]`, word-level misses every new "
             "word-with-particle, while a Korean subword tokenizer (kcbert) keeps both count and unknowns low."
         ),
+        "compare.text": "Text",
         "compare.tokenizers": "Tokenizers",
         "compare.tokenizers_info": "Hub ids are downloaded once (a few MB each); word- and character-level always run",
         "compare.table": "Side by side",
@@ -40,6 +41,7 @@ STRINGS = {
             "`[UNK]`로 쪼개고, 단어 단위는 조사가 붙은 새 단어를 모두 놓치지만, 한국어 서브워드 토크나이저(kcbert)는 "
             "토큰 수도 모르는 토큰도 적어요."
         ),
+        "compare.text": "문장",
         "compare.tokenizers": "토크나이저",
         "compare.tokenizers_info": "Hub id는 처음 한 번 내려받아요(각 몇 MB). 단어·글자 단위는 항상 실행돼요",
         "compare.table": "나란히 비교",
@@ -104,7 +106,7 @@ def make_handler(ctx: AppContext) -> Callable:
 def build_section(ctx: AppContext) -> None:
     with gr.Tab(tr("compare.section")):
         gr.Markdown(tr("compare.explain"))
-        text = gr.Textbox(label=tr("tokenize.text"), lines=2, value="우리 반 친구들은 요즘 갓생 살기에 진심이에요.")
+        text = gr.Textbox(label=tr("compare.text"), lines=2, value="우리 반 친구들은 요즘 갓생 살기에 진심이에요.")
         tokenizers = gr.Dropdown(
             choices=[(m.describe(), m.id) for m in TASK.models],
             value=[m.id for m in TASK.models],

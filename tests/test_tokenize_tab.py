@@ -135,3 +135,8 @@ def test_train_handler_errors_are_gr_errors():
 
 def test_core_tokenize_is_what_the_tab_calls():
     assert tabs.tokenize.tokenize is core.tokenize.tokenize
+
+
+def test_wide_batches_say_the_tables_show_the_first_positions():
+    _raw, _view, notice, ids, *_ = make_handler(CTX)("word " * 600, BUNDLED_MINILM, "longest", False)
+    assert ids.shape == (1, 129) and "first 128 positions of 602" in notice
