@@ -10,15 +10,11 @@ from core.tokenize import (
     MARKERS,
     Padding,
     TokenizedBatch,
-    chat_model,
-    decode,
     limit_of,
     notebook_code,
-    render_chat,
-    token_ids,
     tokenize,
 )
-from tabs import tokenizer_compare, tokenizer_training
+from tabs import tokenizer_compare, tokenizer_lookup, tokenizer_training
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.i18n import tr
@@ -60,20 +56,7 @@ STRINGS = {
         "tokenize.attention_mask": "attention_mask",
         "tokenize.token_type_ids": "token_type_ids",
         "tokenize.tensors": 'print(tokenizer(..., return_tensors="pt"))',
-        "tokenize.lookup": "Look up: token → id, ids → text",
-        "tokenize.tokens": "Tokens (separated by spaces)",
-        "tokenize.tokens_info": "e.g. hello ##ing [CLS] — tokenizer.vocab[token]",
-        "tokenize.ids": "Ids",
-        "tokenize.ids_info": "e.g. 101 7592 102 — tokenizer.decode(ids)",
-        "tokenize.to_ids": "Token → id",
-        "tokenize.to_text": "Ids → text",
-        "tokenize.lookup_result": "Lookup result",
-        "tokenize.chat": "Chat template: what a chat model really reads",
-        "tokenize.messages": "Messages (one a line, role: text)",
-        "tokenize.messages_info": "Roles: system, user, assistant",
-        "tokenize.generation_prompt": "add_generation_prompt",
-        "tokenize.render_chat": "Apply chat template",
-        "tokenize.chat_text": "The text the template produced",
+        **tokenizer_lookup.STRINGS["en"],
         **tokenizer_compare.STRINGS["en"],
         **tokenizer_training.STRINGS["en"],
     },
@@ -104,20 +87,7 @@ STRINGS = {
         "tokenize.attention_mask": "attention_mask (어텐션 마스크)",
         "tokenize.token_type_ids": "token_type_ids (문장 구분)",
         "tokenize.tensors": 'print(tokenizer(..., return_tensors="pt")) 결과',
-        "tokenize.lookup": "찾아보기: 토큰 → id, id → 문장",
-        "tokenize.tokens": "토큰 (공백으로 구분)",
-        "tokenize.tokens_info": "예: hello ##ing [CLS] — tokenizer.vocab[토큰]",
-        "tokenize.ids": "id 목록",
-        "tokenize.ids_info": "예: 101 7592 102 — tokenizer.decode(ids)",
-        "tokenize.to_ids": "토큰 → id",
-        "tokenize.to_text": "id → 문장",
-        "tokenize.lookup_result": "찾아본 결과",
-        "tokenize.chat": "채팅 템플릿: 채팅 모델이 실제로 읽는 글",
-        "tokenize.messages": "메시지 (한 줄에 하나, 역할: 내용)",
-        "tokenize.messages_info": "역할: system, user, assistant",
-        "tokenize.generation_prompt": "add_generation_prompt (답변 시작 표시 추가)",
-        "tokenize.render_chat": "채팅 템플릿 적용",
-        "tokenize.chat_text": "템플릿이 만든 글",
+        **tokenizer_lookup.STRINGS["ko"],
         **tokenizer_compare.STRINGS["ko"],
         **tokenizer_training.STRINGS["ko"],
     },
@@ -216,31 +186,6 @@ def make_handler(ctx: AppContext) -> Callable:
     return run_tokenize
 
 
-def make_lookup_handlers(ctx: AppContext) -> tuple[Callable, Callable, Callable]:
-    """The /token_ids, /decode and /chat_template handlers."""
-
-    @user_errors
-    def run_token_ids(tokenizer: str, tokens: str, language: str = "auto", request: gr.Request = None) -> list:
-        return token_ids(tokenizer, tokens, policy=ctx.policy).to_json()
-
-    @user_errors
-    def run_decode(tokenizer: str, ids: str, language: str = "auto", request: gr.Request = None) -> dict:
-        return decode(tokenizer, ids, policy=ctx.policy).to_json()
-
-    @user_errors
-    def run_chat_template(
-        tokenizer: str,
-        messages: str,
-        add_generation_prompt: bool = True,
-        language: str = "auto",
-        request: gr.Request = None,
-    ) -> tuple:
-        result = render_chat(tokenizer, messages, add_generation_prompt, policy=ctx.policy)
-        return result.to_json(), result.text
-
-    return run_token_ids, run_decode, run_chat_template
-
-
 def build(ctx: AppContext) -> None:
     """The lab: tokenize (with lookups and chat templates), compare tokenizers, train one."""
     with gr.Tab(tr("tokenize.tab"), id=TASK.id), gr.Tabs():
@@ -297,21 +242,7 @@ def _build_tokenize(ctx: AppContext) -> None:
         inputs=[text, text_pair, tokenizer, padding],
         label=tr("common.examples"),
     )
-    with gr.Accordion(tr("tokenize.lookup"), open=False), gr.Row():
-        tokens = gr.Textbox(label=tr("tokenize.tokens"), info=tr("tokenize.tokens_info"), value="[CLS] hello ##ing")
-        ids = gr.Textbox(label=tr("tokenize.ids"), info=tr("tokenize.ids_info"), value="101 7592 2075 102")
-        with gr.Column():
-            to_ids = gr.Button(tr("tokenize.to_ids"))
-            to_text = gr.Button(tr("tokenize.to_text"))
-    lookup = gr.JSON(label=tr("tokenize.lookup_result"))
-    with gr.Accordion(tr("tokenize.chat"), open=False):
-        messages = gr.Textbox(label=tr("tokenize.messages"), info=tr("tokenize.messages_info"), lines=3,
-                              value="system: You are a friendly tutor.\nuser: 토크나이저가 뭐예요?")  # fmt: skip
-        chat_tokenizer = gr.Textbox(value=chat_model(), label=tr("tokenize.tokenizer"))
-        generation_prompt = gr.Checkbox(value=True, label=tr("tokenize.generation_prompt"))
-        render = gr.Button(tr("tokenize.render_chat"))
-        chat_text = gr.Code(label=tr("tokenize.chat_text"), language=None)
-        chat_raw = gr.JSON(label=tr("common.raw"))
+    tokenizer_lookup.build_section(ctx, tokenizer)
 
     inputs = [text, tokenizer, padding, truncation, max_length, special, text_pair, ctx.language]
     outputs = [raw, view, notice, ids_table, mask_table, types_table, tensors, code]
@@ -342,13 +273,4 @@ def _build_tokenize(ctx: AppContext) -> None:
         inputs=inputs,
         outputs=outputs,
         api_visibility="private",
-    )
-    run_token_ids, run_decode, run_chat_template = make_lookup_handlers(ctx)
-    to_ids.click(run_token_ids, inputs=[tokenizer, tokens, ctx.language], outputs=lookup, api_name="token_ids")
-    to_text.click(run_decode, inputs=[tokenizer, ids, ctx.language], outputs=lookup, api_name="decode")
-    render.click(
-        run_chat_template,
-        inputs=[chat_tokenizer, messages, generation_prompt, ctx.language],
-        outputs=[chat_raw, chat_text],
-        api_name="chat_template",
     )

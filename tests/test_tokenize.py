@@ -8,7 +8,8 @@ from core.errors import BadInput, ModelNotAvailable
 from core.model_cache import MODEL_CACHE
 from core.registry import BUNDLED_MINILM, bundled_path
 from core.text_input import MAX_CHARS
-from core.tokenize import Padding, decode, load_tokenizer, notebook_code, render_chat, token_ids, tokenize
+from core.tokenize import Padding, load_tokenizer, notebook_code, tokenize
+from core.tokenizer_lookup import decode, render_chat, token_ids
 from tests.tiny_models import minilm_tokenizer
 
 COURSE_SENTENCES = [

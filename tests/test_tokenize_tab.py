@@ -11,7 +11,8 @@ from core.tokenizer_training import sample_corpus
 from tabs import tokenizer_compare, tokenizer_training
 from tabs.context import AppContext
 from tabs.token_view import MAX_SHOWN_TOKENS
-from tabs.tokenize import make_handler, make_lookup_handlers
+from tabs.tokenize import make_handler
+from tabs.tokenizer_lookup import make_handlers as make_lookup_handlers
 
 CTX = AppContext()
 
