@@ -67,3 +67,24 @@ def test_train_compare_and_lookups_through_the_api(client):
     assert client.predict(BUNDLED_MINILM, "101 102", api_name="/decode")["text"] == "[CLS] [SEP]"
     with pytest.raises(AppError, match="Not in the vocabulary"):
         client.predict(BUNDLED_MINILM, "대선", api_name="/token_ids")
+
+
+def test_chat_template_through_the_api(client, chat_tokenizer):
+    raw, text = client.predict(str(chat_tokenizer), "user: 안녕", True, api_name="/chat_template")
+    assert text == "[CLS] user: 안녕 [SEP] [CLS] assistant:" and raw["input_ids"][0] == 101
+    with pytest.raises(AppError, match="has no chat template"):
+        client.predict(BUNDLED_MINILM, "user: hi", True, api_name="/chat_template")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "api_name", "message"),
+    [
+        ((sample_corpus(), "bpe", 5, "low"), "/train_tokenizer", "from 10 to 30,000"),
+        (("low lower lowest", "bpe", 500, "low"), "/train_tokenizer", "too small for a vocabulary of 500"),
+        (("  ", [BUNDLED_MINILM]), "/compare_tokenizers", "The text is empty"),
+        ((BUNDLED_MINILM, "101 abc"), "/decode", "whole numbers"),
+    ],
+)
+def test_bad_input_in_the_other_lab_endpoints(client, arguments, api_name, message):
+    with pytest.raises(AppError, match=message):
+        client.predict(*arguments, api_name=api_name)
