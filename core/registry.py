@@ -231,6 +231,7 @@ TASKS: dict[str, Task] = {
                 _m("google-t5/t5-small", 1, "en", note="SentencePiece"),
                 _m("FacebookAI/xlm-roberta-base", 9, *_MULTI, note="SentencePiece"),
                 _m("beomi/kcbert-base", 1, "ko", note="WordPiece, Korean"),
+                _m("HuggingFaceTB/SmolLM2-135M-Instruct", 4, "en", note="byte-level BPE, chat template"),
             ),
             auto_class="AutoTokenizer",
         ),

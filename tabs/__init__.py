@@ -10,6 +10,7 @@ TAB_NAMES: tuple[str, ...] = (
     "answer",
     "summarize",
     "translate",
+    "tokenize",
     # one line per tab, in screen order
 )
 

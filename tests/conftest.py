@@ -194,3 +194,19 @@ def tiny_nllb(models_dir) -> Path:
 def tiny_marian_multi(models_dir) -> Path:
     """A Marian model with a real SentencePiece MarianTokenizer and >>kor<< / >>jpn<< target tokens."""
     return tiny_models.build_marian_multi_target(models_dir / "tiny-opus-mt-tc-en-mul")
+@pytest.fixture(scope="session")
+def chat_tokenizer(models_dir) -> Path:
+    """A tokenizer folder whose tokenizer has a chat template (the MiniLM vocabulary)."""
+    return tiny_models.build_chat_tokenizer(models_dir / "tiny-chat-tokenizer")
+
+
+@pytest.fixture(scope="session")
+def byte_level_tokenizer(models_dir) -> Path:
+    """A GPT-2-style byte-level BPE tokenizer folder (no padding token), trained on the lab's sample corpus."""
+    return tiny_models.build_byte_level_tokenizer(models_dir / "tiny-byte-level-bpe")
+
+
+@pytest.fixture(scope="session")
+def sentencepiece_tokenizer(models_dir) -> Path:
+    """A T5-style SentencePiece Unigram tokenizer folder, trained on the lab's sample corpus."""
+    return tiny_models.build_sentencepiece_tokenizer(models_dir / "tiny-sentencepiece")

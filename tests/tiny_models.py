@@ -260,3 +260,77 @@ def build_marian_multi_target(path: Path, targets: tuple[str, ...] = ("kor", "jp
         decoder_start_token_id=vocab["<pad>"],
     )
     return save(MarianMTModel(config), tokenizer, path)
+#: A small chat template in the style of real ones: each message between special tokens.
+CHAT_TEMPLATE = (
+    "{% for message in messages %}[CLS] {{ message['role'] }}: {{ message['content'] }} [SEP] {% endfor %}"
+    "{% if add_generation_prompt %}[CLS] assistant:{% endif %}"
+)
+
+
+def build_chat_tokenizer(path: Path) -> Path:
+    """The MiniLM tokenizer with a chat template, saved with a config as a model folder is."""
+    tokenizer = minilm_tokenizer()
+    tokenizer.chat_template = CHAT_TEMPLATE
+    tokenizer.save_pretrained(path)
+    tiny_bert_config().save_pretrained(path)
+    return path
+
+
+def _train_fast_tokenizer(model, pre_tokenizer, decoder, trainer, **special_tokens):
+    """A transformers fast tokenizer around a ``tokenizers`` model trained on the lab's sample corpus."""
+    from tokenizers import Tokenizer
+    from transformers import PreTrainedTokenizerFast
+
+    from core.tokenizer_training import sample_corpus
+
+    backend = Tokenizer(model)
+    backend.pre_tokenizer = pre_tokenizer
+    backend.decoder = decoder
+    backend.train_from_iterator(sample_corpus().splitlines(), trainer)
+    return PreTrainedTokenizerFast(tokenizer_object=backend, model_max_length=1024, **special_tokens)
+
+
+def build_byte_level_tokenizer(path: Path) -> Path:
+    """A GPT-2-style byte-level BPE (``Ġ`` marks a space; no padding token), saved as a model folder."""
+    from tokenizers import decoders, models, pre_tokenizers, trainers
+    from transformers import GPT2Config
+
+    end = "<|endoftext|>"
+    tokenizer = _train_fast_tokenizer(
+        models.BPE(),
+        pre_tokenizers.ByteLevel(add_prefix_space=False),
+        decoders.ByteLevel(),
+        trainers.BpeTrainer(
+            vocab_size=600,
+            special_tokens=[end],
+            initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+            show_progress=False,
+        ),
+        bos_token=end,
+        eos_token=end,
+        unk_token=end,
+    )
+    tokenizer.save_pretrained(path)
+    GPT2Config(vocab_size=600, n_embd=32, n_layer=1, n_head=2, bos_token_id=0, eos_token_id=0).save_pretrained(path)
+    return path
+
+
+def build_sentencepiece_tokenizer(path: Path) -> Path:
+    """A T5-style SentencePiece Unigram (``▁`` starts a word), saved as a model folder."""
+    from tokenizers import decoders, models, pre_tokenizers, trainers
+    from transformers import T5Config
+
+    tokenizer = _train_fast_tokenizer(
+        models.Unigram(),
+        pre_tokenizers.Metaspace(),
+        decoders.Metaspace(),
+        trainers.UnigramTrainer(
+            vocab_size=400, special_tokens=["<pad>", "</s>", "<unk>"], unk_token="<unk>", show_progress=False
+        ),
+        pad_token="<pad>",
+        eos_token="</s>",
+        unk_token="<unk>",
+    )
+    tokenizer.save_pretrained(path)
+    T5Config(vocab_size=400, d_model=32, num_layers=1, num_heads=2, d_ff=37, d_kv=8).save_pretrained(path)
+    return path
