@@ -106,7 +106,7 @@ def _not_available(task: Task, source: ModelSource, error: BaseException) -> Mod
 
 
 @contextlib.contextmanager
-def _explained_failures(task: Task, source: ModelSource) -> Iterator[None]:
+def explained_failures(task: Task, source: ModelSource) -> Iterator[None]:
     try:
         yield
     except (OSError, ConnectionError) as error:
@@ -155,7 +155,7 @@ def check_download_size(task: Task, source: ModelSource, policy: LoadPolicy) -> 
         return
     from huggingface_hub import HfApi
 
-    with _explained_failures(task, source):
+    with explained_failures(task, source):
         info = HfApi().model_info(source.name, files_metadata=True)
     files = info.siblings or []
     weights = [f for f in files if f.rfilename.endswith(".safetensors")] or [
@@ -180,12 +180,12 @@ def _load(task: Task, source: ModelSource, device: str, policy: LoadPolicy) -> L
     import transformers
 
     started = time.perf_counter()
-    with _explained_failures(task, source):
+    with explained_failures(task, source):
         config = transformers.AutoConfig.from_pretrained(source.location)
     check_head(task, source, config)
     check_download_size(task, source, policy)
     model_class = getattr(transformers, task.auto_class or "AutoModel")
-    with _explained_failures(task, source), warnings.catch_warnings():
+    with explained_failures(task, source), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         preprocessor = getattr(transformers, task.preprocessor_class).from_pretrained(source.location)
         model, info = model_class.from_pretrained(source.location, dtype=dtype_for(device), output_loading_info=True)

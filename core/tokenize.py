@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Any
 
 from core.errors import BadInput, PlaygroundError
-from core.loading import PRIVATE, LoadPolicy, _explained_failures
+from core.loading import PRIVATE, LoadPolicy, explained_failures
 from core.model_cache import MODEL_CACHE, ModelCache
 from core.model_source import resolve_model
 from core.registry import get_task
@@ -136,7 +136,7 @@ def load_tokenizer(name: str, *, policy: LoadPolicy = PRIVATE, cache: ModelCache
     def load() -> Any:
         from transformers import AutoTokenizer
 
-        with _explained_failures(TASK, source), warnings.catch_warnings():
+        with explained_failures(TASK, source), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tokenizer = AutoTokenizer.from_pretrained(source.location)
         tokenizer.name_or_path = source.name

@@ -161,6 +161,8 @@ def remote_client(remote_app_url):
     from gradio_client import Client
 
     return Client(remote_app_url, verbose=False)
+
+
 # --- question answering, summarization, translation (issue 3) ---------------------------------------------
 
 
@@ -194,6 +196,8 @@ def tiny_nllb(models_dir) -> Path:
 def tiny_marian_multi(models_dir) -> Path:
     """A Marian model with a real SentencePiece MarianTokenizer and >>kor<< / >>jpn<< target tokens."""
     return tiny_models.build_marian_multi_target(models_dir / "tiny-opus-mt-tc-en-mul")
+
+
 @pytest.fixture(scope="session")
 def chat_tokenizer(models_dir) -> Path:
     """A tokenizer folder whose tokenizer has a chat template (the MiniLM vocabulary)."""

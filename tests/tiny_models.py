@@ -260,6 +260,8 @@ def build_marian_multi_target(path: Path, targets: tuple[str, ...] = ("kor", "jp
         decoder_start_token_id=vocab["<pad>"],
     )
     return save(MarianMTModel(config), tokenizer, path)
+
+
 #: A small chat template in the style of real ones: each message between special tokens.
 CHAT_TEMPLATE = (
     "{% for message in messages %}[CLS] {{ message['role'] }}: {{ message['content'] }} [SEP] {% endfor %}"
