@@ -31,7 +31,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         metavar="URL",
         help="remote backend server (Inference Endpoint, TGI/TEI; {model} is replaced by the model id)",
     )
-    parser.add_argument("--prefetch", nargs="*", metavar="TASK", help="download the default models of TASKs, exit")
+    parser.add_argument(
+        "--prefetch",
+        nargs="*",
+        metavar="TASK_OR_MODEL",
+        help="download these tasks' default models (or these Hub model ids), then exit; alone: every default",
+    )
     parser.add_argument("--list-cache", action="store_true", help="list the downloaded models and exit")
     args = parser.parse_args(argv)
     if args.auth is not None and (":" not in args.auth or args.auth.startswith(":") or args.auth.endswith(":")):
@@ -45,9 +50,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
             parser.error(str(error))
     from core.registry import TASKS
 
-    unknown = [t for t in args.prefetch or [] if t not in TASKS]
+    unknown = [t for t in args.prefetch or [] if t not in TASKS and "/" not in t]
     if unknown:
-        parser.error(f"Unknown task '{unknown[0]}' for --prefetch. Known tasks: {', '.join(TASKS)}.")
+        parser.error(
+            f"Unknown task '{unknown[0]}' for --prefetch. Known tasks: {', '.join(TASKS)}; or give a Hub id (org/name)."
+        )
     return args
 
 
@@ -59,21 +66,29 @@ def apply_environment(args: argparse.Namespace) -> None:
         os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 
-def run_prefetch(task_ids: list[str]) -> int:
+def run_prefetch(names: list[str]) -> int:
+    """Download each named task's default model, or each named Hub id; every default when none is named."""
     from core.errors import PlaygroundError
     from core.hub_cache import prefetch
     from core.registry import TASKS
 
-    tasks = [TASKS[t] for t in task_ids] if task_ids else [t for t in TASKS.values() if t.default]
+    def task_offering(model_id: str):
+        return next((t for t in TASKS.values() if any(m.id == model_id for m in t.models)), TASKS["inspect"])
+
+    if names:
+        wanted = [
+            (TASKS[n], getattr(TASKS[n].default, "id", None)) if n in TASKS else (task_offering(n), n) for n in names
+        ]
+    else:
+        wanted = [(t, getattr(t.default, "id", None)) for t in TASKS.values() if "network" not in t.tags]
+    wanted = [(task, model_id) for task, model_id in wanted if model_id]
     failures = 0
-    for task in tasks:
-        if task.default is None or "network" in task.tags:
-            continue
+    for task, model_id in wanted:
         try:
-            print(f"{task.id}: {task.default.id} → {prefetch(task.default.id, task)}")
+            print(f"{model_id} → {prefetch(model_id, task)}")
         except PlaygroundError as error:
             failures += 1
-            print(f"{task.id}: {error}", file=sys.stderr)
+            print(f"{model_id}: {error}", file=sys.stderr)
     return 1 if failures else 0
 
 

@@ -34,7 +34,7 @@ def prefetch(model_id: str, task: Task) -> str:
     if hub_offline():
         raise ModelNotAvailable(
             f"Cannot download '{model_id}': the app is offline (--offline or HF_HUB_OFFLINE=1). "
-            f"Run `{prefetch_command(task)}` on a machine with internet access."
+            f"Run `{prefetch_command(task, model_id)}` on a machine with internet access."
         )
     from huggingface_hub import HfApi, snapshot_download
 

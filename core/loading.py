@@ -55,8 +55,11 @@ class LoadedModel:
         return self.model.config
 
 
-def prefetch_command(task: Task) -> str:
-    return f"python app.py --prefetch {task.id}"
+def prefetch_command(task: Task, model_id: str | None = None) -> str:
+    """The command that downloads ``model_id`` (by default the task's default model) ahead of time."""
+    if model_id is None or (task.default is not None and model_id == task.default.id):
+        return f"python app.py --prefetch {task.id}"
+    return f"python app.py --prefetch {model_id}"
 
 
 def _known_size(task: Task, model_id: str) -> str:
@@ -93,15 +96,15 @@ def _not_available(task: Task, source: ModelSource, error: BaseException) -> Mod
         return ModelNotAvailable(
             f"The model '{name}' is not downloaded on this machine, and the app is offline "
             f"(--offline or HF_HUB_OFFLINE=1). Connect to the internet once and run it again{size}, "
-            f"or download it ahead of time with: {prefetch_command(task)}",
+            f"or download it ahead of time with: {prefetch_command(task, name)}",
             ko=f"'{name}' 모델이 이 컴퓨터에 없고 앱이 오프라인 상태예요. 인터넷에 한 번 연결해서 다시 실행하거나{size}, "
-            f"미리 받아 두세요: {prefetch_command(task)}",
+            f"미리 받아 두세요: {prefetch_command(task, name)}",
         )
     return ModelNotAvailable(
         f"The model '{name}' could not be downloaded from the Hugging Face Hub: the Hub did not answer. "
-        f"Check the internet connection and try again{size}, or prefetch it with: {prefetch_command(task)}",
+        f"Check the internet connection and try again{size}, or prefetch it with: {prefetch_command(task, name)}",
         ko=f"Hugging Face Hub에서 '{name}' 모델을 받지 못했어요. 인터넷 연결을 확인하고 다시 시도하거나 "
-        f"미리 받아 두세요: {prefetch_command(task)}",
+        f"미리 받아 두세요: {prefetch_command(task, name)}",
     )
 
 

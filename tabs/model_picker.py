@@ -48,7 +48,7 @@ def model_status(task: Task, model: str, language: str, public: bool) -> str:
     size = f" (~{choice.size_mb} MB)" if choice and choice.size_mb else ""
     english, korean = _STATUS[state]
     text = korean if language == "ko" else english
-    return text.format(size=size, prefetch=prefetch_command(task))
+    return text.format(size=size, prefetch=prefetch_command(task, source.name))
 
 
 def model_picker(task: Task, ctx: AppContext) -> tuple[gr.Dropdown, gr.Markdown]:

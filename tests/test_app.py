@@ -92,3 +92,10 @@ def test_unknown_prefetch_task_is_named():
     done = run_app("--offline", "--prefetch", "sentiment")
     assert done.returncode == 2
     assert "Unknown task 'sentiment'" in done.stderr
+
+
+def test_prefetch_accepts_hub_ids_and_names_them_in_its_advice():
+    done = run_app("--offline", "--prefetch", "beomi/kcbert-base", "sentence-transformers/all-MiniLM-L6-v2")
+    assert done.returncode == 1
+    assert "python app.py --prefetch beomi/kcbert-base" in done.stderr
+    assert "sentence-transformers/all-MiniLM-L6-v2 → " in done.stdout  # bundled: already here
