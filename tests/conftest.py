@@ -114,3 +114,18 @@ def public_client(public_app_url):
     from gradio_client import Client
 
     return Client(public_app_url, verbose=False)
+
+
+CACHED_TINY_ID = "playground-test/tiny-bert-sentiment"
+
+
+@pytest.fixture
+def cached_tiny_classifier(tiny_classifier):
+    """The tiny classifier placed in the session's (otherwise empty) Hub cache as a Hub id; removed afterwards."""
+    import shutil
+
+    from huggingface_hub import constants
+
+    snapshot = tiny_models.put_in_hub_cache(tiny_classifier, CACHED_TINY_ID, Path(constants.HF_HUB_CACHE))
+    yield CACHED_TINY_ID
+    shutil.rmtree(snapshot.parent.parent, ignore_errors=True)
