@@ -27,3 +27,8 @@ def test_run_model_endpoint_gives_shapes(client, tiny_classifier):
 def test_inspect_missing_model_is_a_clear_error(client):
     with pytest.raises(AppError, match="not downloaded on this machine"):
         client.predict("google-bert/bert-base-uncased", api_name="/inspect")
+
+
+def test_compare_a_model_with_itself_is_a_clear_error(client):
+    with pytest.raises(AppError, match="comparing a model with itself"):
+        client.predict("hi", BUNDLED_MINILM, BUNDLED_MINILM, 3, api_name="/compare")
