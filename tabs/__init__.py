@@ -7,6 +7,7 @@ from types import ModuleType
 TAB_NAMES: tuple[str, ...] = (
     "classify",
     "inspector",
+    "embeddings",
     "compare",
     "cache",
     # one line per tab, in screen order

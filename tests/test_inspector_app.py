@@ -32,3 +32,8 @@ def test_inspect_missing_model_is_a_clear_error(client):
 def test_compare_a_model_with_itself_is_a_clear_error(client):
     with pytest.raises(AppError, match="comparing a model with itself"):
         client.predict("hi", BUNDLED_MINILM, BUNDLED_MINILM, 3, api_name="/compare")
+
+
+def test_embeddings_endpoint_gives_token_vectors(client):
+    raw = client.predict("apple banana", BUNDLED_MINILM, api_name="/embeddings")[0]
+    assert raw["tokens"] == ["[CLS]", "apple", "banana", "[SEP]"] and raw["hidden_size"] == 384
