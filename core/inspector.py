@@ -7,6 +7,7 @@ architecture on PyTorch's ``meta`` device, which allocates no memory and needs n
 from __future__ import annotations
 
 import contextlib
+import copy
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -171,6 +172,9 @@ def empty_model(config: Any, architecture: str) -> Any:
     import transformers
 
     model_class = getattr(transformers, architecture)
+    if getattr(config, "use_pretrained_backbone", False):
+        config = copy.deepcopy(config)
+        config.use_pretrained_backbone = False  # DETR and friends would download backbone weights
     with torch.device("meta"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if architecture == "AutoModel":

@@ -76,6 +76,7 @@ def summary(report: ModelReport, language: str) -> str:
     memory = " · ".join(f"{name} {mb(size)}" for name, size in report.memory_bytes.items())
     where = {"folder": "folder", "cache": "cache", "hub": "Hub metadata"}[report.files_from]
     if language == "ko":
+        where = {"folder": "모델 폴더", "cache": "캐시", "hub": "Hub 메타데이터"}[report.files_from]
         return (
             f"**{report.model}** — `{report.architecture}` ({report.kind}, {report.model_type})\n\n"
             f"파라미터 **{report.num_parameters:,}개** ({report.num_parameters / 1e6:.1f}M) · 메모리(가중치만): {memory}\n\n"

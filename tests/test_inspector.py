@@ -158,3 +158,14 @@ def test_hub_metadata_gives_sizes_before_download():
     report = inspect_model("distilbert/distilbert-base-uncased")
     assert report.files_from == "hub"
     assert any(f.name == "model.safetensors" and f.size for f in report.files)
+
+
+def test_detr_is_counted_without_downloading_its_backbone(tmp_path):
+    from transformers import DetrConfig
+
+    DetrConfig(use_pretrained_backbone=True, architectures=["DetrForObjectDetection"]).save_pretrained(tmp_path)
+    report = inspect_model(str(tmp_path))  # the network is closed: a backbone download would fail
+    assert report.kind == "encoder-decoder"
+    assert {"model.backbone", "model.encoder", "model.decoder", "class_labels_classifier"} <= set(
+        report.parameters_by_module
+    )
