@@ -47,7 +47,7 @@ STRINGS = {
         "embeddings.text_info": "문장이나 단어 목록 (최대 128토큰)",
         "embeddings.run": "벡터 보기",
         "embeddings.map_embeddings": "임베딩 테이블의 행 (2D PCA)",
-        "embeddings.map_hidden": "Last hidden state (2D PCA)",
+        "embeddings.map_hidden": "마지막 은닉 상태 (last hidden state, 2D PCA)",
         "embeddings.vectors": "토큰별 벡터의 앞쪽 차원",
         "embeddings.download": "전체 벡터 (CSV)",
     },
