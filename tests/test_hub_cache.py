@@ -1,5 +1,6 @@
 """The cache manager's core on temporary Hugging Face caches filled by the tests: list, delete, prefetch offline."""
 
+import fnmatch
 import subprocess
 import sys
 
@@ -101,3 +102,28 @@ def test_loaded_models_are_listed_and_unloaded():
     assert loaded_models(cache) == []
     with pytest.raises(BadInput, match="is not loaded in memory"):
         unload(entry.label, cache)
+
+
+def test_prefetch_plan_sums_what_a_dry_run_would_download(monkeypatch):
+    """Online, snapshot_download(dry_run=True) says what each file weighs; here its answer is stood in for."""
+    import huggingface_hub
+    from huggingface_hub.file_download import DryRunFileInfo
+
+    import core.hub_cache
+
+    files = {"config.json": (600, False), "model.safetensors": (268_000_000, True), "tf_model.h5": (363_000_000, True)}
+
+    def dry_run(repo_id, dry_run=False, ignore_patterns=None, **kwargs):
+        assert dry_run
+        ignored = ignore_patterns or []
+        return [
+            DryRunFileInfo("c" * 40, size, name, f"/cache/{name}", is_cached=not fetch, will_download=fetch)
+            for name, (size, fetch) in files.items()
+            if not any(fnmatch.fnmatch(name, p) for p in ignored)
+        ]
+
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", dry_run)
+    monkeypatch.setattr(core.hub_cache, "hub_offline", lambda: False)
+    [plan] = plan_prefetch(["classify"])
+    assert plan.model == get_task("classify").default.id
+    assert (plan.total_bytes, plan.to_download_bytes, plan.files) == (268_000_600, 268_000_000, 2)

@@ -7,8 +7,9 @@ import pytest
 
 from core.errors import BadInput, ModelNotAvailable, WrongModelKind
 from core.inspector import inspect_model, kind_of
+from core.model_source import resolve_model
 from core.registry import BUNDLED_MINILM
-from core.repo_files import purpose_of
+from core.repo_files import list_repo_files, purpose_of
 from core.run_model import run_model
 
 
@@ -153,11 +154,34 @@ def test_unknown_private_or_gated_hub_ids_are_explained(monkeypatch, error_class
         inspect_model("org/secret")
 
 
-@pytest.mark.online
-def test_hub_metadata_gives_sizes_before_download():
-    report = inspect_model("distilbert/distilbert-base-uncased")
-    assert report.files_from == "hub"
-    assert any(f.name == "model.safetensors" and f.size for f in report.files)
+def test_hub_metadata_gives_sizes_and_skips_other_frameworks(monkeypatch):
+    """Online, the list comes from model_info(files_metadata=True); here its answer is stood in for."""
+    import huggingface_hub
+    from huggingface_hub.hf_api import ModelInfo
+
+    import core.repo_files
+
+    siblings = [
+        {"rfilename": "config.json", "size": 570},
+        {"rfilename": "model.safetensors", "size": 440_449_768},
+        {"rfilename": "pytorch_model.bin", "size": 440_473_133},
+        {"rfilename": "tf_model.h5", "size": 536_063_208},
+        {"rfilename": "vocab.txt", "size": 231_508},
+    ]
+    calls = []
+
+    def model_info(self, repo_id, files_metadata=False, **kwargs):
+        calls.append((repo_id, files_metadata))
+        return ModelInfo(id=repo_id, siblings=siblings)
+
+    monkeypatch.setattr(huggingface_hub.HfApi, "model_info", model_info)
+    monkeypatch.setattr(core.repo_files, "hub_offline", lambda: False)
+    source = resolve_model("google-bert/bert-base-uncased")
+    files, where = list_repo_files(source)
+    assert where == "hub" and calls == [("google-bert/bert-base-uncased", True)]
+    needed = {f.name for f in files if f.needed}
+    assert needed == {"config.json", "model.safetensors", "vocab.txt"}  # no pickle, no TensorFlow
+    assert sum(f.size for f in files if f.needed) == 570 + 440_449_768 + 231_508
 
 
 def test_detr_is_counted_without_downloading_its_backbone(tmp_path):
