@@ -15,8 +15,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 
 from core.errors import BadInput, ModelNotAvailable
-from core.inspector import architecture_of, explained, load_config
-from core.loading import PRIVATE, LoadPolicy
+from core.inspector import TASK, architecture_of, explained, load_config
+from core.loading import PRIVATE, LoadPolicy, check_download_size
 from core.repo_files import list_repo_files
 from core.text_input import split_lines
 
@@ -186,6 +186,7 @@ def compare(
     measurements = []
     for source, config in ((source_a, config_a), (source_b, config_b)):
         architecture = architecture_of(config)
+        check_download_size(TASK, source, policy)  # public mode: no oversized download behind the app's back
         with explained(source):
             files, _where = list_repo_files(source)
             raw = _measure(source.location, architecture, texts, runs)
