@@ -1,5 +1,6 @@
 """Cache manager tab: what is downloaded and in memory, deleting it, and downloading ahead of time."""
 
+import dataclasses
 import time
 from collections.abc import Callable
 
@@ -96,6 +97,8 @@ def make_handlers(ctx: AppContext) -> dict[str, Callable]:
 
     def disk_view(language: str) -> tuple:
         summary = cache_summary()
+        if ctx.public:  # no server paths in a public app
+            summary = dataclasses.replace(summary, cache_dir="(hidden in public mode)")
         models = [r.repo_id for r in summary.repos if r.repo_type == "model"]
         text = (
             f"**{len(summary.repos)}** 개 저장소, 모두 **{mb(summary.size_bytes)}** · `{summary.cache_dir}`"

@@ -55,3 +55,8 @@ def test_memory_panel_lists_and_unloads_a_loaded_model():
     raw, _rows, _choices = handlers["unload"](entry["label"])
     assert entry["label"] not in [e["label"] for e in raw]
     assert len(MODEL_CACHE.keys()) == len(raw)
+
+
+def test_public_mode_does_not_show_the_server_cache_path():
+    raw, summary, *_ = make_handlers(AppContext(public=True))["cache_list"]("en")
+    assert raw["cache_dir"] == "(hidden in public mode)" and "/" not in summary.split("·")[-1]
