@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.errors import WrongModelKind
+from core.errors import ModelNotAvailable, WrongModelKind
 from core.loading import PRIVATE, LoadPolicy, _explained_failures
-from core.model_source import ModelSource, resolve_model
+from core.model_source import ModelSource, hub_offline, resolve_model
 from core.registry import get_task
-from core.repo_files import RepoFile, list_repo_files, read_model_card
+from core.repo_files import RepoFile, list_repo_files, not_downloaded_offline, read_model_card
 
 TASK = get_task("inspect")
 
@@ -116,6 +116,11 @@ def explained(source: ModelSource) -> Iterator[None]:
     try:
         with _explained_failures(TASK, source):
             yield
+    except ModelNotAvailable as error:
+        # The generic message suggests `--prefetch inspect`, which fetches the inspector's default, not this model.
+        if source.is_hub and hub_offline() and "not downloaded" in error.message:
+            raise not_downloaded_offline(source.name) from error
+        raise
     except WrongModelKind as error:
         cause = str(error.__cause__ or "")
         if "does not recognize this architecture" not in cause:

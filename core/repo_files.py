@@ -173,6 +173,17 @@ def hub_sizes(model_id: str) -> dict[str, int | None]:
     return {sibling.rfilename: sibling.size for sibling in info.siblings or []}
 
 
+def not_downloaded_offline(model_id: str) -> ModelNotAvailable:
+    """Any Hub model missing while offline: how to fetch exactly this one (``hf`` is huggingface_hub's CLI)."""
+    return ModelNotAvailable(
+        f"The model '{model_id}' is not downloaded on this machine, and the app is offline (--offline or "
+        f"HF_HUB_OFFLINE=1). On a machine with internet, download it with `hf download {model_id}`, "
+        "or open it once here while online.",
+        ko=f"'{model_id}' 모델이 이 컴퓨터에 없고 앱이 오프라인 상태예요. 인터넷이 되는 곳에서 "
+        f"`hf download {model_id}`로 받아 두거나, 온라인일 때 여기서 한 번 열어 보세요.",
+    )
+
+
 def list_repo_files(source: ModelSource) -> tuple[list[RepoFile], str]:
     """The files of ``source`` and where the list came from ("folder", "cache" or "hub")."""
     if source.kind in (SourceKind.BUNDLED, SourceKind.LOCAL):
@@ -181,12 +192,7 @@ def list_repo_files(source: ModelSource) -> tuple[list[RepoFile], str]:
         return describe_files(hub_sizes(source.name)), "hub"
     snapshot = cached_snapshot(source.name)
     if snapshot is None:
-        raise ModelNotAvailable(
-            f"The model '{source.name}' is not downloaded on this machine, and the app is offline: its files "
-            "cannot be listed. Connect to the internet once, or download it with `python app.py --prefetch`.",
-            ko=f"'{source.name}' 모델이 이 컴퓨터에 없고 앱이 오프라인이라 파일 목록을 볼 수 없어요. "
-            "인터넷에 한 번 연결하거나 `python app.py --prefetch`로 미리 받아 두세요.",
-        )
+        raise not_downloaded_offline(source.name)
     return describe_files(folder_sizes(snapshot)), "cache"
 
 

@@ -125,8 +125,10 @@ def test_unknown_architecture_is_named(tmp_path):
         inspect_model(str(tmp_path))
 
 
-def test_hub_model_not_downloaded_while_offline():
-    with pytest.raises(ModelNotAvailable, match="not downloaded on this machine"):
+def test_hub_model_not_downloaded_while_offline_says_how_to_get_that_model():
+    with pytest.raises(
+        ModelNotAvailable, match="not downloaded on this machine.*hf download google-bert/bert-base-uncased"
+    ):
         inspect_model("google-bert/bert-base-uncased")
 
 
