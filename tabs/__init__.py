@@ -11,6 +11,10 @@ TAB_NAMES: tuple[str, ...] = (
     "summarize",
     "translate",
     "tokenize",
+    "inspector",
+    "embeddings",
+    "compare",
+    "cache",
     # one line per tab, in screen order
 )
 

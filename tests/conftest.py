@@ -214,3 +214,18 @@ def byte_level_tokenizer(models_dir) -> Path:
 def sentencepiece_tokenizer(models_dir) -> Path:
     """A T5-style SentencePiece Unigram tokenizer folder, trained on the lab's sample corpus."""
     return tiny_models.build_sentencepiece_tokenizer(models_dir / "tiny-sentencepiece")
+
+
+CACHED_TINY_ID = "playground-test/tiny-bert-sentiment"
+
+
+@pytest.fixture
+def cached_tiny_classifier(tiny_classifier):
+    """The tiny classifier placed in the session's (otherwise empty) Hub cache as a Hub id; removed afterwards."""
+    import shutil
+
+    from huggingface_hub import constants
+
+    snapshot = tiny_models.put_in_hub_cache(tiny_classifier, CACHED_TINY_ID, Path(constants.HF_HUB_CACHE))
+    yield CACHED_TINY_ID
+    shutil.rmtree(snapshot.parent.parent, ignore_errors=True)

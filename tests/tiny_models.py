@@ -336,3 +336,29 @@ def build_sentencepiece_tokenizer(path: Path) -> Path:
     tokenizer.save_pretrained(path)
     T5Config(vocab_size=400, d_model=32, num_layers=1, num_heads=2, d_ff=37, d_kv=8).save_pretrained(path)
     return path
+
+
+def put_in_hub_cache(folder: Path, repo_id: str, cache_dir: Path, commit: str = "0" * 40) -> Path:
+    """Copy a saved model into a Hugging Face cache, laid out as huggingface_hub writes it.
+
+    ``models--org--name/blobs/<sha256>`` holds each file once, ``snapshots/<commit>/<file>`` links to
+    its blob, and ``refs/main`` names the commit: what ``scan_cache_dir`` and ``from_pretrained`` read.
+    """
+    import hashlib
+    import os
+
+    from huggingface_hub.file_download import repo_folder_name
+
+    repo = Path(cache_dir) / repo_folder_name(repo_id=repo_id, repo_type="model")
+    snapshot = repo / "snapshots" / commit
+    (repo / "blobs").mkdir(parents=True, exist_ok=True)
+    (repo / "refs").mkdir(exist_ok=True)
+    for file in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+        data = file.read_bytes()
+        blob = repo / "blobs" / hashlib.sha256(data).hexdigest()
+        blob.write_bytes(data)
+        link = snapshot / file.relative_to(folder)
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(os.path.relpath(blob, link.parent))
+    (repo / "refs" / "main").write_text(commit)
+    return snapshot
