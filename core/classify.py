@@ -97,7 +97,7 @@ def classify(
     loaded = load_for_task(TASK, model, device=device, policy=policy)
     max_length = max_input_length(loaded)
     started = time.perf_counter()
-    raw = _pipeline(loaded)(texts, top_k=None, truncation=True, max_length=max_length, batch_size=PIPELINE_BATCH_SIZE)
+    raw = BATCHER.submit((loaded, max_length), texts)
     seconds = time.perf_counter() - started
     scores = [[LabelScore(label=str(d["label"]), score=float(d["score"])) for d in row] for row in raw]
     return ClassificationResult(
