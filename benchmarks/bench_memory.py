@@ -1,0 +1,123 @@
+"""Memory with every tab's model loaded, without and with the model cache's memory budget.
+
+Builds a real-size stand-in for each task's default model here (the published architecture
+from transformers' default configs, random weights: memory depends on the architecture, not on
+the values), then loads one after another through ``core.loading.load_for_task`` in a fresh
+process per setting, and reads the process's resident memory after each load and at its peak.
+
+    .venv/bin/python benchmarks/bench_memory.py [--budget-mb 1024]
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _bert(path: Path, head: str, **config) -> None:
+    import transformers
+
+    model = getattr(transformers, head)(transformers.BertConfig(**config))
+    model.save_pretrained(path)
+
+
+def build_stand_ins(folder: Path) -> dict[str, Path]:
+    """task id → a saved real-size model of that task's default architecture."""
+    import transformers
+
+    from tests.tiny_models import minilm_tokenizer
+
+    tokenizer = minilm_tokenizer()
+    labels = {"id2label": {0: "NEGATIVE", 1: "POSITIVE"}, "label2id": {"NEGATIVE": 0, "POSITIVE": 1}}
+    plans = {
+        "classify": lambda p: transformers.DistilBertForSequenceClassification(
+            transformers.DistilBertConfig(**labels)
+        ).save_pretrained(p),
+        "ner": lambda p: _bert(p, "BertForTokenClassification", num_labels=9),
+        "answer": lambda p: transformers.DistilBertForQuestionAnswering(
+            transformers.DistilBertConfig()
+        ).save_pretrained(p),
+        "fill_mask": lambda p: _bert(p, "BertForMaskedLM"),
+        "zero_shot": lambda p: transformers.RobertaForSequenceClassification(
+            transformers.RobertaConfig(vocab_size=30522, num_labels=3)
+        ).save_pretrained(p),
+        "generate": lambda p: transformers.GPT2LMHeadModel(transformers.GPT2Config(vocab_size=30522)).save_pretrained(
+            p
+        ),
+        "summarize": lambda p: transformers.T5ForConditionalGeneration(
+            transformers.T5Config(vocab_size=30522, decoder_start_token_id=0)
+        ).save_pretrained(p),
+    }
+    paths = {}
+    for task_id, build in plans.items():
+        path = folder / task_id
+        build(path)
+        tokenizer.save_pretrained(path)
+        paths[task_id] = path
+    return paths
+
+
+PROBE = """
+import json, re, sys
+from pathlib import Path
+from core.loading import load_for_task
+from core.model_cache import MODEL_CACHE
+from core.registry import get_task
+
+def rss(field):
+    return int(re.search(field + r":\\s+(\\d+) kB", Path("/proc/self/status").read_text()).group(1)) / 1024
+
+steps = []
+for task_id, path in json.loads(sys.argv[1]).items():
+    load_for_task(get_task(task_id), path, device="cpu")
+    steps.append({"task": task_id, "rss_mb": rss("VmRSS"), "models_in_cache": len(MODEL_CACHE.keys()),
+                  "cache_mb": MODEL_CACHE.total_bytes / 2**20})
+print(json.dumps({"steps": steps, "peak_mb": rss("VmHWM")}))
+"""
+
+
+def measure(paths: dict[str, Path], budget_mb: int | None) -> dict:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    if budget_mb:
+        env["PLAYGROUND_MODEL_MEMORY_MB"] = str(budget_mb)
+    else:
+        env["PLAYGROUND_MODEL_MEMORY_MB"] = str(10**6)
+        env["PLAYGROUND_MAX_MODELS"] = "100"
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps({k: str(v) for k, v in paths.items()})],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--budget-mb", type=int, default=1024)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = build_stand_ins(Path(tmp))
+        unbounded = measure(paths, None)
+        bounded = measure(paths, args.budget_mb)
+    print(f"\n{len(paths)} tasks' default architectures (real size, random weights) loaded one after another\n")
+    print("| setting | models kept | weights in cache | process RSS at the end | peak RSS |")
+    print("|---|---|---|---|---|")
+    for name, result in (("no budget", unbounded), (f"budget {args.budget_mb:,} MB", bounded)):
+        last = result["steps"][-1]
+        print(
+            f"| {name} | {last['models_in_cache']} of {len(paths)} | {last['cache_mb']:,.0f} MB "
+            f"| {last['rss_mb']:,.0f} MB | {result['peak_mb']:,.0f} MB |"
+        )
+
+
+if __name__ == "__main__":
+    main()
