@@ -114,3 +114,8 @@ def public_client(public_app_url):
     from gradio_client import Client
 
     return Client(public_app_url, verbose=False)
+
+
+@pytest.fixture(scope="session")
+def tiny_detr(models_dir) -> Path:
+    return tiny_models.build_detr(models_dir / "tiny-detr")
