@@ -305,7 +305,7 @@ def detect(
     image: Any,
     threshold: float = DEFAULT_THRESHOLD,
     model: str = TASK.default.id,
-    labels: str = "",
+    labels: str | None = "",
     max_detections: int = DEFAULT_MAX_DETECTIONS,
     *,
     device: str = "auto",

@@ -93,7 +93,7 @@ def test_moving_the_threshold_does_not_run_the_model_again(tiny_detr, tmp_path):
     first = detect(path, 0.9, str(tiny_detr), device="cpu")
     again = [detect(path, t, str(tiny_detr), device="cpu", labels="cat") for t in (0.1, 0.5, 0.99)]
     assert not first.cached and all(result.cached for result in again)
-    key = next(k for k in DETECTIONS.keys() if k[0] == first.raw.prepared.digest)
+    key = next(k for k in DETECTIONS.load_counts if k[0] == first.raw.prepared.digest)
     assert DETECTIONS.load_counts[key] == 1
 
 
