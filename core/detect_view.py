@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from core.detect import Detection, RawDetections
+from core.detect import Detection, RawDetections, attention_map
 
 #: The longest side of a picture sent to the browser: enough to read, small enough to send quickly.
 DISPLAY_MAX_SIDE = 1024
@@ -86,5 +86,18 @@ def heat_map(image: Image.Image, attention: np.ndarray, box: tuple[int, int, int
     alpha = (0.25 + 0.55 * smooth)[..., None]
     blended = np.asarray(image, dtype=np.float32) * (1 - alpha) + colours * alpha
     picture = Image.fromarray(blended.clip(0, 255).astype(np.uint8), mode="RGB")
-    ImageDraw.Draw(picture).rectangle(box, outline=color, width=max(2, image.width // 300))
+    if box[2] > box[0] and box[3] > box[1]:
+        ImageDraw.Draw(picture).rectangle(box, outline=color, width=max(2, image.width // 300))
     return picture
+
+
+def where_it_looked(raw: RawDetections, query: int) -> Image.Image:
+    """The photo under object query ``query``'s attention heat map, with the box that query predicted."""
+    attention = attention_map(raw, query)
+    picture, factor = display_image(raw)
+    detection = next((d for d in raw.detections if d.query == query), None)
+    if detection is None:  # a query whose guess was not among the post-processed boxes: no box to outline
+        return heat_map(picture, attention, (0, 0, 0, 0), PALETTE[0])
+    return heat_map(
+        picture, attention, scaled_box(detection, factor, picture.size), label_color(detection.label, raw.labels)
+    )

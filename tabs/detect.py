@@ -10,12 +10,11 @@ from core.detect import (
     DEFAULT_THRESHOLD,
     MAX_DETECTIONS,
     DetectionResult,
-    attention_map,
     detect,
     notebook_code,
     raw_detections,
 )
-from core.detect_view import caption, captioned, display_image, heat_map, label_color, scaled_box
+from core.detect_view import caption, captioned, display_image, label_color, scaled_box, where_it_looked
 from core.registry import get_task
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
@@ -105,10 +104,7 @@ def make_heat_map_handler(ctx: AppContext) -> Callable:
         if not image or query is None:
             return None
         raw, _cached = raw_detections(image, model, device=device, policy=ctx.policy)
-        picture, factor = display_image(raw)
-        detection = next(d for d in raw.detections if d.query == int(query))
-        color = label_color(detection.label, raw.labels)
-        return heat_map(picture, attention_map(raw, int(query)), scaled_box(detection, factor, picture.size), color)
+        return where_it_looked(raw, int(query))
 
     return where_did_it_look
 
