@@ -73,6 +73,8 @@ class RawDetections:
     num_queries: int
     #: Last decoder layer's cross-attention, averaged over heads: (queries, h, w); None when the model has none.
     attention: np.ndarray | None = None
+    #: Where ``attention`` comes from: "cross" (DETR's decoder), "tokens" (YOLOS's detection tokens) or None.
+    attention_kind: str | None = None
     seconds: float = 0.0
 
     @property
@@ -198,7 +200,7 @@ def _feature_grid(input_size: tuple[int, int], length: int) -> tuple[int, int] |
 
 
 def _cross_attention(outputs: Any, input_size: tuple[int, int]) -> np.ndarray | None:
-    """The last decoder layer's cross-attention over the image, averaged over heads, as (queries, h, w)."""
+    """DETR: the last decoder layer's cross-attention over the image, averaged over heads, as (queries, h, w)."""
     layers = getattr(outputs, "cross_attentions", None)
     if not layers or layers[-1] is None or layers[-1].dim() != 4:
         return None
@@ -207,6 +209,29 @@ def _cross_attention(outputs: Any, input_size: tuple[int, int]) -> np.ndarray | 
     if grid is None:
         return None
     return weights.reshape(weights.shape[0], *grid).cpu().numpy()
+
+
+def _detection_token_attention(outputs: Any, config: Any, input_size: tuple[int, int]) -> np.ndarray | None:
+    """YOLOS (no decoder): the last layer's attention of each detection token over the image patches."""
+    layers = getattr(outputs, "attentions", None)
+    tokens, patch = getattr(config, "num_detection_tokens", None), getattr(config, "patch_size", None)
+    if not layers or layers[-1] is None or not tokens or not patch:
+        return None
+    width, height = input_size
+    grid = (height // patch, width // patch)
+    weights = layers[-1][0].float().mean(0)  # (sequence, sequence): [CLS], patches, detection tokens
+    if weights.shape[-1] != 1 + grid[0] * grid[1] + tokens:
+        return None
+    return weights[-tokens:, 1 : 1 + grid[0] * grid[1]].reshape(tokens, *grid).cpu().numpy()
+
+
+def query_attention(outputs: Any, config: Any, input_size: tuple[int, int]) -> tuple[np.ndarray | None, str | None]:
+    """Where each object query looked, as (queries, h, w), and from what ("cross" or "tokens"); None, None if nowhere."""
+    found = _cross_attention(outputs, input_size)
+    if found is not None:
+        return found, "cross"
+    found = _detection_token_attention(outputs, config, input_size)
+    return (found, "tokens") if found is not None else (None, None)
 
 
 def _query_of(boxes: Any, corners: Any) -> list[int]:
@@ -266,15 +291,18 @@ def _forward(loaded: LoadedModel, prepared: PreparedImage) -> RawDetections:
         )
     ]
     detections.sort(key=lambda d: d.score, reverse=True)
+    input_size = (int(width), int(height))
+    attention, attention_kind = query_attention(outputs, model.config, input_size) if attention_ok else (None, None)
     return RawDetections(
         detections=detections,
         prepared=prepared,
         labels=tuple(str(v) for v in id2label.values()),
         model=loaded.source.name,
         device=loaded.device,
-        model_input_size=(int(width), int(height)),
+        model_input_size=input_size,
         num_queries=int(outputs.pred_boxes.shape[1]),
-        attention=_cross_attention(outputs, (int(width), int(height))) if attention_ok else None,
+        attention=attention,
+        attention_kind=attention_kind,
         seconds=time.perf_counter() - started,
     )
 
@@ -332,10 +360,12 @@ def attention_map(raw: RawDetections, query: int) -> np.ndarray:
     """Where object query ``query`` looked: its cross-attention over the feature map, scaled to [0, 1]."""
     if raw.attention is None:
         raise BadInput(
-            f"'{raw.model}' has no decoder cross-attention to show (only DETR-style encoder-decoder models have it; "
-            "YOLOS, for example, is a plain vision transformer). Try facebook/detr-resnet-50.",
-            ko=f"'{raw.model}'에는 보여 줄 디코더 크로스 어텐션이 없어요(DETR 계열 인코더-디코더 모델에만 있어요. "
-            "예를 들어 YOLOS는 일반 비전 트랜스포머예요). facebook/detr-resnet-50으로 해 보세요.",
+            f"'{raw.model}' returns no attention of its object queries over the image to show (DETR and conditional "
+            "DETR have decoder cross-attention, YOLOS has detection tokens; deformable DETR samples a few points "
+            "instead). Try facebook/detr-resnet-50.",
+            ko=f"'{raw.model}'은(는) 객체 쿼리가 이미지를 본 어텐션을 돌려주지 않아요(DETR와 conditional DETR은 디코더 "
+            "크로스 어텐션, YOLOS는 탐지 토큰이 있어요. deformable DETR은 몇 개의 점만 봐요). "
+            "facebook/detr-resnet-50으로 해 보세요.",
         )
     if not 0 <= query < raw.attention.shape[0]:
         raise BadInput(
@@ -347,10 +377,23 @@ def attention_map(raw: RawDetections, query: int) -> np.ndarray:
     return (weights - low) / (high - low) if high > low else np.zeros_like(weights)
 
 
-def notebook_code(model: str, threshold: float, labels: tuple[str, ...] = ()) -> str:
-    """The Python that reproduces this result in a notebook (Colab, Jupyter)."""
+_ATTENTION_CODE = {
+    "cross": """attention = outputs.cross_attentions[-1][0].mean(0)  # (object queries, h * w), averaged over heads
+maps = attention.reshape(-1, (height + 31) // 32, (width + 31) // 32)  # one map per object query (stride 32)""",
+    "tokens": """tokens, patch = model.config.num_detection_tokens, model.config.patch_size
+grid = (height // patch, width // patch)
+attention = outputs.attentions[-1][0].mean(0)  # (sequence, sequence): [CLS], patches, detection tokens
+maps = attention[-tokens:, 1 : 1 + grid[0] * grid[1]].reshape(tokens, *grid)  # one map per detection token""",
+}
+
+
+def notebook_code(model: str, threshold: float, labels: tuple[str, ...] = (), attention: str | None = "cross") -> str:
+    """The Python that reproduces this result in a notebook (Colab, Jupyter).
+
+    ``attention`` adds the "where did it look?" cell: "cross" for DETR's decoder, "tokens" for YOLOS, None for none.
+    """
     keep = f"\nresults = [r for r in results if r['label'] in {set(labels)!r}]" if labels else ""
-    return f"""from transformers import pipeline
+    code = f"""from transformers import pipeline
 
 detector = pipeline("object-detection", model={model!r})
 
@@ -358,8 +401,11 @@ detector = pipeline("object-detection", model={model!r})
 results = detector("photo.jpg", threshold={threshold!r}){keep}
 for r in results:
     print(r["label"], round(r["score"], 3), r["box"])
-
-# Where did it look? The decoder's cross-attention of the object query behind each box.
+"""
+    if attention not in _ATTENTION_CODE:
+        return code
+    return f"""{code}
+# Where did it look? The attention of the object query behind each box, over the image.
 import torch
 from PIL import Image
 from transformers import AutoImageProcessor, AutoModelForObjectDetection
@@ -372,7 +418,6 @@ with torch.inference_mode():
     outputs = model(**inputs, output_attentions=True)
 found = processor.post_process_object_detection(outputs, threshold={threshold!r}, target_sizes=[image.size[::-1]])[0]
 height, width = inputs["pixel_values"].shape[-2:]
-attention = outputs.cross_attentions[-1][0].mean(0)  # (object queries, h * w), averaged over heads
-maps = attention.reshape(-1, (height + 31) // 32, (width + 31) // 32)  # one heat map per object query
+{_ATTENTION_CODE[attention]}
 print(found["labels"], maps.shape)
 """

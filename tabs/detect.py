@@ -88,7 +88,7 @@ def make_handler(ctx: AppContext) -> Callable:
             notice_text(result, lang),
             _table(result),
             _box_choices(result),
-            notebook_code(result.raw.model, result.threshold, result.labels),
+            notebook_code(result.raw.model, result.threshold, result.labels, result.raw.attention_kind),
         )
 
     return run_detect

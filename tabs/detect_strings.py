@@ -34,7 +34,8 @@ STRINGS = {
         "detect.look_explain": (
             "Each box comes from one object query. Its **cross-attention** in the decoder's last layer says which "
             "parts of the photo that query read before answering (the DETR paper's own figure). Bright = looked "
-            "at most. A well-trained model looks at the object's edges: the extremities of a leg, a head, a tail."
+            "at most. A well-trained model looks at the object's edges: the extremities of a leg, a head, a tail. "
+            "YOLOS has no decoder: there it is the attention of the box's detection token over the image patches."
         ),
         "detect.box": "Box",
         "detect.box_info": "Choose a box to see its object query's attention",
@@ -69,7 +70,8 @@ STRINGS = {
         "detect.look_explain": (
             "상자마다 그것을 찾은 객체 쿼리가 하나씩 있어요. 디코더 마지막 층의 **크로스 어텐션**은 그 쿼리가 "
             "답하기 전에 사진의 어느 부분을 읽었는지 보여 줘요(DETR 논문의 그림과 같아요). 밝을수록 많이 본 "
-            "곳이에요. 잘 학습된 모델은 물체의 가장자리(다리 끝, 머리, 꼬리)를 봐요."
+            "곳이에요. 잘 학습된 모델은 물체의 가장자리(다리 끝, 머리, 꼬리)를 봐요. "
+            "YOLOS에는 디코더가 없어서, 그 상자를 찾은 탐지 토큰이 이미지 패치들을 본 어텐션을 보여 줘요."
         ),
         "detect.box": "상자",
         "detect.box_info": "상자를 고르면 그 객체 쿼리의 어텐션을 보여 줘요",

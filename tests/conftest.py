@@ -119,3 +119,8 @@ def public_client(public_app_url):
 @pytest.fixture(scope="session")
 def tiny_detr(models_dir) -> Path:
     return tiny_models.build_detr(models_dir / "tiny-detr")
+
+
+@pytest.fixture(scope="session")
+def tiny_yolos(models_dir) -> Path:
+    return tiny_models.build_yolos(models_dir / "tiny-yolos")

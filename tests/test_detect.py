@@ -160,8 +160,35 @@ def test_attention_map_covers_the_feature_grid_of_each_query(tiny_detr, scene_pn
         attention_map(raw, 99)
 
 
-def test_notebook_code_is_valid_python_with_the_chosen_settings():
-    code = notebook_code("org/detector", 0.7, ("cat",))
+def test_yolos_attention_is_its_detection_tokens_over_the_patches(tiny_yolos, tmp_path):
+    path = images.save(images.scene((300, 200)), tmp_path / "wide.png")
+    result = detect(path, 0.0, str(tiny_yolos), device="cpu")
+    width, height = result.raw.model_input_size
+    assert result.raw.attention.shape == (10, height // 16, width // 16)  # 10 detection tokens, 16-pixel patches
+    assert result.raw.attention_kind == "tokens"
+    assert all(inside(d.box, (300, 200)) and d.label in KNOWN for d in result.detections)
+
+
+@pytest.mark.parametrize(
+    ("attention", "expected"), [("cross", "cross_attentions"), ("tokens", "num_detection_tokens")]
+)
+def test_notebook_code_is_valid_python_with_the_chosen_settings(attention, expected):
+    code = notebook_code("org/detector", 0.7, ("cat",), attention)
     ast.parse(code)
     assert "pipeline(\"object-detection\", model='org/detector')" in code
-    assert "threshold=0.7" in code and "{'cat'}" in code and "output_attentions=True" in code
+    assert "threshold=0.7" in code and "{'cat'}" in code and expected in code
+
+
+def test_notebook_code_without_attention_is_just_the_pipeline():
+    code = notebook_code("org/detector", 0.5, (), None)
+    ast.parse(code)
+    assert "output_attentions" not in code
+
+
+@pytest.mark.parametrize(("fixture", "attention"), [("tiny_detr", "cross"), ("tiny_yolos", "tokens")])
+def test_notebook_code_runs_as_shown(fixture, attention, request, tmp_path, monkeypatch, capsys):
+    model = str(request.getfixturevalue(fixture))
+    images.save(images.scene((320, 240)), tmp_path / "photo.jpg")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(notebook_code(model, 0.0, (), attention), "notebook", "exec"), {})
+    assert "torch.Size([" in capsys.readouterr().out

@@ -69,7 +69,7 @@ def test_where_it_looked_for_each_box(raw):
 
 
 def test_a_model_without_cross_attention_says_so(raw):
-    with pytest.raises(BadInput, match="no decoder cross-attention"):
+    with pytest.raises(BadInput, match="returns no attention of its object queries"):
         where_it_looked(dataclasses.replace(raw, attention=None), 0)
 
 

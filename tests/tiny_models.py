@@ -115,3 +115,24 @@ def build_detr(path: Path, labels: dict[int, str] = DETECTION_LABELS, num_querie
     # A smaller input than DETR's 800/1333 keeps tests fast; the resizing logic is the same.
     DetrImageProcessor(size=DETR_TEST_INPUT).save_pretrained(path)
     return path
+
+
+def build_yolos(path: Path, labels: dict[int, str] = DETECTION_LABELS, num_detection_tokens: int = 10) -> Path:
+    """A YolosForObjectDetection (a plain ViT with detection tokens, no decoder), saved with its image processor."""
+    import torch
+    from transformers import YolosConfig, YolosForObjectDetection, YolosImageProcessor
+
+    torch.manual_seed(0)
+    config = YolosConfig(
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=37,
+        num_detection_tokens=num_detection_tokens,
+        image_size=[64, 96],
+        id2label=labels,
+        label2id={v: k for k, v in labels.items()},
+    )
+    YolosForObjectDetection(config).save_pretrained(path)
+    YolosImageProcessor(size={"shortest_edge": 128, "longest_edge": 200}).save_pretrained(path)
+    return path
