@@ -124,3 +124,8 @@ def tiny_detr(models_dir) -> Path:
 @pytest.fixture(scope="session")
 def tiny_yolos(models_dir) -> Path:
     return tiny_models.build_yolos(models_dir / "tiny-yolos")
+
+
+@pytest.fixture(scope="session")
+def tiny_conditional_detr(models_dir) -> Path:
+    return tiny_models.build_conditional_detr(models_dir / "tiny-conditional-detr")

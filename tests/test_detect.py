@@ -169,6 +169,16 @@ def test_yolos_attention_is_its_detection_tokens_over_the_patches(tiny_yolos, tm
     assert all(inside(d.box, (300, 200)) and d.label in KNOWN for d in result.detections)
 
 
+def test_conditional_detr_top_k_results_map_back_to_their_queries(tiny_conditional_detr, tmp_path):
+    path = images.save(images.scene((400, 300)), tmp_path / "photo.png")
+    raw, _ = raw_detections(path, str(tiny_conditional_detr), device="cpu")
+    assert raw.attention_kind == "cross" and raw.attention.shape[0] == raw.num_queries == 12
+    # sigmoid scores, top-k over (query, class) pairs: a query may appear once per label
+    assert len(raw.detections) == 12 * len(DETECTION_LABELS)
+    assert {d.query for d in raw.detections} <= set(range(12))
+    assert all(inside(d.box, (400, 300)) for d in raw.detections)
+
+
 @pytest.mark.parametrize(
     ("attention", "expected"), [("cross", "cross_attentions"), ("tokens", "num_detection_tokens")]
 )

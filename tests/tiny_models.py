@@ -136,3 +136,33 @@ def build_yolos(path: Path, labels: dict[int, str] = DETECTION_LABELS, num_detec
     YolosForObjectDetection(config).save_pretrained(path)
     YolosImageProcessor(size={"shortest_edge": 128, "longest_edge": 200}).save_pretrained(path)
     return path
+
+
+def build_conditional_detr(path: Path, labels: dict[int, str] = DETECTION_LABELS, num_queries: int = 12) -> Path:
+    """A ConditionalDetrForObjectDetection on a random timm ResNet-18: sigmoid scores, top-k post-processing."""
+    import torch
+    from transformers import (
+        ConditionalDetrConfig,
+        ConditionalDetrForObjectDetection,
+        ConditionalDetrImageProcessor,
+    )
+
+    torch.manual_seed(0)
+    config = ConditionalDetrConfig(
+        use_timm_backbone=True,
+        backbone="resnet18",
+        use_pretrained_backbone=False,
+        num_queries=num_queries,
+        d_model=32,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=32,
+        decoder_ffn_dim=32,
+        id2label=labels,
+        label2id={v: k for k, v in labels.items()},
+    )
+    ConditionalDetrForObjectDetection(config).save_pretrained(path)
+    ConditionalDetrImageProcessor(size=DETR_TEST_INPUT).save_pretrained(path)
+    return path
