@@ -9,13 +9,6 @@ from core.image_input import MAX_PIXELS, fit_within, image_digest, prepare_image
 from tests import images
 
 
-@pytest.fixture(scope="session")
-def huge_jpeg(tmp_path_factory):
-    """A 12,000 × 9,000 greyscale photo (108 megapixels) as a JPEG."""
-    path = tmp_path_factory.mktemp("huge") / "huge.jpg"
-    return images.save(Image.new("L", (12_000, 9_000), 128), path, quality=50)
-
-
 @pytest.mark.parametrize(
     ("size", "expected"),
     [((640, 480), (640, 480)), ((4000, 3000), (1067, 800)), ((3000, 4000), (800, 1067)), ((4000, 400), (1333, 133))],
