@@ -20,31 +20,13 @@ from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.detect_strings import STRINGS, counts_text, notice_text
 from tabs.i18n import tr
+from tabs.image_upload import image_upload
 from tabs.model_picker import model_picker
 
 TASK = get_task("detect")
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "detect"
 TABLE_HEADERS = ["label", "score", "xmin", "ymin", "xmax", "ymax"]
 __all__ = ["STRINGS", "build", "make_handler", "make_heat_map_handler"]
-
-
-def unopened(image: gr.Image) -> gr.Image:
-    """Make ``image`` hand the handler the uploaded file's path untouched.
-
-    gr.Image opens every upload with Pillow before the handler runs, so a file that is not an image,
-    or a decompression bomb, would fail there with no useful message: ``core.image_input`` checks it
-    instead. (A subclass would do the same, but gradio writes a .pyi stub beside any module that
-    defines a component class, which a read-only Space cannot allow.)
-    """
-    plain = image.preprocess
-
-    def preprocess(payload):
-        if payload is not None and payload.path and not (payload.url or "").startswith("data:"):
-            return str(payload.path)
-        return plain(payload)
-
-    image.preprocess = preprocess
-    return image
 
 
 def _table(result: DetectionResult) -> list[list]:
@@ -116,14 +98,7 @@ def build(ctx: AppContext) -> None:
             gr.Markdown(tr("detect.explain"))
         with gr.Row():
             with gr.Column():
-                image = unopened(
-                    gr.Image(
-                        type="filepath",
-                        image_mode=None,
-                        sources=["upload", "webcam", "clipboard"],
-                        label=tr("detect.image"),
-                    )
-                )
+                image = image_upload(tr("detect.image"))
                 threshold = gr.Slider(
                     0,
                     1,

@@ -9,6 +9,7 @@ import tabs.detect
 from core.detect_view import DISPLAY_MAX_SIDE
 from tabs.context import AppContext
 from tabs.detect import EXAMPLES, TABLE_HEADERS, make_handler, make_heat_map_handler
+from tabs.image_upload import image_upload
 from tests import images
 
 
@@ -121,7 +122,8 @@ def test_image_component_hands_over_the_uploaded_file_unopened(tmp_path):
 
     path = tmp_path / "notes.png"
     path.write_text("not a photo")  # gr.Image itself would fail on this inside gradio, with no useful message
-    image = tabs.detect.unopened(gr.Image(type="filepath", render=False))
+    with gr.Blocks():
+        image = image_upload("Photo")
     assert image.preprocess(ImageData(path=str(path))) == str(path)
     assert image.preprocess(None) is None
 
