@@ -26,7 +26,7 @@ from tabs.model_picker import model_picker
 TASK = get_task("detect")
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "detect"
 TABLE_HEADERS = ["label", "score", "xmin", "ymin", "xmax", "ymax"]
-__all__ = ["STRINGS", "build", "make_handler", "make_heat_map_handler"]
+__all__ = ["STRINGS", "build", "make_box_picker", "make_handler", "make_heat_map_handler"]
 
 
 def _table(result: DetectionResult) -> list[list]:
@@ -89,6 +89,19 @@ def make_heat_map_handler(ctx: AppContext) -> Callable:
         return where_it_looked(raw, int(query))
 
     return where_did_it_look
+
+
+def make_box_picker(ctx: AppContext) -> Callable:
+    """A click on a box's legend entry chooses that box for "where did it look?"."""
+
+    @user_errors
+    def pick_box(image, threshold, model, labels, max_detections, device, language, evt: gr.SelectData, request=None):
+        if not image or not isinstance(evt.index, int):
+            return gr.skip()
+        found = detect(image, threshold, model, labels, max_detections, device=device, policy=ctx.policy).detections
+        return found[evt.index].query if 0 <= evt.index < len(found) else gr.skip()
+
+    return pick_box
 
 
 def build(ctx: AppContext) -> None:
@@ -160,6 +173,7 @@ def build(ctx: AppContext) -> None:
             outputs=outputs,
             api_visibility="private",
         )
+        annotated.select(make_box_picker(ctx), inputs=inputs, outputs=box, api_visibility="private")
         box.change(
             make_heat_map_handler(ctx),
             inputs=[image, model, box, ctx.device, ctx.language],

@@ -8,7 +8,7 @@ import core.detect
 import tabs.detect
 from core.detect_view import DISPLAY_MAX_SIDE
 from tabs.context import AppContext
-from tabs.detect import EXAMPLES, TABLE_HEADERS, make_handler, make_heat_map_handler
+from tabs.detect import EXAMPLES, TABLE_HEADERS, make_box_picker, make_handler, make_heat_map_handler
 from tabs.image_upload import image_upload
 from tests import images
 
@@ -54,6 +54,13 @@ def test_box_dropdown_offers_every_box_and_the_heat_map_draws_it(outputs, tiny_d
     assert len(box["choices"]) == 5 and box["value"] == box["choices"][0][1]
     heat = make_heat_map_handler(AppContext())(photo, str(tiny_detr), box["value"], "cpu")
     assert isinstance(heat, Image.Image) and heat.size == annotated["value"][0].size and heat.mode == "RGB"
+
+
+def test_clicking_a_legend_entry_chooses_that_box(outputs, tiny_detr, photo):
+    *_, box, _code = outputs
+    click = gr.SelectData(None, {"index": 2, "value": box["choices"][2][0]})
+    picked = make_box_picker(AppContext())(photo, 0.0, str(tiny_detr), "", 5, "cpu", "en", click)
+    assert picked == box["choices"][2][1]
 
 
 def test_heat_map_without_a_box_shows_nothing(tiny_detr, photo):
