@@ -4,8 +4,9 @@ Shaped like transformers' object-detection pipeline (preprocess → forward → 
 image processor's own ``post_process_object_detection``), with three differences a student can see:
 the model runs once per image and model, and every object query's best guess is cached, so moving
 the threshold re-filters without running the model again; boxes are clipped to the photo and given
-in its original, upright pixels even when the model saw a smaller copy; and the decoder's
-cross-attention is kept, to show where each object query looked.
+in its original, upright pixels even when the model saw a smaller copy; and the attention of each
+object query over the image is kept (DETR's decoder cross-attention, YOLOS's detection tokens), to
+show where it looked.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import math
 import re
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypedDict
 
 import numpy as np
@@ -71,7 +72,7 @@ class RawDetections:
     #: (width, height) of the tensor the model saw, after its image processor.
     model_input_size: tuple[int, int]
     num_queries: int
-    #: Last decoder layer's cross-attention, averaged over heads: (queries, h, w); None when the model has none.
+    #: Each query's attention over the image in the last layer, averaged over heads: (queries, h, w), or None.
     attention: np.ndarray | None = None
     #: Where ``attention`` comes from: "cross" (DETR's decoder), "tokens" (YOLOS's detection tokens) or None.
     attention_kind: str | None = None
@@ -96,7 +97,6 @@ class DetectionResult:
     #: How many passed the threshold and filter before ``max_detections`` cut the list.
     found: int = 0
     cached: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> list[dict[str, Any]]:
         """The pipeline's shape, ``[{"score", "label", "box": {"xmin", "ymin", "xmax", "ymax"}}, …]``, best first."""
@@ -240,8 +240,8 @@ def _query_of(boxes: Any, corners: Any) -> list[int]:
     DETR's and YOLOS's post-processing keep one result per query, in query order; conditional and
     deformable DETR's pick their top scores over (query, class) pairs: the query is the nearest box.
     """
-    if len(boxes) == len(corners):
-        return list(range(len(boxes)))
+    if len(boxes) == len(corners) and bool(((boxes - corners).abs() < 0.5).all()):
+        return list(range(len(boxes)))  # one per query, in order (boxes may repeat, so do not search)
     if len(boxes) == 0:
         return []
     distances = (boxes[:, None, :] - corners[None, :, :]).abs().sum(-1)
