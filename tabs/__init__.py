@@ -15,6 +15,7 @@ TAB_NAMES: tuple[str, ...] = (
     "embeddings",
     "compare",
     "cache",
+    "detect",
     # one line per tab, in screen order
 )
 

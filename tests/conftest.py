@@ -229,3 +229,25 @@ def cached_tiny_classifier(tiny_classifier):
     snapshot = tiny_models.put_in_hub_cache(tiny_classifier, CACHED_TINY_ID, Path(constants.HF_HUB_CACHE))
     yield CACHED_TINY_ID
     shutil.rmtree(snapshot.parent.parent, ignore_errors=True)
+@pytest.fixture(scope="session")
+def tiny_detr(models_dir) -> Path:
+    return tiny_models.build_detr(models_dir / "tiny-detr")
+
+
+@pytest.fixture(scope="session")
+def tiny_yolos(models_dir) -> Path:
+    return tiny_models.build_yolos(models_dir / "tiny-yolos")
+
+
+@pytest.fixture(scope="session")
+def tiny_conditional_detr(models_dir) -> Path:
+    return tiny_models.build_conditional_detr(models_dir / "tiny-conditional-detr")
+
+
+@pytest.fixture(scope="session")
+def huge_jpeg(tmp_path_factory) -> Path:
+    """A 12,000 × 9,000 greyscale photo (108 megapixels) as a JPEG, with shapes for a detector to see."""
+    from tests import images
+
+    path = tmp_path_factory.mktemp("huge") / "huge.jpg"
+    return images.save(images.scene((12_000, 9_000), "L"), path, quality=40)
