@@ -3,7 +3,8 @@
 Builds a real-size stand-in for each task's default model here (the published architecture
 from transformers' default configs, random weights: memory depends on the architecture, not on
 the values), then loads one after another through ``core.loading.load_for_task`` in a fresh
-process per setting, and reads the process's resident memory after each load and at its peak.
+process per setting, touches every weight (as a first run does; safetensors are memory-mapped), and reads the
+process's resident memory after each load and at its peak.
 
     .venv/bin/python benchmarks/bench_memory.py [--budget-mb 1024]
 """
@@ -75,7 +76,8 @@ def rss(field):
 
 steps = []
 for task_id, path in json.loads(sys.argv[1]).items():
-    load_for_task(get_task(task_id), path, device="cpu")
+    loaded = load_for_task(get_task(task_id), path, device="cpu")
+    sum(float(p.sum()) for p in loaded.model.parameters())  # touch every weight, as a first run does
     steps.append({"task": task_id, "rss_mb": rss("VmRSS"), "models_in_cache": len(MODEL_CACHE.keys()),
                   "cache_mb": MODEL_CACHE.total_bytes / 2**20})
 print(json.dumps({"steps": steps, "peak_mb": rss("VmHWM")}))

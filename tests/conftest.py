@@ -229,6 +229,8 @@ def cached_tiny_classifier(tiny_classifier):
     snapshot = tiny_models.put_in_hub_cache(tiny_classifier, CACHED_TINY_ID, Path(constants.HF_HUB_CACHE))
     yield CACHED_TINY_ID
     shutil.rmtree(snapshot.parent.parent, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def tiny_detr(models_dir) -> Path:
     return tiny_models.build_detr(models_dir / "tiny-detr")
