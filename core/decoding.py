@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -200,7 +200,7 @@ def compare_decoding(
         result.outcomes.append(
             DecodingOutcome(setting, text_out, int(new_ids.shape[-1]), time.perf_counter() - started)
         )
-        yield result
+        yield replace(result, outcomes=list(result.outcomes))  # a snapshot: the reader may keep it
     result.done = True
     yield result
 

@@ -233,15 +233,17 @@ def _pad_token_id(tokenizer: Any) -> int | None:
     return tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
 
 
-class _StopWhenCancelled:
-    """A stopping criterion: stop generating when the reader of the stream went away."""
+class _Watcher:
+    """A stopping criterion that never stops on its own: it counts tokens, and stops when the reader went away."""
 
     def __init__(self, cancelled: threading.Event) -> None:
         self.cancelled = cancelled
+        self.length = 0
 
     def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
         import torch
 
+        self.length = int(input_ids.shape[-1])
         return torch.full((input_ids.shape[0],), self.cancelled.is_set(), dtype=torch.bool, device=input_ids.device)
 
 
@@ -262,17 +264,18 @@ def _seeded_generate(
         )
 
 
-def _stream_one(loaded: LoadedModel, prompt: Prompt, settings: GenerationSettings, seed: int) -> Iterator[str]:
+def _stream_one(
+    loaded: LoadedModel, prompt: Prompt, settings: GenerationSettings, seed: int, watcher: _Watcher
+) -> Iterator[str]:
     """Pieces of text as ``generate`` makes them, from a generation running in its own thread."""
     from transformers import StoppingCriteriaList, TextIteratorStreamer
 
     streamer = TextIteratorStreamer(loaded.preprocessor, skip_prompt=True, skip_special_tokens=True)
-    cancelled = threading.Event()
     failures: list[BaseException] = []
 
     def run() -> None:
         try:
-            stop = StoppingCriteriaList([_StopWhenCancelled(cancelled)])
+            stop = StoppingCriteriaList([watcher])
             _seeded_generate(loaded, prompt, settings, seed, streamer=streamer, stopping_criteria=stop)
         except BaseException as error:  # handed to the reader below, which re-raises it
             failures.append(error)
@@ -283,7 +286,7 @@ def _stream_one(loaded: LoadedModel, prompt: Prompt, settings: GenerationSetting
     try:
         yield from streamer
     finally:
-        cancelled.set()  # the reader left early (e.g. the browser closed): stop at the next token
+        watcher.cancelled.set()  # the reader left early (e.g. the browser closed): stop at the next token
         thread.join()
     if failures:
         raise failures[0]
@@ -307,16 +310,16 @@ def stream_generate(
     started = time.perf_counter()
     for k in range(settings.num_return_sequences):
         result.texts.append("")
-        for piece in _stream_one(loaded, prompt, settings, settings.seed + k):
+        watcher = _Watcher(threading.Event())
+        for piece in _stream_one(loaded, prompt, settings, settings.seed + k, watcher):
             if not piece:
                 continue
             if result.first_token_seconds is None:
                 result.first_token_seconds = time.perf_counter() - started
             result.texts[k] += piece
             result.seconds = time.perf_counter() - started
-            yield result
-    tokenizer = loaded.preprocessor
-    result.new_tokens = sum(len(tokenizer(t, add_special_tokens=False)["input_ids"]) for t in result.texts)
+            yield replace(result, texts=list(result.texts))  # a snapshot: the reader may keep it
+        result.new_tokens += max(0, watcher.length - prompt.length)
     result.seconds = time.perf_counter() - started
     result.done = True
     yield result

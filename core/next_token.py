@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from core.generate import GenerationSettings, Prompt
-from core.loading import LoadedModel
+from core.generate import TASK, GenerationSettings, Prompt
+from core.loading import PRIVATE, LoadedModel, LoadPolicy, load_for_task
 
 SHOWN_CANDIDATES = 20
 
@@ -128,3 +128,10 @@ def next_token_distribution(
     return NextTokenDistribution(
         prompt_ids=prompt.input_ids.cpu(), logits=logits, ranked_ids=ids, ranked_tokens=tokens
     )
+
+
+def predict_next_token(
+    model: str, prompt: Prompt, *, device: str = "auto", policy: LoadPolicy = PRIVATE
+) -> NextTokenDistribution:
+    """The next-token distribution after ``prompt`` (as prepared by ``core.generate``) for ``model``."""
+    return next_token_distribution(load_for_task(TASK, model, device=device, policy=policy), prompt)
