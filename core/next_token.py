@@ -113,6 +113,12 @@ def readable_token(token: str) -> str:
     return token.replace(" ", "␣").replace("\n", "↵").replace("\t", "⇥") or "∅"
 
 
+def _spelling(tokenizer: Any, token_id: int) -> str:
+    """The token as text; its vocabulary entry (e.g. ``<0xE3>``, ``ì``) when it is only part of a character."""
+    text = tokenizer.decode([token_id])
+    return tokenizer.convert_ids_to_tokens(token_id) if "\ufffd" in text else text
+
+
 def next_token_distribution(
     loaded: LoadedModel, prompt: Prompt, shown: int = SHOWN_CANDIDATES
 ) -> NextTokenDistribution:
@@ -124,7 +130,7 @@ def next_token_distribution(
     logits = output.logits[0, -1].float().cpu()
     top = torch.topk(logits, k=min(shown, logits.shape[-1]))
     ids = [int(i) for i in top.indices]
-    tokens = [loaded.preprocessor.decode([i]) for i in ids]
+    tokens = [_spelling(loaded.preprocessor, i) for i in ids]
     return NextTokenDistribution(
         prompt_ids=prompt.input_ids.cpu(), logits=logits, ranked_ids=ids, ranked_tokens=tokens
     )

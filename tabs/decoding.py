@@ -10,7 +10,7 @@ from core.generate import MAX_NEW_TOKENS
 from tabs.boundary import user_errors
 from tabs.context import AppContext
 from tabs.i18n import tr
-from tabs.knob_slider import KnobSlider
+from tabs.knob_slider import knob_slider
 
 STRINGS = {
     "en": {
@@ -102,12 +102,11 @@ def build_section(ctx: AppContext, text: gr.Textbox, model: gr.Dropdown) -> None
             value=DEFAULT_ROWS,
             headers=list(COLUMNS),
             datatype=["str", "number", "number", "number", "number", "number"],
-            row_limits=(2, MAX_SETTINGS),
             type="array",
             interactive=True,
             label=tr("decoding.settings"),
         )
-        max_new_tokens = KnobSlider(1, MAX_NEW_TOKENS, 30, step=1, label=tr("decoding.max_new_tokens"))
+        max_new_tokens = knob_slider(1, MAX_NEW_TOKENS, 30, step=1, label=tr("decoding.max_new_tokens"))
         run = gr.Button(tr("decoding.run"), variant="primary")
         with gr.Row():
             columns = [

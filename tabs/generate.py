@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterator
 import gradio as gr
 import pandas as pd
 
+from core.errors import BadInput
 from core.generate import (
     MAX_NEW_TOKENS,
     MAX_RETURN_SEQUENCES,
@@ -19,7 +20,7 @@ from tabs import decoding
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.i18n import tr
-from tabs.knob_slider import KnobSlider
+from tabs.knob_slider import knob_slider
 from tabs.model_picker import model_picker
 
 TASK = get_task("generate")
@@ -171,14 +172,39 @@ def next_token_views(distribution: NextTokenDistribution | None, settings: Gener
             "sampling": [KEPT if c["kept"] else CUT for c in candidates],
         }
     )
-    model_plot = gr.BarPlot(frame, x="token", y="probability", sort=labels)
-    shaped_plot = gr.BarPlot(frame, x="token", y="at_temperature", color="sampling", sort=labels)
+    top = max(frame["probability"].max(), frame["at_temperature"].max()) * 1.05
+    common = {"x": "token", "sort": labels, "y_lim": [0, float(top)], "x_title": "token"}
+    model_plot = gr.BarPlot(frame, y="probability", y_title="probability", **common)
+    shaped_plot = gr.BarPlot(frame, y="at_temperature", y_title="probability", color="sampling", **common)
     table = [
         [c["rank"], readable_token(c["token"]), c["token_id"], round(c["probability"], 4)]
         + [round(c["probability_at_temperature"], 4), c["kept"], round(c["sampling_probability"], 4)]
         for c in candidates
     ]
     return model_plot, shaped_plot, table
+
+
+def reshape_next_token(
+    distribution: NextTokenDistribution | None,
+    temperature: float,
+    top_k: int,
+    top_p: float,
+    repetition_penalty: float,
+    do_sample: bool,
+) -> tuple:
+    """Redraw the next-token panel for new slider values from the stored logits: no model call."""
+    settings = GenerationSettings(
+        temperature=float(temperature),
+        top_k=int(top_k),
+        top_p=float(top_p),
+        repetition_penalty=float(repetition_penalty),
+        do_sample=bool(do_sample),
+    )
+    try:
+        settings.validate()
+    except BadInput:  # a value out of range is explained when the student presses Run
+        return gr.skip(), gr.skip(), gr.skip()
+    return next_token_views(distribution, settings)
 
 
 def make_handler(ctx: AppContext) -> Callable:
@@ -247,7 +273,7 @@ def build(ctx: AppContext) -> None:
                 text = gr.Textbox(label=tr("generate.text"), info=tr("generate.text_info"), lines=4, max_lines=20)
                 model, _status = model_picker(TASK, ctx)
                 with gr.Accordion(tr("generate.settings"), open=True):
-                    max_new_tokens = KnobSlider(
+                    max_new_tokens = knob_slider(
                         1,
                         MAX_NEW_TOKENS,
                         50,
@@ -255,7 +281,7 @@ def build(ctx: AppContext) -> None:
                         label=tr("generate.max_new_tokens"),
                         info=tr("generate.max_new_tokens_info"),
                     )
-                    temperature = KnobSlider(
+                    temperature = knob_slider(
                         0.05,
                         2.0,
                         1.0,
@@ -263,11 +289,11 @@ def build(ctx: AppContext) -> None:
                         label=tr("generate.temperature"),
                         info=tr("generate.temperature_info"),
                     )
-                    top_k = KnobSlider(0, 200, 50, step=1, label=tr("generate.top_k"), info=tr("generate.top_k_info"))
-                    top_p = KnobSlider(
+                    top_k = knob_slider(0, 200, 50, step=1, label=tr("generate.top_k"), info=tr("generate.top_k_info"))
+                    top_p = knob_slider(
                         0.05, 1.0, 1.0, step=0.05, label=tr("generate.top_p"), info=tr("generate.top_p_info")
                     )
-                    repetition_penalty = KnobSlider(
+                    repetition_penalty = knob_slider(
                         0.5,
                         2.0,
                         1.0,
@@ -275,7 +301,7 @@ def build(ctx: AppContext) -> None:
                         label=tr("generate.repetition_penalty"),
                         info=tr("generate.repetition_penalty_info"),
                     )
-                    num_return_sequences = KnobSlider(
+                    num_return_sequences = knob_slider(
                         1,
                         MAX_RETURN_SEQUENCES,
                         1,
@@ -330,20 +356,11 @@ def build(ctx: AppContext) -> None:
         )
         stop.click(None, cancels=[event], api_visibility="private", queue=False)
 
-        def reshape(state, temperature, top_k, top_p, repetition_penalty, do_sample):
-            settings = GenerationSettings(
-                temperature=temperature,
-                top_k=int(top_k),
-                top_p=top_p,
-                repetition_penalty=repetition_penalty,
-                do_sample=do_sample,
-            )
-            return next_token_views(state, settings)
-
         gr.on(
-            triggers=[temperature.release, top_k.release, top_p.release, repetition_penalty.release, do_sample.input],
-            fn=reshape,
+            triggers=[temperature.change, top_k.change, top_p.change, repetition_penalty.change, do_sample.change],
+            fn=reshape_next_token,
             inputs=[distribution, temperature, top_k, top_p, repetition_penalty, do_sample],
             outputs=[model_plot, shaped_plot, candidates],
             api_visibility="private",
+            trigger_mode="always_last",
         )

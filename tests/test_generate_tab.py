@@ -9,7 +9,7 @@ from core.generate import GenerationSettings
 from core.next_token import NextTokenDistribution
 from tabs import decoding
 from tabs.context import AppContext
-from tabs.generate import make_handler, next_token_views
+from tabs.generate import make_handler, next_token_views, reshape_next_token
 
 PROMPT = "Hello, my name is"
 
@@ -58,6 +58,12 @@ def test_moving_a_slider_reshapes_the_panel_without_the_model(tiny_gpt2):
     _plot, _shaped, table = next_token_views(distribution, GenerationSettings(top_k=2))
     assert [row[5] for row in table[:3]] == [True, True, False]
     assert next_token_views(None, GenerationSettings()) == (gr.skip(),) * 3
+
+
+def test_an_out_of_range_slider_leaves_the_panel_as_it_was(tiny_gpt2):
+    *_, last = make_handler(AppContext())(PROMPT, str(tiny_gpt2), 3)
+    assert reshape_next_token(last[7], 0.0, 50, 1.0, 1.0, True) == (gr.skip(),) * 3
+    assert len(reshape_next_token(last[7], 0.5, 50, 1.0, 1.0, True)[2]) == 20
 
 
 @pytest.mark.parametrize(
