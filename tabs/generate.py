@@ -122,6 +122,8 @@ for _language in STRINGS:
 
 CANDIDATE_HEADERS = ["rank", "token", "id", "p (T=1)", "p (T)", "kept", "p (sampled)"]
 KEPT, CUT = "kept", "cut by top-k/top-p"
+CHOSEN, NOT_CHOSEN = "chosen (greedy)", "never chosen (greedy)"
+COLORS = {KEPT: "#3b82f6", CUT: "#f97316", CHOSEN: "#3b82f6", NOT_CHOSEN: "#f97316"}
 
 
 def _notice(result: GenerationResult, language: str) -> str:
@@ -158,6 +160,12 @@ def _shown_text(result: GenerationResult) -> str:
     return "\n\n".join(f"── {k + 1} · seed {result.settings.seed + k} ──\n{t}" for k, t in enumerate(result.texts))
 
 
+def _fate(kept: bool, do_sample: bool) -> str:
+    if do_sample:
+        return KEPT if kept else CUT
+    return CHOSEN if kept else NOT_CHOSEN
+
+
 def next_token_views(distribution: NextTokenDistribution | None, settings: GenerationSettings) -> tuple:
     """The two bar charts and the table of the next-token panel (unchanged when nothing was generated yet)."""
     if distribution is None:
@@ -169,7 +177,7 @@ def next_token_views(distribution: NextTokenDistribution | None, settings: Gener
             "token": labels,
             "probability": [c["probability"] for c in candidates],
             "at_temperature": [c["probability_at_temperature"] for c in candidates],
-            "sampling": [KEPT if c["kept"] else CUT for c in candidates],
+            "sampling": [_fate(c["kept"], settings.do_sample) for c in candidates],
         }
     )
     top = max(frame["probability"].max(), frame["at_temperature"].max()) * 1.05
@@ -328,7 +336,7 @@ def build(ctx: AppContext) -> None:
                 label=tr("generate.next_shaped"),
                 x_label_angle=-45,
                 height=300,
-                color_map={KEPT: "#3b82f6", CUT: "#f97316"},
+                color_map=COLORS,
             )
         candidates = gr.Dataframe(headers=CANDIDATE_HEADERS, label=tr("generate.next_table"), interactive=False)
         distribution = gr.State(None)

@@ -115,3 +115,11 @@ def test_comparison_bad_table_is_a_clear_gr_error(tiny_gpt2):
 
 def test_core_generate_is_what_the_tab_calls():
     assert tabs.generate.stream_generate is core.generate.stream_generate
+
+
+def test_greedy_panel_says_which_token_is_chosen(tiny_gpt2):
+    *_, last = make_handler(AppContext())(PROMPT, str(tiny_gpt2), 3)
+    _plot, shaped, table = reshape_next_token(last[7], 1.0, 50, 1.0, 1.0, False)
+    fates = [row[3] for row in shaped.value["data"]]
+    assert fates[0] == "chosen (greedy)" and set(fates[1:]) == {"never chosen (greedy)"}
+    assert [row[5] for row in table[:2]] == [True, False]
