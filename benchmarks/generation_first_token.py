@@ -203,6 +203,8 @@ def main() -> int:
     print(f"app /generate, first streamed text:          {median['app'] * 1000:8.1f} ms")
     print(f"ratio app / direct first token:  {median['app'] / median['token']:.2f}x  (goal <= 1.2x)")
     print(f"ratio app / direct first piece:  {median['app'] / median['piece']:.2f}x")
+    for name, values in (("direct first token", direct_token), ("direct first piece", direct_piece), ("app", app)):
+        print(f"{name:>18} (ms): " + " ".join(f"{v * 1000:.0f}" for v in values))
     return 0
 
 

@@ -15,7 +15,7 @@ from enum import Enum
 from typing import Any
 
 from core.errors import BadInput
-from core.generate import TASK, GenerationSettings, Prompt, _seeded_generate, prepare_prompt
+from core.generate import TASK, GenerationSettings, Prompt, prepare_prompt, seeded_generate
 from core.loading import PRIVATE, LoadPolicy, load_for_task
 from core.text_input import require_text
 
@@ -194,7 +194,7 @@ def compare_decoding(
     for setting in settings:
         started = time.perf_counter()
         generation = setting.generation_settings(max_new_tokens)
-        output = _seeded_generate(loaded, prompt, generation, generation.seed)
+        output = seeded_generate(loaded, prompt, generation, generation.seed)
         new_ids = output[0, prompt.length :]
         text_out = loaded.preprocessor.decode(new_ids, skip_special_tokens=True)
         result.outcomes.append(

@@ -30,6 +30,9 @@ MAX_TOP_K = 1000
 MAX_REPETITION_PENALTY = 3.0
 MAX_BEAMS = 8
 MAX_SEED = 2**32 - 1
+#: Longer prompts keep their last tokens only: a CPU reads 2,048 tokens in seconds, a model's full
+#: 8k-128k window in minutes, and a playground answer should not hang.
+MAX_PROMPT_TOKENS = 2048
 #: ``seed=-1`` asks for a fresh seed; the one drawn is reported so the run can be repeated.
 RANDOM_SEED = -1
 
@@ -183,18 +186,19 @@ def prepare_prompt(loaded: LoadedModel, text: str, max_new_tokens: int) -> Promp
             ko=f"max_new_tokens가 {max_new_tokens}인데, 이 모델은 프롬프트와 새 토큰을 합쳐 {window}토큰까지만 봐요. "
             f"{window}보다 작게 정해 주세요.",
         )
+    budget = min(window - max_new_tokens, MAX_PROMPT_TOKENS) if window is not None else MAX_PROMPT_TOKENS
     encoded = _encode(tokenizer, text, chat)
     truncation = None
-    if window is not None and encoded["input_ids"].shape[-1] + max_new_tokens > window:
+    if encoded["input_ids"].shape[-1] > budget:
         # Like the pipeline's handle_long_generation="hole": the end of the text is what the next token follows.
         text_ids = tokenizer(text, add_special_tokens=False)["input_ids"]
         overhead = encoded["input_ids"].shape[-1] - len(text_ids)
-        keep = max(1, window - max_new_tokens - overhead)
-        truncation = PromptTruncation(tokens=len(text_ids), kept=keep, window=window)
+        keep = max(1, budget - overhead)
+        truncation = PromptTruncation(tokens=len(text_ids), kept=keep, window=window or budget)
         text = tokenizer.decode(text_ids[-keep:])
         encoded = _encode(tokenizer, text, chat)
-        if encoded["input_ids"].shape[-1] + max_new_tokens > window:  # re-tokenizing can merge differently
-            encoded = {key: value[:, -(window - max_new_tokens) :] for key, value in encoded.items()}
+        if encoded["input_ids"].shape[-1] > budget:  # re-tokenizing can merge differently
+            encoded = {key: value[:, -budget:] for key, value in encoded.items()}
     ids = encoded["input_ids"].to(loaded.device)
     mask = encoded.get("attention_mask")
     return Prompt(
@@ -247,9 +251,7 @@ class _Watcher:
         return torch.full((input_ids.shape[0],), self.cancelled.is_set(), dtype=torch.bool, device=input_ids.device)
 
 
-def _seeded_generate(
-    loaded: LoadedModel, prompt: Prompt, settings: GenerationSettings, seed: int, **extra: Any
-) -> Any:
+def seeded_generate(loaded: LoadedModel, prompt: Prompt, settings: GenerationSettings, seed: int, **extra: Any) -> Any:
     """``model.generate`` on the prompt, after ``set_seed(seed)``, one generation at a time."""
     from transformers import set_seed
 
@@ -276,7 +278,7 @@ def _stream_one(
     def run() -> None:
         try:
             stop = StoppingCriteriaList([watcher])
-            _seeded_generate(loaded, prompt, settings, seed, streamer=streamer, stopping_criteria=stop)
+            seeded_generate(loaded, prompt, settings, seed, streamer=streamer, stopping_criteria=stop)
         except BaseException as error:  # handed to the reader below, which re-raises it
             failures.append(error)
             streamer.end()

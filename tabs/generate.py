@@ -8,6 +8,7 @@ import pandas as pd
 from core.errors import BadInput
 from core.generate import (
     MAX_NEW_TOKENS,
+    MAX_PROMPT_TOKENS,
     MAX_RETURN_SEQUENCES,
     GenerationResult,
     GenerationSettings,
@@ -145,11 +146,13 @@ def _notice(result: GenerationResult, language: str) -> str:
     cut = result.prompt.truncation
     if cut:
         lines.append(
-            f"✂️ 프롬프트가 {cut.tokens:,}토큰이라, 모델 창({cut.window}토큰)에 새 토큰 자리를 남기고 마지막 {cut.kept:,}토큰만 "
-            "남겼어요 (앞부분은 모델이 보지 못했어요)."
+            f"✂️ 프롬프트가 {cut.tokens:,}토큰이라 마지막 {cut.kept:,}토큰만 남겼어요(앞부분은 모델이 보지 못했어요). "
+            f"이 모델은 프롬프트와 새 토큰을 합쳐 {cut.window}토큰까지 보고, 이 앱은 빠른 응답을 위해 프롬프트를 "
+            f"{MAX_PROMPT_TOKENS:,}토큰까지만 넣어요."
             if ko
-            else f"✂️ The prompt has {cut.tokens:,} tokens; to leave room for the new tokens in the model's window of "
-            f"{cut.window}, only its last {cut.kept:,} tokens were kept (the model did not see the beginning)."
+            else f"✂️ The prompt has {cut.tokens:,} tokens; only its last {cut.kept:,} tokens were kept (the model did "
+            f"not see the beginning). This model sees {cut.window} tokens in all, prompt and new tokens together, and "
+            f"this app feeds at most {MAX_PROMPT_TOKENS:,} prompt tokens so that answers stay quick."
         )
     return "\n\n".join(lines)
 

@@ -5,6 +5,7 @@ import threading
 
 import pytest
 
+import core.generate
 from core.errors import BadInput, WrongModelKind
 from core.generate import GenerationSettings, generate, notebook_code, stream_generate
 from core.text_input import MAX_CHARS
@@ -158,3 +159,9 @@ def test_notebook_code_is_valid_python_with_the_seed(chat, sequences):
     ast.parse(code)
     assert "pipeline('text-generation', model='org/model')" in code and "set_seed(9" in code
     assert ("'role': 'user'" in code) is chat
+
+
+def test_prompts_are_capped_even_when_the_window_is_larger(tiny_gpt2, monkeypatch):
+    monkeypatch.setattr(core.generate, "MAX_PROMPT_TOKENS", 100)
+    result = generate("apple " * 500, str(tiny_gpt2), GenerationSettings(max_new_tokens=5))
+    assert result.prompt.length <= 100 and result.prompt.truncation.window == 1024
