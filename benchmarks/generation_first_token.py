@@ -16,6 +16,10 @@ weights and a byte-level BPE of ~50k tokens trained on the spot on Python's stan
 ``--model DIR`` benchmarks any local causal LM folder instead (e.g. a downloaded gpt2).
 
     python benchmarks/generation_first_token.py [--model DIR] [--runs 10] [--max-new-tokens 20]
+
+On a machine whose CPUs are oversubscribed, torch's two OpenMP threads per process make single runs vary
+tenfold and can favour whichever process the scheduler happens to favour; ``OMP_NUM_THREADS=1`` (inherited
+by the app's process too) gives both sides the same, steadier footing.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from core.generate import (
     MAX_NEW_TOKENS,
     MAX_PROMPT_TOKENS,
     MAX_RETURN_SEQUENCES,
+    RANDOM_SEED,
     GenerationResult,
     GenerationSettings,
     notebook_code,
@@ -246,7 +247,7 @@ def make_handler(ctx: AppContext) -> Callable:
             repetition_penalty=float(repetition_penalty),
             num_return_sequences=int(num_return_sequences),
             do_sample=bool(do_sample),
-            seed=int(seed),
+            seed=int(seed) if seed is not None else RANDOM_SEED,  # an emptied seed box: a new seed each run
         )
         result = None
         for result in stream_generate(text, model, settings, device=device, policy=ctx.policy):

@@ -123,3 +123,8 @@ def test_greedy_panel_says_which_token_is_chosen(tiny_gpt2):
     fates = [row[3] for row in shaped.value["data"]]
     assert fates[0] == "chosen (greedy)" and set(fates[1:]) == {"never chosen (greedy)"}
     assert [row[5] for row in table[:2]] == [True, False]
+
+
+def test_an_emptied_seed_box_draws_a_new_seed_and_shows_it(tiny_gpt2):
+    *_, last = make_handler(AppContext())(PROMPT, str(tiny_gpt2), 3, 1.0, 50, 1.0, 1.0, 1, True, None)
+    assert "🎲 seed " in last[2]
