@@ -16,6 +16,7 @@ TAB_NAMES: tuple[str, ...] = (
     "compare",
     "cache",
     "detect",
+    "generate",
     # one line per tab, in screen order
 )
 

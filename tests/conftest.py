@@ -253,3 +253,21 @@ def huge_jpeg(tmp_path_factory) -> Path:
 
     path = tmp_path_factory.mktemp("huge") / "huge.jpg"
     return images.save(images.scene((12_000, 9_000), "L"), path, quality=40)
+
+
+@pytest.fixture(scope="session")
+def tiny_gpt2(models_dir) -> Path:
+    """A base GPT-2 (no chat template) with a byte-level BPE trained at test time."""
+    return tiny_models.build_gpt2(models_dir / "tiny-gpt2")
+
+
+@pytest.fixture(scope="session")
+def tiny_chat_gpt2(models_dir) -> Path:
+    """The same kind of GPT-2 whose tokenizer carries a chat template: a chat/instruct model."""
+    return tiny_models.build_gpt2(models_dir / "tiny-gpt2-chat", chat=True)
+
+
+@pytest.fixture(scope="session")
+def tiny_short_gpt2(models_dir) -> Path:
+    """A GPT-2 that sees only 64 tokens, to hit the context window quickly."""
+    return tiny_models.build_gpt2(models_dir / "tiny-gpt2-64", n_positions=64)

@@ -460,3 +460,58 @@ def build_conditional_detr(path: Path, labels: dict[int, str] = DETECTION_LABELS
     ConditionalDetrForObjectDetection(config).save_pretrained(path)
     ConditionalDetrImageProcessor(size=DETR_TEST_INPUT).save_pretrained(path)
     return path
+
+
+#: Text the tiny GPT-2's byte-level BPE is trained on (English and Korean, so both tokenize into merges).
+BPE_CORPUS = (
+    "Hello, my name is Sam and I like apples.",
+    "Once upon a time there was a small robot who wanted to learn to write.",
+    "The weather is nice today, so we go to the park after school.",
+    "I like apple. I like pear. I go to school. I felt very sad. I feel so good.",
+    "Transformers turn text into tokens, tokens into vectors, and vectors into the next token.",
+    "오늘 날씨가 좋아서 공원에 갔어요. 너는 내년 선거 때 투표할 수 있어?",
+    "허깅페이스 파이프라인으로 텍스트를 생성해 봐요.",
+)
+#: A minimal chat template in the usual shape, so a tokenizer counts as a chat/instruct model's.
+TINY_CHAT_TEMPLATE = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}<|im_end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+
+def train_byte_level_bpe(vocab_size: int = 400):
+    """A GPT-2 style tokenizer (byte-level BPE) trained on the spot with the ``tokenizers`` library."""
+    from tokenizers import ByteLevelBPETokenizer
+    from transformers import PreTrainedTokenizerFast
+
+    trainer = ByteLevelBPETokenizer()
+    trainer.train_from_iterator(
+        list(BPE_CORPUS) * 20, vocab_size=vocab_size, min_frequency=2, special_tokens=["<|endoftext|>"]
+    )
+    return PreTrainedTokenizerFast(
+        tokenizer_object=trainer._tokenizer,
+        bos_token="<|endoftext|>",
+        eos_token="<|endoftext|>",
+        unk_token="<|endoftext|>",
+    )
+
+
+def build_gpt2(path: Path, *, chat: bool = False, n_positions: int = 1024, **overrides) -> Path:
+    """A GPT2LMHeadModel with a freshly trained byte-level BPE; ``chat=True`` adds a chat template."""
+    import torch
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    tokenizer = train_byte_level_bpe()
+    if chat:
+        tokenizer.add_special_tokens({"additional_special_tokens": ["<|im_start|>", "<|im_end|>"]})
+        tokenizer.chat_template = TINY_CHAT_TEMPLATE
+    settings = {"n_embd": 32, "n_layer": 2, "n_head": 2, "n_positions": n_positions}
+    settings.update(overrides)
+    config = GPT2Config(
+        vocab_size=len(tokenizer),
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        **settings,
+    )
+    torch.manual_seed(0)
+    return save(GPT2LMHeadModel(config), tokenizer, path)

@@ -1,0 +1,378 @@
+"""Text generation tab: the text streams in token by token; the next-token panel shows what sampling does."""
+
+from collections.abc import Callable, Iterator
+
+import gradio as gr
+import pandas as pd
+
+from core.errors import BadInput
+from core.generate import (
+    MAX_NEW_TOKENS,
+    MAX_PROMPT_TOKENS,
+    MAX_RETURN_SEQUENCES,
+    RANDOM_SEED,
+    GenerationResult,
+    GenerationSettings,
+    notebook_code,
+    stream_generate,
+)
+from core.next_token import NextTokenDistribution, predict_next_token, readable_token
+from core.registry import get_task
+from tabs import decoding
+from tabs.boundary import resolve_language, user_errors
+from tabs.context import AppContext
+from tabs.i18n import tr
+from tabs.knob_slider import knob_slider
+from tabs.model_picker import model_picker
+
+TASK = get_task("generate")
+KOREAN_MODEL = TASK.model_for_language("ko")
+CHAT_MODEL = next(m for m in TASK.models if "chat" in m.note)
+
+STRINGS = {
+    "en": {
+        "generate.tab": "✍️ Text generation",
+        "generate.explain": (
+            "**Text generation** writes one token at a time. For the text so far, the model gives every token of "
+            "its vocabulary a probability of coming next; one is chosen, appended, and the step repeats until "
+            "`max_new_tokens` or an end token. *Greedy* decoding (`do_sample` off) always takes the most likely "
+            "token; *sampling* draws at random, shaped by `temperature` (below 1: safer, above 1: wilder), `top_k` "
+            "(only the k most likely tokens may be drawn) and `top_p` (only the most likely tokens that together "
+            "make up probability p). `repetition_penalty` above 1 makes tokens already in the text less likely. "
+            "The same `seed` draws the same tokens again (−1 picks a new seed each run). "
+            "A *chat/instruct* model (one whose tokenizer has a chat template) gets your text as a user message "
+            "and answers; a *base* model such as GPT-2 simply continues your text."
+        ),
+        "generate.text": "Prompt",
+        "generate.text_info": "A base model continues it; a chat model answers it",
+        "generate.settings": "Generation settings",
+        "generate.max_new_tokens": "max_new_tokens",
+        "generate.max_new_tokens_info": "How many tokens to add at most",
+        "generate.temperature": "temperature",
+        "generate.temperature_info": "Below 1 sharpens the distribution, above 1 flattens it (sampling only)",
+        "generate.top_k": "top_k",
+        "generate.top_k_info": "Draw only from the k most likely tokens (0 = off)",
+        "generate.top_p": "top_p",
+        "generate.top_p_info": "Draw only from the smallest set of tokens whose probabilities add up to p",
+        "generate.repetition_penalty": "repetition_penalty",
+        "generate.repetition_penalty_info": "Above 1 discourages repeating tokens already in the text",
+        "generate.num_return_sequences": "num_return_sequences",
+        "generate.num_return_sequences_info": "How many different texts (sequence k uses seed + k)",
+        "generate.do_sample": "do_sample (sampling; off = greedy)",
+        "generate.seed": "seed",
+        "generate.seed_info": "The same seed gives the same text; −1 picks a new one each run",
+        "generate.stop": "Stop",
+        "generate.output": "Generated text",
+        "generate.model_text": "The prompt as the model sees it (chat template applied for chat models)",
+        "generate.next": "### Next token: what the model would write after your prompt",
+        "generate.next_explain": (
+            "The left chart is the model's own probability for its 20 favourite next tokens. The right chart is "
+            "the same tokens after `temperature` (and `repetition_penalty`); the orange ones are cut by `top_k` / "
+            "`top_p`, so sampling can never draw them. Move the sliders and watch the right chart change: no need to "
+            "run again."
+        ),
+        "generate.next_model": "Model probability (temperature 1)",
+        "generate.next_shaped": "After temperature; cut by top-k / top-p",
+        "generate.next_table": "Candidates",
+    },
+    "ko": {
+        "generate.tab": "✍️ 텍스트 생성",
+        "generate.explain": (
+            "**텍스트 생성**은 토큰을 하나씩 써 나가요. 지금까지의 글을 보고 모델이 어휘의 모든 토큰에 '다음에 올 확률'을 "
+            "매기면, 그중 하나를 골라 붙이고, `max_new_tokens`에 닿거나 끝 토큰이 나올 때까지 반복해요. "
+            "*greedy* 디코딩(`do_sample` 끔)은 언제나 가장 확률 높은 토큰을 고르고, *샘플링*은 확률에 따라 무작위로 뽑아요. "
+            "`temperature`(1보다 작으면 무난하게, 크면 과감하게), `top_k`(확률 상위 k개 토큰 중에서만 뽑기), "
+            "`top_p`(확률을 더해 p가 될 때까지의 상위 토큰 중에서만 뽑기)가 그 분포를 바꿔요. "
+            "`repetition_penalty`가 1보다 크면 이미 나온 토큰이 덜 나와요. 같은 `seed`면 같은 토큰을 다시 뽑아요"
+            "(−1이면 실행할 때마다 새 seed). 토크나이저에 채팅 템플릿이 있는 *채팅/인스트럭트* 모델은 글을 사용자 메시지로 "
+            "받아 대답하고, GPT-2 같은 *기본(base)* 모델은 글을 그대로 이어 써요."
+        ),
+        "generate.text": "프롬프트",
+        "generate.text_info": "기본 모델은 이어 쓰고, 채팅 모델은 대답해요",
+        "generate.settings": "생성 설정",
+        "generate.max_new_tokens": "max_new_tokens (최대 새 토큰 수)",
+        "generate.max_new_tokens_info": "최대 몇 개의 토큰을 덧붙일지",
+        "generate.temperature": "temperature (온도)",
+        "generate.temperature_info": "1보다 작으면 분포가 뾰족해지고, 크면 평평해져요 (샘플링할 때만)",
+        "generate.top_k": "top_k (상위 k개)",
+        "generate.top_k_info": "확률 상위 k개 토큰 중에서만 뽑아요 (0 = 끔)",
+        "generate.top_p": "top_p (누적 확률 p)",
+        "generate.top_p_info": "확률을 더해 p가 되는 가장 작은 토큰 집합에서만 뽑아요",
+        "generate.repetition_penalty": "repetition_penalty (반복 벌점)",
+        "generate.repetition_penalty_info": "1보다 크면 이미 나온 토큰을 덜 반복해요",
+        "generate.num_return_sequences": "num_return_sequences (생성할 문장 수)",
+        "generate.num_return_sequences_info": "서로 다른 문장을 몇 개 만들지 (k번째 문장은 seed + k)",
+        "generate.do_sample": "do_sample (샘플링; 끄면 greedy)",
+        "generate.seed": "seed (시드)",
+        "generate.seed_info": "같은 seed면 같은 문장이 나와요. −1이면 매번 새 seed",
+        "generate.stop": "멈추기",
+        "generate.output": "생성된 텍스트",
+        "generate.model_text": "모델이 실제로 보는 프롬프트 (채팅 모델은 채팅 템플릿 적용)",
+        "generate.next": "### 다음 토큰: 프롬프트 다음에 모델이 쓸 토큰",
+        "generate.next_explain": (
+            "왼쪽 차트는 모델이 가장 유력하게 본 다음 토큰 20개와 그 확률이에요. 오른쪽 차트는 같은 토큰에 `temperature`"
+            "(와 `repetition_penalty`)를 적용한 확률이고, 주황색 토큰은 `top_k`/`top_p`에서 잘려서 샘플링으로 절대 뽑히지 "
+            "않아요. 슬라이더를 움직이면 다시 실행하지 않아도 오른쪽 차트가 바뀌어요."
+        ),
+        "generate.next_model": "모델의 확률 (temperature 1)",
+        "generate.next_shaped": "temperature 적용 후, top-k / top-p로 잘린 토큰",
+        "generate.next_table": "후보 토큰",
+    },
+}
+for _language in STRINGS:
+    STRINGS[_language].update(decoding.STRINGS[_language])
+
+CANDIDATE_HEADERS = ["rank", "token", "id", "p (T=1)", "p (T)", "kept", "p (sampled)"]
+KEPT, CUT = "kept", "cut by top-k/top-p"
+CHOSEN, NOT_CHOSEN = "chosen (greedy)", "never chosen (greedy)"
+COLORS = {KEPT: "#3b82f6", CUT: "#f97316", CHOSEN: "#3b82f6", NOT_CHOSEN: "#f97316"}
+
+
+def _notice(result: GenerationResult, language: str) -> str:
+    """Which mode ran, with which seed, how fast; and whether the prompt was cut to fit the window."""
+    ko = language == "ko"
+    if result.prompt.chat:
+        lines = ["💬 채팅 모델: 채팅 템플릿을 적용했어요." if ko else "💬 Chat model: its chat template was applied."]
+    else:
+        lines = ["📝 기본 모델: 글을 그대로 이어 써요." if ko else "📝 Base model: plain continuation of your text."]
+    settings = result.settings
+    if settings.do_sample:
+        lines.append(f"🎲 seed {settings.seed}" + (" (같은 seed → 같은 글)" if ko else " (same seed → same text)"))
+    else:
+        lines.append("🎯 greedy: 항상 같은 결과" if ko else "🎯 greedy: always the same result")
+    if result.done and result.seconds:
+        lines.append(
+            f"⏱️ {result.new_tokens} tokens · {result.seconds:.2f} s · {result.new_tokens / result.seconds:.1f} tokens/s"
+        )
+    cut = result.prompt.truncation
+    if cut:
+        lines.append(
+            f"✂️ 프롬프트가 {cut.tokens:,}토큰이라 마지막 {cut.kept:,}토큰만 남겼어요(앞부분은 모델이 보지 못했어요). "
+            f"이 모델은 프롬프트와 새 토큰을 합쳐 {cut.window}토큰까지 보고, 이 앱은 빠른 응답을 위해 프롬프트를 "
+            f"{MAX_PROMPT_TOKENS:,}토큰까지만 넣어요."
+            if ko
+            else f"✂️ The prompt has {cut.tokens:,} tokens; only its last {cut.kept:,} tokens were kept (the model did "
+            f"not see the beginning). This model sees {cut.window} tokens in all, prompt and new tokens together, and "
+            f"this app feeds at most {MAX_PROMPT_TOKENS:,} prompt tokens so that answers stay quick."
+        )
+    return "\n\n".join(lines)
+
+
+def _shown_text(result: GenerationResult) -> str:
+    if len(result.texts) == 1:
+        return result.texts[0]
+    return "\n\n".join(f"── {k + 1} · seed {result.settings.seed + k} ──\n{t}" for k, t in enumerate(result.texts))
+
+
+def _fate(kept: bool, do_sample: bool) -> str:
+    if do_sample:
+        return KEPT if kept else CUT
+    return CHOSEN if kept else NOT_CHOSEN
+
+
+def next_token_views(distribution: NextTokenDistribution | None, settings: GenerationSettings) -> tuple:
+    """The two bar charts and the table of the next-token panel (unchanged when nothing was generated yet)."""
+    if distribution is None:
+        return gr.skip(), gr.skip(), gr.skip()
+    candidates = distribution.candidates(settings)
+    labels = [f"{c['rank']}. {readable_token(c['token'])}" for c in candidates]
+    frame = pd.DataFrame(
+        {
+            "token": labels,
+            "probability": [c["probability"] for c in candidates],
+            "at_temperature": [c["probability_at_temperature"] for c in candidates],
+            "sampling": [_fate(c["kept"], settings.do_sample) for c in candidates],
+        }
+    )
+    top = max(frame["probability"].max(), frame["at_temperature"].max()) * 1.05
+    common = {"x": "token", "sort": labels, "y_lim": [0, float(top)], "x_title": "token"}
+    model_plot = gr.BarPlot(frame, y="probability", y_title="probability", **common)
+    shaped_plot = gr.BarPlot(frame, y="at_temperature", y_title="probability", color="sampling", **common)
+    table = [
+        [c["rank"], readable_token(c["token"]), c["token_id"], round(c["probability"], 4)]
+        + [round(c["probability_at_temperature"], 4), c["kept"], round(c["sampling_probability"], 4)]
+        for c in candidates
+    ]
+    return model_plot, shaped_plot, table
+
+
+def reshape_next_token(
+    distribution: NextTokenDistribution | None,
+    temperature: float,
+    top_k: int,
+    top_p: float,
+    repetition_penalty: float,
+    do_sample: bool,
+) -> tuple:
+    """Redraw the next-token panel for new slider values from the stored logits: no model call."""
+    settings = GenerationSettings(
+        temperature=float(temperature),
+        top_k=int(top_k),
+        top_p=float(top_p),
+        repetition_penalty=float(repetition_penalty),
+        do_sample=bool(do_sample),
+    )
+    try:
+        settings.validate()
+    except BadInput:  # a value out of range is explained when the student presses Run
+        return gr.skip(), gr.skip(), gr.skip()
+    return next_token_views(distribution, settings)
+
+
+def make_handler(ctx: AppContext) -> Callable:
+    """The /generate handler: a generator, so each new piece of text reaches the page as it is made."""
+
+    @user_errors
+    def run_generate(
+        text: str,
+        model: str,
+        max_new_tokens: int = 50,
+        temperature: float = 1.0,
+        top_k: int = 50,
+        top_p: float = 1.0,
+        repetition_penalty: float = 1.0,
+        num_return_sequences: int = 1,
+        do_sample: bool = True,
+        seed: int = 42,
+        device: str = "auto",
+        language: str = "auto",
+        request: gr.Request = None,
+    ) -> Iterator[tuple]:
+        language = resolve_language(language, request)
+        settings = GenerationSettings(
+            max_new_tokens=int(max_new_tokens),
+            temperature=float(temperature),
+            top_k=int(top_k),
+            top_p=float(top_p),
+            repetition_penalty=float(repetition_penalty),
+            num_return_sequences=int(num_return_sequences),
+            do_sample=bool(do_sample),
+            seed=int(seed) if seed is not None else RANDOM_SEED,  # an emptied seed box: a new seed each run
+        )
+        result = None
+        for result in stream_generate(text, model, settings, device=device, policy=ctx.policy):
+            if not result.done:
+                skipped = (gr.skip(),) * 5
+                yield (
+                    result.to_json(),
+                    _shown_text(result),
+                    _notice(result, language),
+                    result.prompt.model_text,
+                    *skipped,
+                )
+        distribution = predict_next_token(model, result.prompt, device=device, policy=ctx.policy)
+        code = notebook_code(result.model, result.prompt.text, result.settings, result.prompt.chat)
+        yield (
+            result.to_json(),
+            _shown_text(result),
+            _notice(result, language),
+            result.prompt.model_text,
+            *next_token_views(distribution, result.settings),
+            distribution,
+            code,
+        )
+
+    return run_generate
+
+
+def build(ctx: AppContext) -> None:
+    """The generation tab: prompt and knobs left, streamed text right, next-token panel and comparison below."""
+    with gr.Tab(tr("generate.tab"), id=TASK.id):
+        with gr.Accordion(tr("common.about"), open=False):
+            gr.Markdown(tr("generate.explain"))
+        with gr.Row():
+            with gr.Column():
+                text = gr.Textbox(label=tr("generate.text"), info=tr("generate.text_info"), lines=4, max_lines=20)
+                model, _status = model_picker(TASK, ctx)
+                with gr.Accordion(tr("generate.settings"), open=True):
+                    max_new_tokens = knob_slider(
+                        1,
+                        MAX_NEW_TOKENS,
+                        50,
+                        step=1,
+                        label=tr("generate.max_new_tokens"),
+                        info=tr("generate.max_new_tokens_info"),
+                    )
+                    temperature = knob_slider(
+                        0.05,
+                        2.0,
+                        1.0,
+                        step=0.05,
+                        label=tr("generate.temperature"),
+                        info=tr("generate.temperature_info"),
+                    )
+                    top_k = knob_slider(0, 200, 50, step=1, label=tr("generate.top_k"), info=tr("generate.top_k_info"))
+                    top_p = knob_slider(
+                        0.05, 1.0, 1.0, step=0.05, label=tr("generate.top_p"), info=tr("generate.top_p_info")
+                    )
+                    repetition_penalty = knob_slider(
+                        0.5,
+                        2.0,
+                        1.0,
+                        step=0.05,
+                        label=tr("generate.repetition_penalty"),
+                        info=tr("generate.repetition_penalty_info"),
+                    )
+                    num_return_sequences = knob_slider(
+                        1,
+                        MAX_RETURN_SEQUENCES,
+                        1,
+                        step=1,
+                        label=tr("generate.num_return_sequences"),
+                        info=tr("generate.num_return_sequences_info"),
+                    )
+                    do_sample = gr.Checkbox(True, label=tr("generate.do_sample"))
+                    seed = gr.Number(
+                        42, precision=0, minimum=-1, label=tr("generate.seed"), info=tr("generate.seed_info")
+                    )
+                with gr.Row():
+                    run = gr.Button(tr("common.run"), variant="primary")
+                    stop = gr.Button(tr("generate.stop"), variant="stop")
+            with gr.Column():
+                output = gr.Textbox(label=tr("generate.output"), lines=12, max_lines=30, interactive=False)
+                notice = gr.Markdown()
+                model_text = gr.Textbox(label=tr("generate.model_text"), lines=3, max_lines=10, interactive=False)
+        gr.Markdown(tr("generate.next"))
+        gr.Markdown(tr("generate.next_explain"))
+        with gr.Row():
+            model_plot = gr.BarPlot(label=tr("generate.next_model"), x_label_angle=-45, height=300)
+            shaped_plot = gr.BarPlot(
+                label=tr("generate.next_shaped"),
+                x_label_angle=-45,
+                height=300,
+                color_map=COLORS,
+            )
+        candidates = gr.Dataframe(headers=CANDIDATE_HEADERS, label=tr("generate.next_table"), interactive=False)
+        distribution = gr.State(None)
+        raw = gr.JSON(label=tr("common.raw"))
+        code = gr.Code(language="python", label=tr("common.code"))
+        gr.Examples(
+            examples=[
+                ["Hello, I'm a language model,", TASK.default.id],
+                ["Once upon a time, in a small village by the sea,", TASK.default.id],
+                ["Explain what a tokenizer does in two sentences.", CHAT_MODEL.id],
+                ["오늘 날씨가 좋아서", KOREAN_MODEL.id],
+                ["허깅페이스 파이프라인을 처음 배울 때", KOREAN_MODEL.id],
+            ],
+            inputs=[text, model],
+            label=tr("common.examples"),
+        )
+        decoding.build_section(ctx, text, model)
+
+        knobs = [max_new_tokens, temperature, top_k, top_p, repetition_penalty, num_return_sequences, do_sample, seed]
+        event = run.click(
+            make_handler(ctx),
+            inputs=[text, model, *knobs, ctx.device, ctx.language],
+            outputs=[raw, output, notice, model_text, model_plot, shaped_plot, candidates, distribution, code],
+            api_name="generate",
+        )
+        stop.click(None, cancels=[event], api_visibility="private", queue=False)
+
+        gr.on(
+            triggers=[temperature.change, top_k.change, top_p.change, repetition_penalty.change, do_sample.change],
+            fn=reshape_next_token,
+            inputs=[distribution, temperature, top_k, top_p, repetition_penalty, do_sample],
+            outputs=[model_plot, shaped_plot, candidates],
+            api_visibility="private",
+            trigger_mode="always_last",
+        )
