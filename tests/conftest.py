@@ -114,3 +114,21 @@ def public_client(public_app_url):
     from gradio_client import Client
 
     return Client(public_app_url, verbose=False)
+
+
+# --- Text tabs (zero-shot, NER, fill-mask, similarity) -----------------------------------------
+
+
+@pytest.fixture(scope="session")
+def tiny_nli(models_dir) -> Path:
+    return tiny_models.build_bert_nli(models_dir / "tiny-bert-nli")
+
+
+@pytest.fixture(scope="session")
+def tiny_ner(models_dir) -> Path:
+    return tiny_models.build_bert_token_classifier(models_dir / "tiny-bert-ner")
+
+
+@pytest.fixture(scope="session")
+def tiny_t5(models_dir) -> Path:
+    return tiny_models.build_tiny_t5(models_dir / "tiny-t5")
