@@ -6,6 +6,10 @@ from types import ModuleType
 #: Tab modules in the order they appear. A new tab is one module here and one line below.
 TAB_NAMES: tuple[str, ...] = (
     "classify",
+    "zero_shot",
+    "ner",
+    "fill_mask",
+    "similarity",
     # one line per tab, in screen order
 )
 
