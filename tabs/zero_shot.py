@@ -126,7 +126,10 @@ def build(ctx: AppContext) -> None:
                 model, _status = model_picker(TASK, ctx)
                 multi_label = gr.Checkbox(label=tr("zero_shot.multi_label"), value=False)
                 template = gr.Textbox(
-                    label=tr("zero_shot.template"), info=tr("zero_shot.template_info"), placeholder=ENGLISH_TEMPLATE
+                    "",
+                    label=tr("zero_shot.template"),
+                    info=tr("zero_shot.template_info"),
+                    placeholder=ENGLISH_TEMPLATE,
                 )
                 run = gr.Button(tr("common.run"), variant="primary")
             with gr.Column():
