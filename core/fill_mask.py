@@ -7,13 +7,16 @@ pipeline does the prediction, on a model from the shared cache.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypedDict
 
 from core.errors import BadInput, WrongModelKind
 from core.loading import PRIVATE, LoadedModel, LoadPolicy, load_for_task
+from core.model_source import resolve_model
 from core.registry import get_task
 from core.text_input import require_text
 from core.token_window import Truncation, max_input_length
@@ -98,6 +101,36 @@ def mask_token_of(loaded: LoadedModel) -> str:
             ko=f"'{loaded.source.name}'의 토크나이저에는 마스크 토큰이 없어 빈칸을 채울 수 없어요.",
         )
     return str(mask_token)
+
+
+def known_mask_token(model: str | None, *, allow_local: bool = True) -> str | None:
+    """The model's mask token read from its tokenizer files on this machine (bundled, local or cached).
+
+    Never downloads and never loads the model: ``None`` when the files are not here yet, so the tab
+    can show the token before the first run when it is cheap to know.
+    """
+    from huggingface_hub import try_to_load_from_cache
+
+    try:
+        source = resolve_model(model, allow_local=allow_local)
+    except BadInput:
+        return None
+    for name in ("tokenizer_config.json", "special_tokens_map.json"):
+        if source.is_hub:
+            found = try_to_load_from_cache(source.location, name)
+            path = Path(found) if isinstance(found, str) else None
+        else:
+            path = Path(source.location) / name
+        if path is None or not path.is_file():
+            continue
+        try:
+            token = json.loads(path.read_text(encoding="utf-8")).get("mask_token")
+        except (OSError, ValueError, AttributeError):
+            continue
+        token = token.get("content") if isinstance(token, dict) else token
+        if isinstance(token, str) and token:
+            return token
+    return None
 
 
 def _fit(loaded: LoadedModel, text: str) -> tuple[int, Truncation | None]:

@@ -152,7 +152,7 @@ def zero_shot(
     """Score each of ``labels`` for ``text``; an empty template means the default for the text's language."""
     text = require_text(text)
     candidates = parse_labels(labels)
-    template = check_template(hypothesis_template or default_template(text))
+    template = check_template((hypothesis_template or "").strip() or default_template(text))
     loaded = load_for_task(TASK, model, device=device, policy=policy)
     check_nli_head(loaded)
     tokenizer = loaded.preprocessor

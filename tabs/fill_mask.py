@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 import gradio as gr
 
-from core.fill_mask import MAX_TOP_K, TASK, FillMaskResult, fill_mask, notebook_code
+from core.fill_mask import MAX_TOP_K, TASK, FillMaskResult, fill_mask, known_mask_token, notebook_code
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.i18n import tr
@@ -31,6 +31,8 @@ STRINGS = {
         "fill_mask.top_k_info": "the k most likely tokens for the blank",
         "fill_mask.label": "Guesses and their probabilities",
         "fill_mask.table": "Filled sentences",
+        "fill_mask.mask_token": "Mask token of this model: `{token}` (typing [MASK] or <mask> works too)",
+        "fill_mask.mask_unknown": "The mask token of this model is shown after the first run.",
     },
     "ko": {
         "fill_mask.tab": "🕳️ 빈칸 채우기",
@@ -47,6 +49,8 @@ STRINGS = {
         "fill_mask.top_k_info": "빈칸에 올 확률이 가장 높은 토큰 k개",
         "fill_mask.label": "후보와 확률",
         "fill_mask.table": "채운 문장",
+        "fill_mask.mask_token": "이 모델의 마스크 토큰: `{token}` ([MASK]나 <mask>로 써도 돼요)",
+        "fill_mask.mask_unknown": "이 모델의 마스크 토큰은 처음 실행한 뒤에 보여요.",
     },
 }
 
@@ -73,6 +77,13 @@ def _mask_note(result: FillMaskResult, language: str) -> str:
     if language == "ko":
         return f"이 모델의 마스크 토큰은 `{result.mask_token}`예요. 모델이 읽은 문장: `{result.text[:300]}`"
     return f"This model's mask token is `{result.mask_token}`. The model read: `{result.text[:300]}`"
+
+
+def mask_token_line(model: str, language: str, public: bool = False) -> str:
+    """Before any run: the chosen model's mask token, when its tokenizer files are already on this machine."""
+    token = known_mask_token(model, allow_local=not public)
+    strings = STRINGS["ko" if language == "ko" else "en"]
+    return strings["fill_mask.mask_token"].format(token=token) if token else strings["fill_mask.mask_unknown"]
 
 
 def make_handler(ctx: AppContext) -> Callable:
@@ -111,6 +122,7 @@ def build(ctx: AppContext) -> None:
             with gr.Column():
                 text = gr.Textbox(label=tr("fill_mask.text"), info=tr("fill_mask.text_info"), lines=3)
                 model, _status = model_picker(TASK, ctx)
+                mask_line = gr.Markdown()
                 top_k = gr.Slider(
                     1, MAX_TOP_K, value=5, step=1, label=tr("fill_mask.top_k"), info=tr("fill_mask.top_k_info")
                 )
@@ -131,6 +143,18 @@ def build(ctx: AppContext) -> None:
             ],
             inputs=[text, model, top_k],
             label=tr("common.examples"),
+        )
+
+        def show_mask_token(model_id: str, language: str = "auto", request: gr.Request = None) -> str:
+            return mask_token_line(model_id, resolve_language(language, request), ctx.public)
+
+        gr.on(
+            triggers=[ctx.blocks.load, model.change, ctx.language.change],
+            fn=show_mask_token,
+            inputs=[model, ctx.language],
+            outputs=mask_line,
+            api_visibility="private",
+            queue=False,
         )
         run.click(
             make_handler(ctx),

@@ -5,7 +5,7 @@ import ast
 import pytest
 
 from core.errors import BadInput, WrongModelKind
-from core.fill_mask import fill_mask, notebook_code, with_model_mask
+from core.fill_mask import fill_mask, known_mask_token, notebook_code, with_model_mask
 from core.text_input import MAX_CHARS
 from tests.tiny_models import minilm_tokenizer
 
@@ -86,3 +86,16 @@ def test_notebook_code_is_valid_python():
     code = notebook_code("beomi/kcbert-base", "너는 내년 [MASK] 때 투표할 수 있어?", 5)
     ast.parse(code)
     assert "pipeline(\"fill-mask\", model='beomi/kcbert-base')" in code and "top_k=5" in code
+
+
+def test_the_mask_token_is_known_before_loading_from_local_files(tiny_masked_lm):
+    from core.model_cache import MODEL_CACHE
+
+    before = MODEL_CACHE.keys()
+    assert known_mask_token(str(tiny_masked_lm)) == "[MASK]"
+    assert MODEL_CACHE.keys() == before
+
+
+@pytest.mark.parametrize("model", ["google-bert/bert-base-uncased", "", "../nowhere"])
+def test_the_mask_token_is_unknown_when_the_files_are_not_here(model):
+    assert known_mask_token(model) is None

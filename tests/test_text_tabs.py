@@ -115,3 +115,14 @@ def test_public_mode_refuses_local_paths(tab, tiny_masked_lm):
     args = ("hi", "a, b", str(tiny_masked_lm)) if tab is zero_shot else ("a [MASK]", str(tiny_masked_lm))
     with pytest.raises(gr.Error, match="public mode"):
         tab.make_handler(AppContext(public=True))(*args)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("en", "Mask token of this model: `[MASK]`"), ("ko", "마스크 토큰: `[MASK]`")]
+)
+def test_fill_mask_tab_shows_the_mask_token_before_a_run(language, expected, tiny_masked_lm):
+    assert expected in fill_mask.mask_token_line(str(tiny_masked_lm), language)
+
+
+def test_fill_mask_tab_says_when_the_mask_token_is_not_known_yet():
+    assert "after the first run" in fill_mask.mask_token_line("google-bert/bert-base-uncased", "en")

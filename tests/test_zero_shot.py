@@ -111,3 +111,9 @@ def test_notebook_code_is_valid_python():
     code = notebook_code("org/nli", "I'm happy", ["joy", "anger"], KOREAN_TEMPLATE, True)
     ast.parse(code)
     assert "pipeline(\"zero-shot-classification\", model='org/nli')" in code and "multi_label=True" in code
+
+
+def test_a_blank_template_counts_as_empty(tiny_nli):
+    assert zero_shot("I love football", "a, b", str(tiny_nli), hypothesis_template="   ").hypothesis_template == (
+        ENGLISH_TEMPLATE
+    )
