@@ -30,7 +30,10 @@ STRINGS = {
             "- **max**: every word takes the tag of its most confident token.\n"
             "- **none**: no grouping: one row per token, with its raw tag (B-/I-) and its index. "
             "Best for seeing what the model really outputs.\n\n"
-            "*first*, *average* and *max* need a fast tokenizer that knows where words end."
+            "*first*, *average* and *max* need a fast tokenizer that knows where words end.\n\n"
+            "Tags differ by model: the English models use PER, ORG, LOC, MISC; the Korean KoELECTRA model uses "
+            "the Korean national corpus tags PS (person), OG (organisation), LC (location), DT (date), TI (time), "
+            "QT (quantity), EV (event), AF (artifact), CV (civilisation), and more."
         ),
         "ner.text": "Text",
         "ner.strategy": "Aggregation strategy",
@@ -53,7 +56,10 @@ STRINGS = {
             "- **max**: 단어에서 가장 확신이 큰 토큰의 태그를 써요.\n"
             "- **none**: 묶지 않아요. 토큰마다 원래 태그(B-/I-)와 위치(index)가 한 줄씩 나와요. "
             "모델이 실제로 내놓는 값을 보기에 가장 좋아요.\n\n"
-            "*first*, *average*, *max*는 단어 경계를 아는 fast 토크나이저가 필요해요."
+            "*first*, *average*, *max*는 단어 경계를 아는 fast 토크나이저가 필요해요.\n\n"
+            "태그는 모델마다 달라요. 영어 모델은 PER(사람), ORG(기관), LOC(장소), MISC(기타)를 쓰고, 한국어 "
+            "KoELECTRA 모델은 국립국어원 말뭉치 태그 PS(사람), OG(기관), LC(장소), DT(날짜), TI(시간), QT(수량), "
+            "EV(사건), AF(인공물), CV(문명) 등을 써요."
         ),
         "ner.text": "글",
         "ner.strategy": "묶는 방식 (aggregation strategy)",
