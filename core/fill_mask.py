@@ -48,7 +48,11 @@ class FillMaskResult:
 
 
 def check_top_k(top_k: int | float | None) -> int:
-    value = int(top_k if top_k is not None else 5)
+    """``top_k`` as an int from 1 to ``MAX_TOP_K`` (a slider may send 5.0); ``None`` means the pipeline's 5."""
+    try:
+        value = int(top_k if top_k is not None else 5)
+    except (TypeError, ValueError):
+        value = 0
     if not 1 <= value <= MAX_TOP_K or (top_k is not None and value != top_k):
         raise BadInput(
             f"top_k is {top_k}; it must be a whole number from 1 to {MAX_TOP_K}.",

@@ -43,7 +43,7 @@ def test_candidates_have_the_pipeline_shape_best_first(tiny_masked_lm):
         assert c["sequence"].endswith(" of france.")
 
 
-@pytest.mark.parametrize("top_k", [0, 51, 2.5, -1])
+@pytest.mark.parametrize("top_k", [0, 51, 2.5, -1, float("nan"), "five"])
 def test_top_k_must_be_a_whole_number_in_range(top_k):
     with pytest.raises(BadInput, match="top_k"):
         fill_mask("a [MASK]", "org/not-downloaded", top_k=top_k)
