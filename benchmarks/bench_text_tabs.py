@@ -62,6 +62,8 @@ def build_models(size: str, where: Path) -> tuple[Path, Path]:
 class Timing:
     wall_ms: float
     cpu_ms: float
+    #: For the app: the server process's share of ``cpu_ms`` (the rest is gradio_client's).
+    server_ms: float = 0.0
 
 
 def server_cpu_seconds(pid: int) -> float:
@@ -79,6 +81,7 @@ def interleaved(ways: dict[str, Callable[[], object]], repeat: int, server_pid: 
             call()
     wall: dict[str, list[float]] = {way: [] for way in ways}
     cpu: dict[str, list[float]] = {way: [] for way in ways}
+    server: dict[str, list[float]] = {way: [] for way in ways}
     for _ in range(repeat):
         for way, call in ways.items():
             server_before, cpu_before, started = (
@@ -88,9 +91,14 @@ def interleaved(ways: dict[str, Callable[[], object]], repeat: int, server_pid: 
             )
             call()
             wall[way].append(time.perf_counter() - started)
-            server = server_cpu_seconds(server_pid) - server_before if way == "app" else 0.0
-            cpu[way].append(time.process_time() - cpu_before + server)
-    return {way: Timing(statistics.median(wall[way]) * 1000, statistics.mean(cpu[way]) * 1000) for way in ways}
+            server[way].append(server_cpu_seconds(server_pid) - server_before if way == "app" else 0.0)
+            cpu[way].append(time.process_time() - cpu_before + server[way][-1])
+    return {
+        way: Timing(
+            statistics.median(wall[way]) * 1000, statistics.mean(cpu[way]) * 1000, statistics.mean(server[way]) * 1000
+        )
+        for way in ways
+    }
 
 
 def start_app() -> tuple[subprocess.Popen, str]:
@@ -159,6 +167,10 @@ def main() -> int:
                 for w in ("core", "handler", "app")
             ]
             print(f"{task:10} {direct:8.1f} " + " ".join(f"{c:>16}" for c in cells))
+    print("\nthe app's CPU time split: server process / gradio_client (ms)")
+    for task, ways in results.items():
+        app = ways["app"]
+        print(f"{task:10} {app.server_ms:8.1f} / {app.cpu_ms - app.server_ms:.1f}")
     return 0
 
 
