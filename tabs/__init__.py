@@ -17,6 +17,10 @@ TAB_NAMES: tuple[str, ...] = (
     "cache",
     "detect",
     "generate",
+    "zero_shot",
+    "ner",
+    "fill_mask",
+    "similarity",
     # one line per tab, in screen order
 )
 

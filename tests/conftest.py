@@ -271,3 +271,21 @@ def tiny_chat_gpt2(models_dir) -> Path:
 def tiny_short_gpt2(models_dir) -> Path:
     """A GPT-2 that sees only 64 tokens, to hit the context window quickly."""
     return tiny_models.build_gpt2(models_dir / "tiny-gpt2-64", n_positions=64)
+
+
+# --- Text tabs (zero-shot, NER, fill-mask, similarity) -----------------------------------------
+
+
+@pytest.fixture(scope="session")
+def tiny_nli(models_dir) -> Path:
+    return tiny_models.build_bert_nli(models_dir / "tiny-bert-nli")
+
+
+@pytest.fixture(scope="session")
+def tiny_ner(models_dir) -> Path:
+    return tiny_models.build_bert_token_classifier(models_dir / "tiny-bert-ner")
+
+
+@pytest.fixture(scope="session")
+def tiny_t5(models_dir) -> Path:
+    return tiny_models.build_tiny_t5(models_dir / "tiny-t5")

@@ -515,3 +515,36 @@ def build_gpt2(path: Path, *, chat: bool = False, n_positions: int = 1024, **ove
     )
     torch.manual_seed(0)
     return save(GPT2LMHeadModel(config), tokenizer, path)
+
+
+# --- Text tabs (zero-shot, NER, fill-mask, similarity) -----------------------------------------
+
+NLI_LABELS = {0: "entailment", 1: "neutral", 2: "contradiction"}
+NER_LABELS = {0: "O", 1: "B-PER", 2: "I-PER", 3: "B-ORG", 4: "I-ORG", 5: "B-LOC", 6: "I-LOC"}
+
+
+def build_bert_nli(path: Path) -> Path:
+    """A BertForSequenceClassification with NLI labels: what the zero-shot pipeline needs."""
+    return build_bert_classifier(path, labels=NLI_LABELS)
+
+
+def build_bert_token_classifier(path: Path, labels: dict[int, str] = NER_LABELS) -> Path:
+    """A BertForTokenClassification with BIO tags (the NER tab's kind of model)."""
+    import torch
+    from transformers import BertForTokenClassification
+
+    torch.manual_seed(0)
+    config = tiny_bert_config(id2label=labels, label2id={v: k for k, v in labels.items()})
+    return save(BertForTokenClassification(config), minilm_tokenizer(), path)
+
+
+def build_tiny_t5(path: Path) -> Path:
+    """A tiny T5 (an encoder-decoder) saved with the MiniLM tokenizer: a wrong kind for similarity."""
+    import torch
+    from transformers import T5Config, T5ForConditionalGeneration
+
+    torch.manual_seed(0)
+    config = T5Config(
+        vocab_size=30522, d_model=32, d_ff=37, num_layers=1, num_heads=2, d_kv=16, decoder_start_token_id=0
+    )
+    return save(T5ForConditionalGeneration(config), minilm_tokenizer(), path)

@@ -1,0 +1,178 @@
+"""Fill-mask and NER: a call through the app vs the direct transformers pipeline call, both warm.
+
+Goal (issue 7): through the app at most 1.2× the direct pipeline call. Four ways are timed on the
+same model and input, each after warm-up calls, as the median of ``--repeat`` calls taken in turns:
+
+- ``direct``  — ``pipeline(task, model=path)(text, ...)``, as in a notebook;
+- ``core``    — the core function (``core.fill_mask.fill_mask`` / ``core.ner.recognize``): checks + pipeline;
+- ``handler`` — the tab's handler (what gradio calls), with its tables, notices and code panel;
+- ``app``     — ``gradio_client`` on ``app.py --offline`` started on loopback: HTTP, queue and JSON included.
+
+The models are random BERTs built from a config (no network): ``--size base`` is BERT-base sized,
+like the tabs' default Hub models (dslim/bert-base-NER, google-bert/bert-base-uncased).
+
+    python benchmarks/bench_text_tabs.py [--size base|small] [--repeat 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+FILL_MASK_TEXT = "Paris is the [MASK] of France, and it is known for the Eiffel Tower and its museums."
+NER_TEXT = (
+    "Hugging Face Inc. is a company based in New York City. Its headquarters are in DUMBO, therefore very "
+    "close to the Manhattan Bridge. Sylvain works there with Lysandre, who lives in Paris."
+)
+SIZES = {
+    "base": {"hidden_size": 768, "num_hidden_layers": 12, "num_attention_heads": 12, "intermediate_size": 3072},
+    "small": {"hidden_size": 384, "num_hidden_layers": 6, "num_attention_heads": 12, "intermediate_size": 1536},
+}
+
+
+def build_models(size: str, where: Path) -> tuple[Path, Path]:
+    import torch
+    from transformers import BertForMaskedLM, BertForTokenClassification
+
+    from tests.tiny_models import NER_LABELS, minilm_tokenizer, save, tiny_bert_config
+
+    torch.manual_seed(0)
+    mlm = save(BertForMaskedLM(tiny_bert_config(**SIZES[size])), minilm_tokenizer(), where / "mlm")
+    labels = {"id2label": NER_LABELS, "label2id": {v: k for k, v in NER_LABELS.items()}}
+    ner = save(
+        BertForTokenClassification(tiny_bert_config(**SIZES[size], **labels)), minilm_tokenizer(), where / "ner"
+    )
+    return mlm, ner
+
+
+@dataclass
+class Timing:
+    wall_ms: float
+    cpu_ms: float
+    #: For the app: the server process's share of ``cpu_ms`` (the rest is gradio_client's).
+    server_ms: float = 0.0
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, all threads) the app's server process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def interleaved(ways: dict[str, Callable[[], object]], repeat: int, server_pid: int, warmup: int = 3) -> dict:
+    """Median wall time and CPU time per call of each way. The ways take turns call by call, so that the
+    load of a shared machine falls on all of them alike; CPU time (this process, plus the server's for the
+    app) is what a call costs regardless of how busy the machine is."""
+    for call in ways.values():
+        for _ in range(warmup):
+            call()
+    wall: dict[str, list[float]] = {way: [] for way in ways}
+    cpu: dict[str, list[float]] = {way: [] for way in ways}
+    server: dict[str, list[float]] = {way: [] for way in ways}
+    for _ in range(repeat):
+        for way, call in ways.items():
+            server_before, cpu_before, started = (
+                server_cpu_seconds(server_pid),
+                time.process_time(),
+                time.perf_counter(),
+            )
+            call()
+            wall[way].append(time.perf_counter() - started)
+            server[way].append(server_cpu_seconds(server_pid) - server_before if way == "app" else 0.0)
+            cpu[way].append(time.process_time() - cpu_before + server[way][-1])
+    return {
+        way: Timing(
+            statistics.median(wall[way]) * 1000, statistics.mean(cpu[way]) * 1000, statistics.mean(server[way]) * 1000
+        )
+        for way in ways
+    }
+
+
+def start_app() -> tuple[subprocess.Popen, str]:
+    from tests.conftest import free_port, wait_until_up
+
+    port = free_port()
+    command = [sys.executable, str(ROOT / "app.py"), "--offline", "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    wait_until_up(url, process)
+    return process, url
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=sorted(SIZES), default="base")
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+
+    from gradio_client import Client
+    from transformers import pipeline
+
+    from core.fill_mask import fill_mask
+    from core.ner import recognize
+    from tabs import fill_mask as fill_mask_tab
+    from tabs import ner as ner_tab
+    from tabs.context import AppContext
+
+    with tempfile.TemporaryDirectory(prefix="bench-text-tabs-") as tmp:
+        mlm, ner = build_models(args.size, Path(tmp))
+        direct_fill = pipeline("fill-mask", model=str(mlm), device="cpu")
+        direct_ner = pipeline("token-classification", model=str(ner), device="cpu")
+        fill_handler = fill_mask_tab.make_handler(AppContext())
+        ner_handler = ner_tab.make_handler(AppContext())
+        process, url = start_app()
+        try:
+            client = Client(url, verbose=False)
+            cases = {
+                "fill_mask": {
+                    "direct": lambda: direct_fill(FILL_MASK_TEXT, top_k=5),
+                    "core": lambda: fill_mask(FILL_MASK_TEXT, str(mlm), top_k=5, device="cpu"),
+                    "handler": lambda: fill_handler(FILL_MASK_TEXT, str(mlm), 5, "cpu", "en"),
+                    "app": lambda: client.predict(FILL_MASK_TEXT, str(mlm), 5, api_name="/fill_mask"),
+                },
+                "ner": {
+                    "direct": lambda: direct_ner(NER_TEXT, aggregation_strategy="simple"),
+                    "core": lambda: recognize(NER_TEXT, str(ner), aggregation_strategy="simple", device="cpu"),
+                    "handler": lambda: ner_handler(NER_TEXT, str(ner), "simple", "cpu", "en"),
+                    "app": lambda: client.predict(NER_TEXT, str(ner), "simple", api_name="/ner"),
+                },
+            }
+            results = {task: interleaved(ways, args.repeat, process.pid) for task, ways in cases.items()}
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+    print(f"BERT {args.size} (random weights), CPU, {args.repeat} warm calls per way, taken in turns")
+    print(f"load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    for measure, unit in (("wall_ms", "median wall time"), ("cpu_ms", "mean CPU time, client + server")):
+        print(f"\n{unit} per call (ms), and ratio to the direct pipeline call")
+        print(f"{'task':10} {'direct':>8} {'core':>16} {'handler':>16} {'app':>16}")
+        for task, ways in results.items():
+            direct = getattr(ways["direct"], measure)
+            cells = [
+                f"{getattr(ways[w], measure):7.1f} ({getattr(ways[w], measure) / direct:.2f}×)"
+                for w in ("core", "handler", "app")
+            ]
+            print(f"{task:10} {direct:8.1f} " + " ".join(f"{c:>16}" for c in cells))
+    print("\nthe app's CPU time split: server process / gradio_client (ms)")
+    for task, ways in results.items():
+        app = ways["app"]
+        print(f"{task:10} {app.server_ms:8.1f} / {app.cpu_ms - app.server_ms:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

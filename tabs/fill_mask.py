@@ -1,0 +1,164 @@
+"""Fill-mask tab: one blank, the model's top-k guesses with their probabilities, and the filled sentences."""
+
+from collections.abc import Callable
+
+import gradio as gr
+
+from core.fill_mask import MAX_TOP_K, TASK, FillMaskResult, fill_mask, known_mask_token, notebook_code
+from tabs.boundary import resolve_language, user_errors
+from tabs.context import AppContext
+from tabs.i18n import tr
+from tabs.model_picker import model_picker
+from tabs.truncation_notice import truncation_notice
+
+KOREAN_MODEL = TASK.model_for_language("ko")
+MULTILINGUAL_MODEL = TASK.model_for_language("multi")
+
+STRINGS = {
+    "en": {
+        "fill_mask.tab": "🕳️ Fill-mask",
+        "fill_mask.explain": (
+            "**Fill-mask** is how BERT-like models learn: words of a sentence are hidden behind a *mask token* "
+            "and the model guesses them from the words on both sides. Here you hide one word and see the model's "
+            "top guesses with their probabilities. Each model spells the mask its own way (BERT `[MASK]`, "
+            "RoBERTa and XLM-R `<mask>`): type either, the app swaps in the model's own. A model only knows the "
+            "words of its vocabulary: an English model cannot guess a Korean word, and kcbert (trained on Korean "
+            "news comments) guesses Korean words."
+        ),
+        "fill_mask.text": "Sentence with one [MASK] (or <mask>)",
+        "fill_mask.text_info": "Write [MASK] or <mask> where the missing word goes",
+        "fill_mask.top_k": "top_k: how many guesses",
+        "fill_mask.top_k_info": "the k most likely tokens for the blank",
+        "fill_mask.label": "Guesses and their probabilities",
+        "fill_mask.table": "Filled sentences",
+        "fill_mask.mask_token": "Mask token of this model: `{token}` (typing [MASK] or <mask> works too)",
+        "fill_mask.mask_unknown": "The mask token of this model is shown after the first run.",
+    },
+    "ko": {
+        "fill_mask.tab": "🕳️ 빈칸 채우기",
+        "fill_mask.explain": (
+            "**빈칸 채우기**(fill-mask)는 BERT 계열 모델이 학습하는 방법이에요. 문장의 단어를 *마스크 토큰*으로 "
+            "가리고, 양옆 단어를 보고 맞히게 해요. 여기서는 단어 하나를 가리면 모델이 가장 그럴듯하다고 본 후보와 "
+            "확률을 보여 줘요. 모델마다 마스크 표기가 달라요(BERT는 `[MASK]`, RoBERTa·XLM-R은 `<mask>`). 어느 쪽을 "
+            "써도 앱이 모델의 표기로 바꿔요. 모델은 자기 어휘 사전에 있는 단어만 알아요: 영어 모델은 한국어 단어를 "
+            "맞힐 수 없고, kcbert(한국어 뉴스 댓글로 학습)는 한국어 단어로 채워요."
+        ),
+        "fill_mask.text": "[MASK](또는 <mask>)가 하나 있는 문장",
+        "fill_mask.text_info": "빈칸 자리에 [MASK] 또는 <mask>를 쓰세요",
+        "fill_mask.top_k": "top_k: 후보 개수",
+        "fill_mask.top_k_info": "빈칸에 올 확률이 가장 높은 토큰 k개",
+        "fill_mask.label": "후보와 확률",
+        "fill_mask.table": "채운 문장",
+        "fill_mask.mask_token": "이 모델의 마스크 토큰: `{token}` ([MASK]나 <mask>로 써도 돼요)",
+        "fill_mask.mask_unknown": "이 모델의 마스크 토큰은 처음 실행한 뒤에 보여요.",
+    },
+}
+
+TABLE_HEADERS = ["#", "token_str", "token", "score", "sequence"]
+
+
+def _label(result: FillMaskResult) -> dict[str, float]:
+    """Candidates for gr.Label; two tokens that decode alike (e.g. 'de' and '▁de') keep apart by id."""
+    scores: dict[str, float] = {}
+    for c in result.candidates:
+        name = c["token_str"] if c["token_str"] not in scores else f"{c['token_str']} (id {c['token']})"
+        scores[name] = c["score"]
+    return scores
+
+
+def _table(result: FillMaskResult) -> list[list]:
+    return [
+        [i + 1, c["token_str"], c["token"], round(c["score"], 4), c["sequence"]]
+        for i, c in enumerate(result.candidates)
+    ]
+
+
+def _mask_note(result: FillMaskResult, language: str) -> str:
+    if language == "ko":
+        return f"이 모델의 마스크 토큰은 `{result.mask_token}`예요. 모델이 읽은 문장: `{result.text[:300]}`"
+    return f"This model's mask token is `{result.mask_token}`. The model read: `{result.text[:300]}`"
+
+
+def mask_token_line(model: str, language: str, public: bool = False) -> str:
+    """Before any run: the chosen model's mask token, when its tokenizer files are already on this machine."""
+    token = known_mask_token(model, allow_local=not public)
+    strings = STRINGS["ko" if language == "ko" else "en"]
+    return strings["fill_mask.mask_token"].format(token=token) if token else strings["fill_mask.mask_unknown"]
+
+
+def make_handler(ctx: AppContext) -> Callable:
+    """The /fill_mask handler for this app's mode (public mode accepts Hub ids only)."""
+
+    @user_errors
+    def run_fill_mask(
+        text: str,
+        model: str,
+        top_k: float = 5,
+        device: str = "auto",
+        language: str = "auto",
+        request: gr.Request = None,
+        progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
+    ) -> tuple:
+        result = fill_mask(text, model, top_k=top_k, device=device, policy=ctx.policy)
+        lang = resolve_language(language, request)
+        notes = [_mask_note(result, lang), truncation_notice(result.truncation, lang)]
+        return (
+            result.to_json(),
+            _label(result),
+            _table(result),
+            "\n\n".join(note for note in notes if note),
+            notebook_code(result.model, result.text, len(result.candidates)),
+        )
+
+    return run_fill_mask
+
+
+def build(ctx: AppContext) -> None:
+    """The fill-mask tab: sentence and top_k left, guesses right, examples and code below."""
+    with gr.Tab(tr("fill_mask.tab"), id=TASK.id):
+        with gr.Accordion(tr("common.about"), open=False):
+            gr.Markdown(tr("fill_mask.explain"))
+        with gr.Row():
+            with gr.Column():
+                text = gr.Textbox(label=tr("fill_mask.text"), info=tr("fill_mask.text_info"), lines=3)
+                model, _status = model_picker(TASK, ctx)
+                mask_line = gr.Markdown()
+                top_k = gr.Slider(
+                    1, MAX_TOP_K, value=5, step=1, label=tr("fill_mask.top_k"), info=tr("fill_mask.top_k_info")
+                )
+                run = gr.Button(tr("common.run"), variant="primary")
+            with gr.Column():
+                label = gr.Label(label=tr("fill_mask.label"), num_top_classes=10)
+                notice = gr.Markdown()
+                table = gr.Dataframe(headers=TABLE_HEADERS, label=tr("fill_mask.table"), wrap=True)
+        raw = gr.JSON(label=tr("common.raw"))
+        code = gr.Code(language="python", label=tr("common.code"))
+        gr.Examples(
+            examples=[
+                ["Paris is the [MASK] of France.", TASK.default.id, 5],
+                ["This course will teach you all about [MASK] models.", TASK.default.id, 5],
+                ["The goal of life is <mask>.", MULTILINGUAL_MODEL.id, 5],
+                ["너는 내년 [MASK] 때 투표할 수 있어?", KOREAN_MODEL.id, 5],
+                ["오늘 날씨가 정말 [MASK].", KOREAN_MODEL.id, 10],
+            ],
+            inputs=[text, model, top_k],
+            label=tr("common.examples"),
+        )
+
+        def show_mask_token(model_id: str, language: str = "auto", request: gr.Request = None) -> str:
+            return mask_token_line(model_id, resolve_language(language, request), ctx.public)
+
+        gr.on(
+            triggers=[ctx.blocks.load, model.change, ctx.language.change],
+            fn=show_mask_token,
+            inputs=[model, ctx.language],
+            outputs=mask_line,
+            api_visibility="private",
+            queue=False,
+        )
+        run.click(
+            make_handler(ctx),
+            inputs=[text, model, top_k, ctx.device, ctx.language],
+            outputs=[raw, label, table, notice, code],
+            api_name="fill_mask",
+        )
