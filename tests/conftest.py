@@ -284,8 +284,3 @@ def tiny_nli(models_dir) -> Path:
 @pytest.fixture(scope="session")
 def tiny_ner(models_dir) -> Path:
     return tiny_models.build_bert_token_classifier(models_dir / "tiny-bert-ner")
-
-
-@pytest.fixture(scope="session")
-def tiny_t5(models_dir) -> Path:
-    return tiny_models.build_tiny_t5(models_dir / "tiny-t5")

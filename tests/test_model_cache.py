@@ -36,16 +36,24 @@ def test_concurrent_requests_load_a_key_once():
 
 def test_different_keys_load_in_parallel():
     cache = ModelCache()
-    started = time.perf_counter()
-    threads = [
-        threading.Thread(target=cache.get_or_load, args=(key, lambda: time.sleep(0.3), lambda _: 1))
-        for key in ("a", "b", "c")
-    ]
+    # Each load waits for the other two: were loads of different keys serialised, the barrier would break.
+    together = threading.Barrier(3, timeout=30)
+    errors = []
+
+    def load():
+        try:
+            together.wait()
+        except threading.BrokenBarrierError as error:
+            errors.append(error)
+        return object()
+
+    threads = [threading.Thread(target=cache.get_or_load, args=(key, load, lambda _: 1)) for key in "abc"]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert time.perf_counter() - started < 0.8  # not 3 × 0.3 s one after another
+    assert errors == []
+    assert sorted(cache.keys()) == ["a", "b", "c"]
 
 
 def test_a_failed_load_is_not_cached():

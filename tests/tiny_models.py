@@ -536,15 +536,3 @@ def build_bert_token_classifier(path: Path, labels: dict[int, str] = NER_LABELS)
     torch.manual_seed(0)
     config = tiny_bert_config(id2label=labels, label2id={v: k for k, v in labels.items()})
     return save(BertForTokenClassification(config), minilm_tokenizer(), path)
-
-
-def build_tiny_t5(path: Path) -> Path:
-    """A tiny T5 (an encoder-decoder) saved with the MiniLM tokenizer: a wrong kind for similarity."""
-    import torch
-    from transformers import T5Config, T5ForConditionalGeneration
-
-    torch.manual_seed(0)
-    config = T5Config(
-        vocab_size=30522, d_model=32, d_ff=37, num_layers=1, num_heads=2, d_kv=16, decoder_start_token_id=0
-    )
-    return save(T5ForConditionalGeneration(config), minilm_tokenizer(), path)
