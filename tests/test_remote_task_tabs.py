@@ -5,7 +5,9 @@ import gradio as gr
 import pytest
 
 from core.errors import BadInput
+from core.loading import PRIVATE
 from core.remote import RemoteInputs, get_remote_task
+from core.remote.side_by_side import run_local
 from tabs.answer import make_handler as answer_handler
 from tabs.context import AppContext
 from tabs.remote import make_compare_handler
@@ -162,9 +164,8 @@ def test_side_by_side_runs_question_answering_both_ways(router, ctx, tiny_qa):
 
 
 @pytest.mark.parametrize(("task", "key"), [("summarize", "summary_text"), ("translate", "translation_text")])
-def test_side_by_side_runs_seq2seq_tasks_both_ways(router, ctx, tiny_t5, tiny_marian, task, key):
-    router.answer(MODEL, Reply(200, [{key: "Remote."}]))
+def test_side_by_side_runs_seq2seq_tasks_locally_with_their_settings(tiny_t5, tiny_marian, task, key):
     local_model = tiny_t5 if task == "summarize" else tiny_marian
-    both, _rows = make_compare_handler(ctx)(task, "Hello there.", MODEL, "auto", TOKEN, str(local_model), "", "cpu")
-    assert both["remote"] == [{key: "Remote."}]
-    assert len(both["local"]) == 1 and set(both["local"][0]) == {key}
+    inputs = RemoteInputs(text="Hello there.", options={"max_length": 6, "num_beams": 1})
+    output, seconds = run_local(task, inputs, str(local_model), device="cpu", policy=PRIVATE)
+    assert len(output) == 1 and set(output[0]) == {key} and seconds >= 0
