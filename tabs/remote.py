@@ -94,7 +94,8 @@ def _views(task: str, output, image: str | None) -> tuple:
     elif task == "ner":
         text = "\n".join(f"- **{e['word']}** · {e['entity_group']} · {e['score']:.3f}" for e in output)
     elif task == "answer":
-        text = f"**{output['answer']}** ({output['score']:.3f})"
+        best = output[0] if isinstance(output, list) else output  # several answers (top_k > 1): best first
+        text = f"**{best['answer']}** ({best['score']:.3f})"
     elif task == "similarity":
         text = "\n".join(" ".join(f"{x:.2f}" for x in row) for row in output["matrix"])
     else:

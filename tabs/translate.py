@@ -9,7 +9,7 @@ from core.remote import RemoteInputs
 from core.translate import model_languages, notebook_code, stream_translation
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
-from tabs.deep_link import link_button
+from tabs.deep_link import fill_from_url, link_button
 from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.model_picker import model_picker
@@ -79,6 +79,15 @@ def language_pickers(
         gr.update(choices=languages.sources, value=source),
         gr.update(choices=languages.targets(source), value=target),
     )
+
+
+def pickers_for_page(ctx: AppContext, params: dict[str, str], model: str) -> tuple[dict, dict]:
+    """The language boxes when the page opens: for the model and pair a link gives (checked as the link
+    itself is), else for ``model``. Runs alongside the link's own page-load event, so it cannot wait for it."""
+    tab, values = fill_from_url(params, ctx.links, ctx.public)
+    fields = next((t.fields for t in ctx.links if t.tab_id == TASK.id), {}) if tab == TASK.id else {}
+    pick = {name: values.get(component) for name, component in fields.items()}
+    return language_pickers(pick.get("model") or model, ctx.public, pick.get("src_lang"), pick.get("tgt_lang"))
 
 
 def target_picker(model: str, source: str | None, target: str | None, public: bool) -> dict:
@@ -174,9 +183,18 @@ def build(ctx: AppContext) -> None:
             inputs=[text, model],
             headers=["Text · 글", "Model · 모델"],
         )
-        gr.on(
-            triggers=[ctx.blocks.load, model.change],
-            fn=lambda model_id, source, target: language_pickers(model_id, ctx.public, source, target),
+
+        def on_page_load(model_id: str, request: gr.Request) -> tuple[dict, dict]:
+            return pickers_for_page(ctx, dict(request.query_params) if request is not None else {}, model_id)
+
+        ctx.blocks.load(
+            on_page_load,
+            inputs=model,
+            outputs=[src_lang, tgt_lang],
+            api_visibility="private",
+        )
+        model.change(
+            lambda model_id, source, target: language_pickers(model_id, ctx.public, source, target),
             inputs=[model, src_lang, tgt_lang],
             outputs=[src_lang, tgt_lang],
             api_visibility="private",

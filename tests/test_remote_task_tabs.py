@@ -11,6 +11,7 @@ from core.remote.side_by_side import run_local
 from tabs.answer import make_handler as answer_handler
 from tabs.context import AppContext
 from tabs.remote import make_compare_handler
+from tabs.remote import make_handler as make_remote_handler
 from tabs.summarize import make_handler as summarize_handler
 from tabs.translate import make_handler as translate_handler
 from tests.fake_router import Reply
@@ -169,3 +170,9 @@ def test_side_by_side_runs_seq2seq_tasks_locally_with_their_settings(tiny_t5, ti
     inputs = RemoteInputs(text="Hello there.", options={"max_length": 6, "num_beams": 1})
     output, seconds = run_local(task, inputs, str(local_model), device="cpu", policy=PRIVATE)
     assert len(output) == 1 and set(output[0]) == {key} and seconds >= 0
+
+
+def test_the_inference_api_tab_shows_the_best_of_several_answers(router, ctx):
+    router.answer(MODEL, Reply(200, [WOLFGANG, BERLIN]))
+    raw, _scores, shown, *_ = make_remote_handler(ctx)("answer", "Where?", MODEL, "auto", TOKEN, context=CONTEXT)
+    assert raw == [WOLFGANG, BERLIN] and shown == "**Berlin** (0.900)"

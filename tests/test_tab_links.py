@@ -136,3 +136,40 @@ def test_the_check_finds_a_direct_call(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text("import gradio as gr\ngr.Examples(examples=[['a']], inputs=[box])\n")
     assert _calls_gr_examples(sample) == [2]
+
+
+@pytest.mark.parametrize(
+    ("chosen", "kept"),
+    [(("en", "fr"), ("en", "fr")), (("en", "ko"), ("en", "de")), ((None, None), ("en", "de"))],
+)
+def test_language_pickers_keep_a_pair_the_model_supports(tiny_t5, chosen, kept):
+    """A pair from a link (or chosen by hand) survives the pickers' refresh when the model supports it."""
+    from tabs.translate import language_pickers
+
+    sources, targets = language_pickers(str(tiny_t5), False, *chosen)
+    assert (sources["value"], targets["value"]) == kept
+
+
+@pytest.mark.parametrize(
+    ("params", "kept"),
+    [
+        ({"tab": "translate", "src_lang": "en", "tgt_lang": "fr"}, ("en", "fr")),
+        ({"tab": "translate", "src_lang": "en", "tgt_lang": "xx"}, ("en", "de")),
+        ({"tab": "classify", "src_lang": "en", "tgt_lang": "fr"}, ("en", "de")),
+        ({}, ("en", "de")),
+    ],
+)
+def test_a_links_language_pair_is_kept_when_the_page_opens(built, tiny_t5, params, kept):
+    from tabs.translate import pickers_for_page
+
+    _demo, ctx = built
+    sources, targets = pickers_for_page(ctx, {**params, "model": str(tiny_t5)}, str(tiny_t5))
+    assert (sources["value"], targets["value"]) == kept
+
+
+def test_the_page_opens_with_the_languages_of_the_links_model(built, tiny_t5):
+    from tabs.translate import pickers_for_page
+
+    _demo, ctx = built
+    sources, _targets = pickers_for_page(ctx, {"tab": "translate", "model": str(tiny_t5)}, "org/unknown-model")
+    assert sources["choices"] == ["en"]
