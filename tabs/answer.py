@@ -6,10 +6,14 @@ import gradio as gr
 
 from core.answer import AnswerResult, QASettings, answer, notebook_code
 from core.registry import get_task
+from core.remote import RemoteInputs
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.deep_link import link_button
+from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.model_picker import model_picker
+from tabs.remote_backend import backend_inputs, run_remote_for_tab
 
 TASK = get_task("answer")
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -126,22 +130,43 @@ def make_handler(ctx: AppContext) -> Callable:
         handle_impossible_answer: bool = DEFAULTS.handle_impossible_answer,
         device: str = "auto",
         language: str = "auto",
+        backend: str = "local",
+        provider: str = "auto",
+        hf_token: str = "",
         request: gr.Request = None,
+        oauth_token: gr.OAuthToken | None = None,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> tuple:
-        result = answer(
-            question,
-            context,
-            model,
-            top_k=whole(top_k),
-            doc_stride=whole(doc_stride),
-            max_answer_len=whole(max_answer_len),
-            max_seq_len=whole(max_seq_len),
-            max_question_len=whole(max_question_len),
-            handle_impossible_answer=bool(handle_impossible_answer),
-            device=device,
-            policy=ctx.policy,
-        )
+        options = {
+            "top_k": whole(top_k),
+            "doc_stride": whole(doc_stride),
+            "max_answer_len": whole(max_answer_len),
+            "max_seq_len": whole(max_seq_len),
+            "max_question_len": whole(max_question_len),
+            "handle_impossible_answer": bool(handle_impossible_answer),
+        }
+        if backend == "remote":
+            inputs = RemoteInputs(text=question, context=context, options=options)
+            remote = run_remote_for_tab(
+                ctx, TASK.id, inputs, model, provider, hf_token, oauth_token, language, request
+            )
+            answers = remote.output if isinstance(remote.output, list) else [remote.output]
+            result = AnswerResult(
+                question=remote.texts[0],
+                context=context,
+                answers=answers,
+                settings=QASettings(**options),
+                model=remote.model,
+                device="remote",
+            )
+            return (
+                remote.output,
+                _highlight(result),
+                _table(result),
+                remote.summary(resolve_language(language, request)),
+                remote.code,
+            )
+        result = answer(question, context, model, **options, device=device, policy=ctx.policy)
         return (
             result.to_json(),
             _highlight(result),
@@ -183,15 +208,30 @@ def build(ctx: AppContext) -> None:
                 notice = gr.Markdown()
                 table = gr.Dataframe(headers=TABLE_HEADERS, label=tr("answer.table"), wrap=True)
         code = gr.Code(language="python", label=tr("common.code"))
-        gr.Examples(
-            examples=[
+        link_button(
+            ctx,
+            TASK.id,
+            {
+                "question": question,
+                "context": context,
+                "model": model,
+                "top_k": top_k,
+                "doc_stride": doc_stride,
+                "max_answer_len": max_answer_len,
+                "max_seq_len": max_seq_len,
+                "max_question_len": max_question_len,
+                "handle_impossible_answer": impossible,
+            },
+        )
+        examples(
+            [
                 ["Where is Hugging Face based?", ENGLISH_CONTEXT, TASK.default.id],
                 ["Who founded Hugging Face?", ENGLISH_CONTEXT, TASK.default.id],
                 ["훈민정음은 언제 창제되었나?", KOREAN_CONTEXT, KOREAN_MODEL.id],
                 ["세종대왕이 설치한 기관은?", KOREAN_CONTEXT, KOREAN_MODEL.id],
             ],
             inputs=[question, context, model],
-            label=tr("common.examples"),
+            headers=["Question · 질문", "Context · 본문", "Model · 모델"],
         )
         run.click(
             make_handler(ctx),
@@ -207,6 +247,7 @@ def build(ctx: AppContext) -> None:
                 impossible,
                 ctx.device,
                 ctx.language,
+                *backend_inputs(ctx),
             ],
             outputs=[raw, highlight, table, notice, code],
             api_name="answer",

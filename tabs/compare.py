@@ -8,9 +8,12 @@ from core.compare import DEFAULT_RUNS, MAX_RUNS, Comparison, compare, notebook_c
 from core.registry import BUNDLED_MINILM, COMPARE_DEFAULTS, get_task
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.deep_link import link_button
+from tabs.examples import examples
 from tabs.i18n import tr
 
 TASK = get_task("inspect")
+TAB_ID = "compare"
 
 STRINGS = {
     "en": {
@@ -119,7 +122,7 @@ def make_handler(ctx: AppContext) -> Callable:
 
 
 def build(ctx: AppContext) -> None:
-    with gr.Tab(tr("compare.tab"), id="compare"):
+    with gr.Tab(tr("compare.tab"), id=TAB_ID):
         with gr.Accordion(tr("common.about"), open=False):
             gr.Markdown(tr("compare.explain"))
         choices = [(m.describe(), m.id) for m in TASK.models]
@@ -153,10 +156,16 @@ def build(ctx: AppContext) -> None:
         rows = gr.Dataframe(headers=["", "A", "B", "B ÷ A"], label=tr("compare.table"))
         raw = gr.JSON(label=tr("common.raw"))
         code = gr.Code(language="python", label=tr("common.code"))
-        gr.Examples(
-            examples=[[COMPARE_DEFAULTS[0], COMPARE_DEFAULTS[1]], [BUNDLED_MINILM, COMPARE_DEFAULTS[1]]],
+        link_button(
+            ctx,
+            TAB_ID,
+            {"text": text, "model_a": model_a, "model_b": model_b, "runs": runs},
+            model_fields=("model_a", "model_b"),
+        )
+        examples(
+            [[COMPARE_DEFAULTS[0], COMPARE_DEFAULTS[1]], [BUNDLED_MINILM, COMPARE_DEFAULTS[1]]],
             inputs=[model_a, model_b],
-            label=tr("common.examples"),
+            headers=["Model A · 모델 A", "Model B · 모델 B"],
         )
         run.click(
             make_handler(ctx),

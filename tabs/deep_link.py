@@ -75,9 +75,20 @@ def link_value(name: str, raw: str, component: Any, target: LinkTarget, public: 
     return _clean_text(raw, min(MAX_LINK_TEXT, MAX_CHARS))
 
 
-def link_button(ctx: AppContext, tab_id: str, fields: dict[str, gr.components.Component]) -> None:
-    """A "copy link" button that turns the tab's current inputs into a URL (also shown for copying)."""
-    target = LinkTarget(tab_id, dict(fields))
+def link_button(
+    ctx: AppContext,
+    tab_id: str,
+    fields: dict[str, gr.components.Component],
+    model_fields: tuple[str, ...] = ("model",),
+) -> None:
+    """A "copy link" button that turns the tab's current inputs into a URL (also shown for copying).
+
+    ``model_fields`` name the fields that hold a model id (``tokenizer``, ``model_a`` …): checked as one.
+    """
+    unknown = set(model_fields) - set(fields)
+    if unknown:
+        raise ValueError(f"model fields {sorted(unknown)} are not among the link's fields {list(fields)}")
+    target = LinkTarget(tab_id, dict(fields), frozenset(model_fields))
     ctx.links.append(target)
     button = gr.Button(tr("common.copy_link"), size="sm", variant="secondary")
     shown = gr.Textbox(label=tr("common.link"), visible=True, interactive=False, buttons=["copy"], max_lines=2)

@@ -11,10 +11,13 @@ from core.embeddings import SHOWN_DIMENSIONS, TokenVectors, embed_tokens, notebo
 from core.registry import get_task
 from tabs.boundary import user_errors
 from tabs.context import AppContext
+from tabs.deep_link import link_button
+from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.model_picker import model_picker
 
 TASK = get_task("inspect")
+TAB_ID = "embeddings"
 
 STRINGS = {
     "en": {
@@ -104,7 +107,7 @@ def make_handler(ctx: AppContext) -> Callable:
 
 
 def build(ctx: AppContext) -> None:
-    with gr.Tab(tr("embeddings.tab"), id="embeddings"):
+    with gr.Tab(tr("embeddings.tab"), id=TAB_ID):
         with gr.Accordion(tr("common.about"), open=False):
             gr.Markdown(tr("embeddings.explain"))
         with gr.Row():
@@ -124,7 +127,8 @@ def build(ctx: AppContext) -> None:
         table = gr.Dataframe(headers=headers, label=tr("embeddings.vectors"))
         raw = gr.JSON(label=tr("common.raw"))
         code = gr.Code(language="python", label=tr("common.code"))
-        gr.Examples(examples=[[e] for e in EXAMPLES], inputs=[text], label=tr("common.examples"))
+        link_button(ctx, TAB_ID, {"text": text, "model": model})
+        examples([[e] for e in EXAMPLES], inputs=[text], headers=["Text · 텍스트"])
         run.click(
             make_handler(ctx),
             inputs=[text, model, ctx.device, ctx.language],

@@ -11,6 +11,8 @@ from core.run_model import RunResult, run_model
 from core.run_model import notebook_code as run_code
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.deep_link import link_button
+from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.model_picker import model_picker
 
@@ -195,11 +197,8 @@ def build(ctx: AppContext) -> None:
         tokens = gr.Dataframe(headers=["#", "token", "prediction", "score"], label=tr("inspect.tokens"), wrap=True)
         run_raw = gr.JSON(label=tr("common.raw"))
         run_code_box = gr.Code(language="python", label=tr("common.code"))
-        gr.Examples(
-            examples=[[m.id] for m in TASK.models],
-            inputs=[model],
-            label=tr("common.examples"),
-        )
+        link_button(ctx, TASK.id, {"model": model, "text": text})
+        examples([[m.id] for m in TASK.models], inputs=[model], headers=["Model · 모델"])
 
         inspect.click(
             make_handler(ctx),

@@ -11,6 +11,7 @@ from core.remote.side_by_side import run_local
 from tabs import remote_backend
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.remote_backend import run_remote_for_tab
 
@@ -93,7 +94,8 @@ def _views(task: str, output, image: str | None) -> tuple:
     elif task == "ner":
         text = "\n".join(f"- **{e['word']}** · {e['entity_group']} · {e['score']:.3f}" for e in output)
     elif task == "answer":
-        text = f"**{output['answer']}** ({output['score']:.3f})"
+        best = output[0] if isinstance(output, list) else output  # several answers (top_k > 1): best first
+        text = f"**{best['answer']}** ({best['score']:.3f})"
     elif task == "similarity":
         text = "\n".join(" ".join(f"{x:.2f}" for x in row) for row in output["matrix"])
     else:
@@ -139,12 +141,13 @@ def make_compare_handler(ctx: AppContext) -> Callable:
         provider: str = "auto",
         hf_token: str = "",
         local_model: str = "",
+        context: str = "",
         device: str = "auto",
         language: str = "auto",
         request: gr.Request = None,
         oauth_token: gr.OAuthToken | None = None,
     ) -> tuple:
-        inputs, local_model = RemoteInputs(text=text), (local_model or "").strip() or model
+        inputs, local_model = RemoteInputs(text=text, context=context), (local_model or "").strip() or model
         local, local_seconds = run_local(task, inputs, local_model, device=device, policy=ctx.policy)
         remote = run_remote_for_tab(ctx, task, inputs, model, provider, hf_token, oauth_token, language, request)
         rows = [["local", local_model, round(local_seconds, 3)], ["remote", remote.model, round(remote.seconds, 3)]]
@@ -192,8 +195,8 @@ def build(ctx: AppContext) -> None:
                 side = gr.Dataframe(headers=["backend", "model", "seconds"], label=tr("remote.side_by_side"))
         raw = gr.JSON(label=tr("common.raw"))
         code = gr.Code(language="python", label=tr("common.code"))
-        gr.Examples(
-            examples=[
+        examples(
+            [
                 ["classify", "I like apple\nI felt very sad", TASKS["classify"].default.id],
                 [
                     "classify",
@@ -205,7 +208,7 @@ def build(ctx: AppContext) -> None:
                 ["generate", "Once upon a time,", TASKS["generate"].default.id],
             ],
             inputs=[task, text, model],
-            label=tr("common.examples"),
+            headers=["Task · 작업", "Text · 텍스트", "Model · 모델"],
         )
         token = ctx.remote.token if ctx.remote is not None else gr.State("")
 
@@ -234,7 +237,7 @@ def build(ctx: AppContext) -> None:
         )
         compare.click(
             make_compare_handler(ctx),
-            inputs=[task, text, model, provider, token, local_model, ctx.device, ctx.language],
+            inputs=[task, text, model, provider, token, local_model, context, ctx.device, ctx.language],
             outputs=[raw, side],
             api_name="remote_compare",
         )

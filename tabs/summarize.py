@@ -5,12 +5,16 @@ from collections.abc import Callable, Iterator
 import gradio as gr
 
 from core.registry import get_task
+from core.remote import RemoteInputs
 from core.summarize import SummaryResult, notebook_code, stream_summary
 from core.translate import TranslationResult
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.deep_link import link_button
+from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.model_picker import model_picker
+from tabs.remote_backend import backend_inputs, run_remote_for_tab
 
 TASK = get_task("summarize")
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -122,21 +126,29 @@ def make_handler(ctx: AppContext) -> Callable:
         no_repeat_ngram_size: float | None = None,
         device: str = "auto",
         language: str = "auto",
+        backend: str = "local",
+        provider: str = "auto",
+        hf_token: str = "",
         request: gr.Request = None,
+        oauth_token: gr.OAuthToken | None = None,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> Iterator[tuple]:
         lang = resolve_language(language, request)
-        for result in stream_summary(
-            text,
-            model,
-            max_length=optional_int(max_length),
-            min_length=optional_int(min_length),
-            num_beams=optional_int(num_beams),
-            do_sample=bool(do_sample),
-            no_repeat_ngram_size=optional_int(no_repeat_ngram_size),
-            device=device,
-            policy=ctx.policy,
-        ):
+        options = {
+            "max_length": optional_int(max_length),
+            "min_length": optional_int(min_length),
+            "num_beams": optional_int(num_beams),
+            "do_sample": bool(do_sample),
+            "no_repeat_ngram_size": optional_int(no_repeat_ngram_size),
+        }
+        if backend == "remote":
+            inputs = RemoteInputs(text=text, options=options)
+            remote = run_remote_for_tab(
+                ctx, TASK.id, inputs, model, provider, hf_token, oauth_token, language, request
+            )
+            yield remote.output, remote.output[0]["summary_text"], remote.summary(lang), remote.code
+            return
+        for result in stream_summary(text, model, **options, device=device, policy=ctx.policy):
             yield (
                 result.to_json(),
                 result.summary,
@@ -168,18 +180,42 @@ def build(ctx: AppContext) -> None:
                 summary = gr.Textbox(label=tr("summarize.output"), lines=5, interactive=False)
                 notes = gr.Markdown()
         code = gr.Code(language="python", label=tr("common.code"))
-        gr.Examples(
-            examples=[
+        link_button(
+            ctx,
+            TASK.id,
+            {
+                "text": text,
+                "model": model,
+                "max_length": max_length,
+                "min_length": min_length,
+                "num_beams": num_beams,
+                "do_sample": do_sample,
+                "no_repeat_ngram_size": no_repeat,
+            },
+        )
+        examples(
+            [
                 [ENGLISH_TEXT, TASK.default.id, None, None],
                 [ENGLISH_TEXT, TASK.default.id, 40, 10],
                 [KOREAN_TEXT, KOREAN_MODEL.id, None, None],
             ],
             inputs=[text, model, max_length, min_length],
-            label=tr("common.examples"),
+            headers=["Text · 글", "Model · 모델", "max_length · 최대 길이", "min_length · 최소 길이"],
         )
         run.click(
             make_handler(ctx),
-            inputs=[text, model, max_length, min_length, num_beams, do_sample, no_repeat, ctx.device, ctx.language],
+            inputs=[
+                text,
+                model,
+                max_length,
+                min_length,
+                num_beams,
+                do_sample,
+                no_repeat,
+                ctx.device,
+                ctx.language,
+                *backend_inputs(ctx),
+            ],
             outputs=[raw, summary, notes, code],
             api_name="summarize",
         )

@@ -17,6 +17,8 @@ from core.tokenize import (
 from tabs import tokenizer_compare, tokenizer_lookup, tokenizer_training
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.deep_link import link_button
+from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.model_picker import model_picker
 from tabs.token_view import CSS, MAX_SHOWN_TOKENS, render_batch
@@ -226,8 +228,22 @@ def _build_tokenize(ctx: AppContext) -> None:
     tensors = gr.Code(label=tr("tokenize.tensors"), language=None)
     raw = gr.JSON(label=tr("common.raw"))
     code = gr.Code(language="python", label=tr("common.code"))
-    gr.Examples(
-        examples=[
+    link_button(
+        ctx,
+        TASK.id,
+        {
+            "text": text,
+            "tokenizer": tokenizer,
+            "padding": padding,
+            "truncation": truncation,
+            "max_length": max_length,
+            "add_special_tokens": special,
+            "text_pair": text_pair,
+        },
+        model_fields=("tokenizer",),
+    )
+    examples(
+        [
             ["너는 내년 대선 때 투표할 수 있어?", "", TASK.default.id, "longest"],
             [EXAMPLE_TEXT, "", TASK.default.id, "longest"],
             ["I like apple\nIt was a waste of time.", "I like pear\nI felt very sad", TASK.default.id, "longest"],
@@ -240,7 +256,7 @@ def _build_tokenize(ctx: AppContext) -> None:
             ],
         ],
         inputs=[text, text_pair, tokenizer, padding],
-        label=tr("common.examples"),
+        headers=["Sentences · 문장", "Second sentences · 두 번째 문장", "Tokenizer · 토크나이저", "padding · 패딩"],
     )
     tokenizer_lookup.build_section(ctx, tokenizer)
 

@@ -9,6 +9,7 @@ from core.tokenize import TASK
 from core.tokenizer_compare import Comparison, compare, notebook_code
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.token_view import CSS, escape_html
 
@@ -123,15 +124,15 @@ def build_section(ctx: AppContext) -> None:
         )
         raw = gr.JSON(label=tr("common.raw"))
         code = gr.Code(language="python", label=tr("common.code"))
-        gr.Examples(
-            examples=[
+        examples(
+            [
                 ["너는 내년 대선 때 투표할 수 있어?"],
                 ["우리 반 친구들은 요즘 갓생 살기에 진심이에요."],
                 ["It was a very informative, fun and enjoyable time."],
                 ["Tokenization of unbelievably uncommon neologisms like doomscrolling"],
             ],
             inputs=[text],
-            label=tr("common.examples"),
+            headers=["Text · 문장"],
         )
         run.click(
             make_handler(ctx),

@@ -16,6 +16,7 @@ from core.tokenizer_training import (
 )
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.examples import examples
 from tabs.i18n import tr
 
 #: Merges listed in the table; the JSON keeps every one.
@@ -125,10 +126,10 @@ def build_section(ctx: AppContext) -> None:
             steps = gr.Dataframe(headers=STEP_HEADERS, label=tr("train.steps"), wrap=True, max_height=420)
         raw = gr.JSON(label=tr("common.raw"))
         code = gr.Code(language="python", label=tr("common.code"))
-        gr.Examples(
-            examples=[["bpe", 500, "tokenizing"], ["wordpiece", 500, "tokenizing"], ["bpe", 700, "투표했어요"]],
+        examples(
+            [["bpe", 500, "tokenizing"], ["wordpiece", 500, "tokenizing"], ["bpe", 700, "투표했어요"]],
             inputs=[algorithm, vocab_size, word],
-            label=tr("common.examples"),
+            headers=["Algorithm · 알고리즘", "vocab_size · 어휘 크기", "Word · 단어"],
         )
         run.click(
             make_handler(ctx),

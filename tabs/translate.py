@@ -5,11 +5,15 @@ from collections.abc import Callable, Iterator
 import gradio as gr
 
 from core.registry import get_task
+from core.remote import RemoteInputs
 from core.translate import model_languages, notebook_code, stream_translation
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.deep_link import fill_from_url, link_button
+from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.model_picker import model_picker
+from tabs.remote_backend import backend_inputs, run_remote_for_tab
 from tabs.summarize import notice, optional_int
 
 TASK = get_task("translate")
@@ -61,14 +65,29 @@ STRINGS = {
 }
 
 
-def language_pickers(model: str, public: bool) -> tuple[dict, dict]:
-    """Choices and values of the two language boxes for ``model`` (empty when the model does not say)."""
+def language_pickers(
+    model: str, public: bool, source: str | None = None, target: str | None = None
+) -> tuple[dict, dict]:
+    """Choices and values of the two language boxes for ``model`` (empty when the model does not say).
+
+    A pair already chosen (by hand, or by a link) is kept when the model supports it; else the model's default.
+    """
     languages = model_languages(model, allow_local=not public)
-    source, target = languages.default_pair()
+    if source not in languages.sources or target not in languages.targets(source):
+        source, target = languages.default_pair()
     return (
         gr.update(choices=languages.sources, value=source),
         gr.update(choices=languages.targets(source), value=target),
     )
+
+
+def pickers_for_page(ctx: AppContext, params: dict[str, str], model: str) -> tuple[dict, dict]:
+    """The language boxes when the page opens: for the model and pair a link gives (checked as the link
+    itself is), else for ``model``. Runs alongside the link's own page-load event, so it cannot wait for it."""
+    tab, values = fill_from_url(params, ctx.links, ctx.public)
+    fields = next((t.fields for t in ctx.links if t.tab_id == TASK.id), {}) if tab == TASK.id else {}
+    pick = {name: values.get(component) for name, component in fields.items()}
+    return language_pickers(pick.get("model") or model, ctx.public, pick.get("src_lang"), pick.get("tgt_lang"))
 
 
 def target_picker(model: str, source: str | None, target: str | None, public: bool) -> dict:
@@ -90,20 +109,28 @@ def make_handler(ctx: AppContext) -> Callable:
         num_beams: float | None = None,
         device: str = "auto",
         language: str = "auto",
+        backend: str = "local",
+        provider: str = "auto",
+        hf_token: str = "",
         request: gr.Request = None,
+        oauth_token: gr.OAuthToken | None = None,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> Iterator[tuple]:
         lang = resolve_language(language, request)
-        for result in stream_translation(
-            text,
-            model,
-            src_lang=src_lang,
-            tgt_lang=tgt_lang,
-            max_length=optional_int(max_length),
-            num_beams=optional_int(num_beams),
-            device=device,
-            policy=ctx.policy,
-        ):
+        options = {
+            "src_lang": src_lang or None,
+            "tgt_lang": tgt_lang or None,
+            "max_length": optional_int(max_length),
+            "num_beams": optional_int(num_beams),
+        }
+        if backend == "remote":
+            inputs = RemoteInputs(text=text, options=options)
+            remote = run_remote_for_tab(
+                ctx, TASK.id, inputs, model, provider, hf_token, oauth_token, language, request
+            )
+            yield remote.output, remote.output[0]["translation_text"], remote.summary(lang), remote.code
+            return
+        for result in stream_translation(text, model, **options, device=device, policy=ctx.policy):
             yield result.to_json(), result.translation, notice(result, lang), notebook_code(result)
 
     return run_translate
@@ -135,19 +162,40 @@ def build(ctx: AppContext) -> None:
                 translation = gr.Textbox(label=tr("translate.output"), lines=5, interactive=False)
                 notes = gr.Markdown()
         code = gr.Code(language="python", label=tr("common.code"))
-        gr.Examples(
-            examples=[
+        link_button(
+            ctx,
+            TASK.id,
+            {
+                "text": text,
+                "model": model,
+                "src_lang": src_lang,
+                "tgt_lang": tgt_lang,
+                "max_length": max_length,
+                "num_beams": num_beams,
+            },
+        )
+        examples(
+            [
                 ["나는 오늘 학교에 가서 친구들과 점심을 먹었다.", TASK.default.id],
                 ["Hugging Face makes machine learning easy to share.", EN_KO.id],
                 ["The house is wonderful and the garden is beautiful.", T5.id],
             ],
             inputs=[text, model],
-            label=tr("common.examples"),
+            headers=["Text · 글", "Model · 모델"],
         )
-        gr.on(
-            triggers=[ctx.blocks.load, model.change],
-            fn=lambda model_id: language_pickers(model_id, ctx.public),
+
+        def on_page_load(model_id: str, request: gr.Request) -> tuple[dict, dict]:
+            return pickers_for_page(ctx, dict(request.query_params) if request is not None else {}, model_id)
+
+        ctx.blocks.load(
+            on_page_load,
             inputs=model,
+            outputs=[src_lang, tgt_lang],
+            api_visibility="private",
+        )
+        model.change(
+            lambda model_id, source, target: language_pickers(model_id, ctx.public, source, target),
+            inputs=[model, src_lang, tgt_lang],
             outputs=[src_lang, tgt_lang],
             api_visibility="private",
         )
@@ -159,7 +207,17 @@ def build(ctx: AppContext) -> None:
         )
         run.click(
             make_handler(ctx),
-            inputs=[text, model, src_lang, tgt_lang, max_length, num_beams, ctx.device, ctx.language],
+            inputs=[
+                text,
+                model,
+                src_lang,
+                tgt_lang,
+                max_length,
+                num_beams,
+                ctx.device,
+                ctx.language,
+                *backend_inputs(ctx),
+            ],
             outputs=[raw, translation, notes, code],
             api_name="translate",
         )

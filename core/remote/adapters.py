@@ -34,6 +34,9 @@ class RemoteInputs:
     image: str | None = None
     threshold: float = 0.5
     max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS
+    #: The task tab's own settings under the API's parameter names (``top_k``, ``num_beams``,
+    #: ``src_lang`` …); ``None`` means "the model's default" and is not sent.
+    options: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -147,22 +150,72 @@ def _ner_shape(raw: Any, prepared: Prepared) -> list[dict]:
     return entities
 
 
+def _given(inputs: RemoteInputs, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: inputs.options[name] for name in names if inputs.options.get(name) is not None}
+
+
 def _answer_prepare(inputs: RemoteInputs) -> Prepared:
+    from core.answer import QASettings, validate
+
     question = require_text(inputs.text, what="question", what_ko="질문")
     context = require_text(inputs.context, what="context", what_ko="지문")
-    return Prepared([question], {"context": context})
+    # The local tab's options are the API's parameters, with the same names and checks.
+    parameters = _given(inputs, tuple(QASettings.__dataclass_fields__))
+    validate(QASettings(**parameters))
+    return Prepared([question], {"context": context, "parameters": parameters})
 
 
-def _answer_shape(raw: Any, prepared: Prepared) -> dict:
-    best = _items(raw, "the answer")[0] if isinstance(raw, list) and raw else raw
-    if not isinstance(best, dict):
-        raise ValueError(f"the answer is {type(best).__name__}, not an object")
+def _one_answer(item: Any) -> dict:
+    if not isinstance(item, dict):
+        raise ValueError(f"the answer is {type(item).__name__}, not an object")
     return {
-        "score": _number(best.get("score"), "score"),
-        "start": int(_number(best.get("start"), "start")),
-        "end": int(_number(best.get("end"), "end")),
-        "answer": _text(best.get("answer"), "answer"),
+        "score": _number(item.get("score"), "score"),
+        "start": int(_number(item.get("start"), "start")),
+        "end": int(_number(item.get("end"), "end")),
+        "answer": _text(item.get("answer"), "answer"),
     }
+
+
+def _answer_shape(raw: Any, prepared: Prepared) -> dict | list[dict]:
+    """As the local tab (v4): one answer is an object; several (``top_k`` > 1) are a list, best first."""
+    answers = [_one_answer(item) for item in (_items(raw, "the answer") if isinstance(raw, list) else [raw])]
+    if not answers:
+        raise ValueError("no answer in the answer")
+    answers.sort(key=lambda item: item["score"], reverse=True)
+    return answers[0] if len(answers) == 1 else answers
+
+
+def _keyword_args(values: dict[str, Any]) -> str:
+    return "".join(f", {name}={value!r}" for name, value in values.items())
+
+
+#: Generation settings each seq2seq tab offers, sent as the API's ``generate_parameters``.
+GENERATE_SETTINGS = {
+    "summarize": ("max_length", "min_length", "num_beams", "do_sample", "no_repeat_ngram_size"),
+    "translate": ("max_length", "num_beams"),
+}
+
+
+def _seq2seq_prepare(task_id: str) -> Callable[[RemoteInputs], Prepared]:
+    def prepare(inputs: RemoteInputs) -> Prepared:
+        from core.seq2seq import GenerationOptions, validate
+
+        text = require_text(inputs.text)
+        generate = _given(inputs, GENERATE_SETTINGS[task_id])
+        if generate.get("do_sample") is False:
+            del generate["do_sample"]  # unchecked box: the model's default, as locally
+        validate(GenerationOptions(**generate))
+        extra: dict[str, Any] = {"generate_parameters": generate or None}
+        languages = _given(inputs, ("src_lang", "tgt_lang"))
+        if len(languages) == 2:  # the API takes both or neither
+            extra.update(languages)
+        return Prepared([text], extra)
+
+    return prepare
+
+
+def _seq2seq_args(prepared: Prepared) -> str:
+    return repr(prepared.texts[0]) + _keyword_args({k: v for k, v in prepared.extra.items() if v is not None})
 
 
 def _text_field(key: str) -> Callable[[Any, Prepared], list[dict]]:
@@ -302,27 +355,31 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             "question-answering",
             "question_answering",
             _answer_prepare,
-            lambda client, model, p: client.question_answering(p.texts[0], p.extra["context"], model=model),
+            lambda client, model, p: client.question_answering(
+                p.texts[0], p.extra["context"], model=model, **p.extra["parameters"]
+            ),
             _answer_shape,
-            lambda p: f"question={p.texts[0]!r}, context={p.extra['context']!r}",
+            lambda p: (
+                f"question={p.texts[0]!r}, context={p.extra['context']!r}" + _keyword_args(p.extra["parameters"])
+            ),
         ),
         RemoteTask(
             "summarize",
             "summarization",
             "summarization",
-            _one_text,
-            lambda client, model, p: client.summarization(p.texts[0], model=model),
+            _seq2seq_prepare("summarize"),
+            lambda client, model, p: client.summarization(p.texts[0], model=model, **p.extra),
             _text_field("summary_text"),
-            _quoted,
+            _seq2seq_args,
         ),
         RemoteTask(
             "translate",
             "translation",
             "translation",
-            _one_text,
-            lambda client, model, p: client.translation(p.texts[0], model=model),
+            _seq2seq_prepare("translate"),
+            lambda client, model, p: client.translation(p.texts[0], model=model, **p.extra),
             _text_field("translation_text"),
-            _quoted,
+            _seq2seq_args,
         ),
         RemoteTask(
             "generate",

@@ -23,8 +23,29 @@ def _classify(inputs: RemoteInputs, model: str, *, device: str, policy: LoadPoli
     return classify(inputs.text, model, device=device, policy=policy).to_json()
 
 
+def _answer(inputs: RemoteInputs, model: str, *, device: str, policy: LoadPolicy) -> Any:
+    from core.answer import answer
+
+    return answer(inputs.text, inputs.context, model, **inputs.options, device=device, policy=policy).to_json()
+
+
+def _summarize(inputs: RemoteInputs, model: str, *, device: str, policy: LoadPolicy) -> Any:
+    from core.summarize import summarize
+
+    return summarize(inputs.text, model, **inputs.options, device=device, policy=policy).to_json()
+
+
+def _translate(inputs: RemoteInputs, model: str, *, device: str, policy: LoadPolicy) -> Any:
+    from core.translate import translate
+
+    return translate(inputs.text, model, **inputs.options, device=device, policy=policy).to_json()
+
+
 LOCAL_RUNNERS: dict[str, Callable[..., Any]] = {
     "classify": _classify,
+    "answer": _answer,
+    "summarize": _summarize,
+    "translate": _translate,
 }
 
 
