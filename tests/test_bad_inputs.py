@@ -172,3 +172,34 @@ def test_bad_input_gets_a_clear_message_and_the_app_still_serves(client, models,
 def test_right_to_left_and_emoji_text_is_ordinary_text(client, models):
     raw = client.predict("مرحبا بالعالم 🌍\n안녕하세요 😊", models["classifier"], api_name="/classify")[0]
     assert len(raw) == 2 and all(len(row) == 3 for row in raw)
+
+
+PUBLIC_CASES = [
+    ("/classify", {"text": "hi", "model": "{classifier}"}),
+    ("/answer", {"question": "Where?", "context": "Paris.", "model": "{qa}"}),
+    ("/summarize", {"text": "A story.", "model": "{t5}"}),
+    ("/translate", {"text": "Hello", "model": "{marian}"}),
+    ("/generate", {"text": "Once", "model": "{gpt2}"}),
+    ("/zero_shot", {"text": "I like apple", "labels": "fruit, car", "model": "{nli}"}),
+    ("/ner", {"text": "Sarah lives in Seoul", "model": "{ner}"}),
+    ("/fill_mask", {"text": "I [MASK] apple", "model": "{masked_lm}"}),
+    ("/similarity", {"text": "one\ntwo", "model": "{classifier}"}),
+    ("/tokenize", {"text": "hi", "tokenizer": "{classifier}"}),
+    ("/inspect", {"model": "{classifier}"}),
+    ("/detect", {"image": "{photo}", "threshold": 0.5, "model": "{detr}"}),
+]
+
+
+@pytest.mark.parametrize(("api_name", "args"), PUBLIC_CASES, ids=[c[0] for c in PUBLIC_CASES])
+def test_public_mode_refuses_server_paths_in_every_tab(public_client, models, api_name, args):
+    with pytest.raises(AppError, match="public mode"):
+        public_client.predict(**fill(args, models), api_name=api_name)
+
+
+@pytest.mark.parametrize(
+    ("api_name", "args"),
+    [("/cache_delete", {"repos": ["org/name"], "confirm": True}), ("/prefetch", {"tasks": ["classify"]})],
+)
+def test_public_mode_keeps_the_servers_cache_read_only(public_client, api_name, args):
+    with pytest.raises(AppError, match="public mode"):
+        public_client.predict(**args, api_name=api_name)
