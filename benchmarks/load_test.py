@@ -27,16 +27,45 @@ from tests import tiny_models  # noqa: E402
 from tests.conftest import free_port, wait_until_up  # noqa: E402
 
 
-def build_models(folder: Path) -> dict[str, str]:
-    """Every tiny model the requests below use, by name."""
+def build_models(folder: Path) -> dict:
+    """Every tiny model (and the photo) the requests below use, by name."""
+    from gradio_client import handle_file
+    from PIL import Image
+
+    from core.registry import BUNDLED_MINILM
+
+    Image.new("RGB", (320, 240), "orange").save(folder / "photo.png")
     return {
         "classifier": str(tiny_models.build_bert_classifier(folder / "classifier")),
+        "qa": str(tiny_models.build_bert_qa(folder / "qa")),
+        "t5": str(tiny_models.build_t5(folder / "t5")),
+        "marian": str(tiny_models.build_marian(folder / "tiny-opus-mt-en-ko")),
+        "gpt2": str(tiny_models.build_gpt2(folder / "gpt2")),
+        "nli": str(tiny_models.build_bert_nli(folder / "nli")),
+        "ner": str(tiny_models.build_bert_token_classifier(folder / "ner")),
+        "masked_lm": str(tiny_models.build_bert_masked_lm(folder / "mlm")),
+        "detr": str(tiny_models.build_detr(folder / "detr")),
+        "minilm": BUNDLED_MINILM,
+        "photo": handle_file(str(folder / "photo.png")),
     }
 
 
-#: api_name → a function of the models giving the request's arguments. One entry per task tab.
+#: api_name → the request's keyword arguments, from the models and the request's number.
 REQUESTS = {
-    "/classify": lambda m, i: (f"I like apple number {i}\nIt was a waste of time.", m["classifier"]),
+    "/classify": lambda m, i: {"text": f"I like apple number {i}\nIt was a waste of time.", "model": m["classifier"]},
+    "/answer": lambda m, i: {"question": "Where is Paris?", "context": f"Paris {i} is in France.", "model": m["qa"]},
+    "/summarize": lambda m, i: {"text": f"The tower {i} is tall. It is in Paris.", "model": m["t5"], "max_length": 8},
+    "/translate": lambda m, i: {"text": f"Hello number {i}", "model": m["marian"], "max_length": 8},
+    "/generate": lambda m, i: {"text": f"Once upon a time {i}", "model": m["gpt2"], "max_new_tokens": 4},
+    "/zero_shot": lambda m, i: {"text": f"I like apple {i}", "labels": "fruit, car, music", "model": m["nli"]},
+    "/ner": lambda m, i: {"text": f"Sarah {i} lives in Seoul", "model": m["ner"]},
+    "/fill_mask": lambda m, i: {"text": f"I [MASK] apple number {i}", "model": m["masked_lm"]},
+    "/similarity": lambda m, i: {"text": f"I like apple {i}\nI like pear", "model": m["minilm"]},
+    "/tokenize": lambda m, i: {
+        "text": f"I like apple {i}\n너는 내년 대선 때 투표할 수 있어?",
+        "tokenizer": m["minilm"],
+    },
+    "/detect": lambda m, i: {"image": m["photo"], "threshold": 0.5, "model": m["detr"]},
 }
 
 
@@ -49,6 +78,7 @@ class LoadReport:
     failures: list[str] = field(default_factory=list)
     loads: Counter = field(default_factory=Counter)
     peak_rss_mb: float = 0.0
+    app_log_tail: str = ""
 
     @property
     def p50(self) -> float:
@@ -117,7 +147,7 @@ def run_load_test(users: int = 50, requests: int = 20, time_limit: float = 900) 
                     api_name, make_args = plan[(number + i) % len(plan)]
                     started = time.perf_counter()
                     try:
-                        client.predict(*make_args(models, i), api_name=api_name)
+                        client.predict(**make_args(models, i), api_name=api_name)
                     except Exception as error:  # every failure is counted and named, none stops the test
                         with lock:
                             report.failures.append(f"{api_name}: {type(error).__name__}: {error}")
@@ -136,6 +166,8 @@ def run_load_test(users: int = 50, requests: int = 20, time_limit: float = 900) 
         finally:
             app.terminate()
             app.wait(timeout=30)
+        if report.failures:
+            report.app_log_tail = log_path.read_text()[-6000:]
         for line in log_path.read_text().splitlines():
             found = re.search(r"loaded model=(\S+) task=(\S+)", line)
             if found:
@@ -153,6 +185,8 @@ def main() -> None:
     print(report.table())
     for failure in report.failures[:20]:
         print("FAILED:", failure)
+    if report.failures:
+        print("\nThe app's log ends with:\n" + report.app_log_tail)
     sys.exit(1 if report.failures else 0)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.errors import ModelNotAvailable, WrongModelKind
-from core.loading import PRIVATE, LoadPolicy, explained_failures
+from core.loading import MODEL_BUILD_LOCK, PRIVATE, LoadPolicy, explained_failures
 from core.model_source import ModelSource, hub_offline, resolve_model
 from core.registry import get_task
 from core.repo_files import RepoFile, list_repo_files, not_downloaded_offline, read_model_card
@@ -180,7 +180,7 @@ def empty_model(config: Any, architecture: str) -> Any:
     if getattr(config, "use_pretrained_backbone", False):
         config = copy.deepcopy(config)
         config.use_pretrained_backbone = False  # DETR and friends would download backbone weights
-    with torch.device("meta"), warnings.catch_warnings():
+    with MODEL_BUILD_LOCK, torch.device("meta"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if architecture == "AutoModel":
             return model_class.from_config(config)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 import time
 import warnings
 from collections.abc import Iterator
@@ -22,6 +23,11 @@ from core.model_source import ModelSource, SourceKind, hub_offline, is_cached, r
 from core.registry import TASKS, Task
 
 log = logging.getLogger("playground.loading")
+
+#: transformers builds models under process-wide patches (weights first created on the ``meta``
+#: device), so two models built at once in two threads can corrupt each other ("Cannot copy out of
+#: meta tensor"). Every model construction in this app happens under this lock; loads are rare.
+MODEL_BUILD_LOCK = threading.RLock()
 
 
 @dataclass(frozen=True)
@@ -180,6 +186,11 @@ def _size_in_bytes(model: Any) -> int:
 
 
 def _load(task: Task, source: ModelSource, device: str, policy: LoadPolicy) -> LoadedModel:
+    with MODEL_BUILD_LOCK:
+        return _load_unlocked(task, source, device, policy)
+
+
+def _load_unlocked(task: Task, source: ModelSource, device: str, policy: LoadPolicy) -> LoadedModel:
     import transformers
 
     started = time.perf_counter()

@@ -17,7 +17,8 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-DEFAULT_MAX_MODELS = int(os.environ.get("PLAYGROUND_MAX_MODELS", "6"))
+#: The memory budget is the real bound; the count only stops a flood of tiny models.
+DEFAULT_MAX_MODELS = int(os.environ.get("PLAYGROUND_MAX_MODELS", "16"))
 DEFAULT_MEMORY_BUDGET_MB = int(os.environ.get("PLAYGROUND_MODEL_MEMORY_MB", "6144"))
 
 
