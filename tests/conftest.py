@@ -114,3 +114,14 @@ def public_client(public_app_url):
     from gradio_client import Client
 
     return Client(public_app_url, verbose=False)
+
+
+@pytest.fixture(scope="session")
+def tiny_encoder(models_dir) -> Path:
+    """A tiny headless BERT: a fast base model for the fine-tuning lab's plumbing tests."""
+    return tiny_models.build_bert_encoder(models_dir / "tiny-bert-encoder")
+
+
+@pytest.fixture(scope="session")
+def tiny_vit(models_dir) -> Path:
+    return tiny_models.build_vit_encoder(models_dir / "tiny-vit")
