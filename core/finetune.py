@@ -161,11 +161,11 @@ class FineTuneResult:
     def to_json(self) -> dict[str, Any]:
         """The /finetune contract: labels, before, after, history, saved_to (and the settings and facts)."""
         return {
-            "labels": self.labels,
+            "labels": list(self.labels),
             "before": self.before.to_json() if self.before else None,
             "after": self.after.to_json() if self.after else None,
-            "history": self.history,
-            "epochs": self.epochs,
+            "history": [dict(point) for point in self.history],
+            "epochs": [dict(score) for score in self.epochs],
             "saved_to": self.saved_to,
             "stopped": self.stopped,
             "steps": self.steps_done,

@@ -6,6 +6,7 @@ from types import ModuleType
 #: Tab modules in the order they appear. A new tab is one module here and one line below.
 TAB_NAMES: tuple[str, ...] = (
     "classify",
+    "finetune",
     # one line per tab, in screen order
 )
 
