@@ -68,7 +68,9 @@ def test_confusion_matrix_counts_every_evaluation_row(tiny_run):
 
 
 def test_stages_arrive_in_order(tiny_encoder, tmp_path):
-    stages = [u.stage for u in fine_tune(SEPARABLE, str(tiny_encoder), FAST, device="cpu", output_dir=str(tmp_path / "m"))]
+    stages = [
+        u.stage for u in fine_tune(SEPARABLE, str(tiny_encoder), FAST, device="cpu", output_dir=str(tmp_path / "m"))
+    ]
     assert stages[:2] == [Stage.LOADED, Stage.BEFORE] and stages[-2:] == [Stage.AFTER, Stage.SAVED]
     assert stages.count(Stage.STEP) == 4 and stages.count(Stage.EPOCH) == 2
 

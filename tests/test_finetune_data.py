@@ -140,5 +140,5 @@ def test_unknown_starter_set_names_the_known_ones():
 
 
 def test_csv_download_round_trips(tmp_path):
-    rows = [["Good, very \"good\"", "pos", "train"], ["나빠요", "neg", "eval"]]
+    rows = [['Good, very "good"', "pos", "train"], ["나빠요", "neg", "eval"]]
     assert read_csv(write(tmp_path, to_csv(rows))) == rows
