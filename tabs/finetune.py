@@ -212,20 +212,25 @@ def _predictions(result: FineTuneResult) -> list[list]:
 
 
 def _view(update: Update, data: LabelledData, language: str) -> tuple:
-    """The outputs for one moment of the run: raw JSON first, then what the student looks at."""
+    """The outputs for one moment of the run: raw JSON first, then what the student looks at.
+
+    A training step changes only the JSON, the status and the curve; the rest is sent when it changes.
+    """
     result = update.result
     headers = ["true \\ predicted", *result.labels]
+    first = update.stage is Stage.LOADED
+    step = update.stage is Stage.STEP
     return (
         result.to_json(),
         _status(update, language),
-        pd.DataFrame(data.rows(), columns=TABLE_HEADERS),
+        pd.DataFrame(data.rows(), columns=TABLE_HEADERS) if first else gr.skip(),
         pd.DataFrame(result.history or [], columns=["epoch", "step", "loss"]),
         pd.DataFrame(result.epochs or [], columns=["epoch", "step", "eval_accuracy"]),
-        gr.Dataframe(value=_matrix(result.before, result.labels), headers=headers),
-        gr.Dataframe(value=_matrix(result.after, result.labels), headers=headers),
-        _predictions(result),
+        gr.skip() if step else gr.Dataframe(value=_matrix(result.before, result.labels), headers=headers),
+        gr.skip() if step else gr.Dataframe(value=_matrix(result.after, result.labels), headers=headers),
+        gr.skip() if step else _predictions(result),
         result.saved_to or "",
-        notebook_code(result.model, result.settings, result.labels),
+        notebook_code(result.model, result.settings, result.labels) if first else gr.skip(),
     )
 
 
