@@ -231,6 +231,7 @@ def _view(update: Update, data: LabelledData, language: str) -> tuple:
         gr.skip() if step else _predictions(result),
         result.saved_to or "",
         notebook_code(result.model, result.settings, result.labels) if first else gr.skip(),
+        result.saved_to or "",  # the server-side copy that "use it" and "push" trust
     )
 
 
@@ -303,7 +304,7 @@ def build(ctx: AppContext) -> None:
         with gr.Row():
             with gr.Column(scale=3):
                 starter = gr.Dropdown(
-                    [(s.title_en, s.id) for s in STARTER_SETS.values()],
+                    [(f"{s.title_en} · {s.title_ko}", s.id) for s in STARTER_SETS.values()],
                     value=STARTER,
                     label=tr("finetune.starter"),
                     info=tr("finetune.starter_info"),
@@ -319,7 +320,7 @@ def build(ctx: AppContext) -> None:
                     max_height=320,
                     wrap=True,
                 )
-                download = gr.DownloadButton(tr("finetune.download"), size="sm")
+                download = gr.DownloadButton(tr("finetune.download"), _csv_file(load_starter(STARTER)), size="sm")
             with gr.Column(scale=2):
                 model, _status = model_picker(TASK, ctx)
                 learning_rate = gr.Number(
@@ -348,9 +349,8 @@ def build(ctx: AppContext) -> None:
                 output_dir = gr.Textbox(
                     "", label=tr("finetune.output_dir"), info=tr("finetune.output_dir_info"), visible=not ctx.public
                 )
-                with gr.Row():
-                    train = gr.Button(tr("finetune.train"), variant="primary")
-                    stop = gr.Button(tr("finetune.stop"), variant="stop")
+                train = gr.Button(tr("finetune.train"), variant="primary")
+                stop = gr.Button(tr("finetune.stop"), variant="stop")
         status = gr.Markdown()
         with gr.Row():
             loss = gr.LinePlot(x="step", y="loss", label=tr("finetune.loss"), height=260)
@@ -370,6 +370,7 @@ def build(ctx: AppContext) -> None:
             private = gr.Checkbox(True, label=tr("finetune.private"))
             push = gr.Button(tr("finetune.push_button"))
         push_result = gr.Markdown()
+        saved = gr.State("")
         raw = gr.JSON(label=tr("common.raw"))
         code = gr.Code(language="python", label=tr("common.code"))
 
@@ -391,23 +392,23 @@ def build(ctx: AppContext) -> None:
             ctx.device,
             ctx.language,
         ],
-        outputs=[raw, status, table, loss, epoch_table, before, after, predictions, saved_to, code],
+        outputs=[raw, status, table, loss, epoch_table, before, after, predictions, saved_to, code, saved],
         api_name="finetune",
         concurrency_limit=1,
         concurrency_id="finetune",
         show_progress="minimal",
     )
-    stop.click(_stopper(runs), outputs=status, api_visibility="private", queue=False)
+    stop.click(_stopper(runs), inputs=ctx.language, outputs=status, api_visibility="private", queue=False)
     push.click(
         _pusher,
-        inputs=[saved_to, repo_id, token, private, ctx.language],
+        inputs=[saved, repo_id, token, private, ctx.language],
         outputs=push_result,
         api_visibility="private",
     )
     classify_model = _find_block(ctx, CLASSIFY_MODEL_ELEM_ID)
     tabs = getattr(tab, "parent", None)
     if classify_model is not None and isinstance(tabs, gr.Tabs):
-        use_it.click(_use_it, inputs=saved_to, outputs=[classify_model, tabs], api_visibility="private")
+        use_it.click(_use_it, inputs=saved, outputs=[classify_model, tabs], api_visibility="private")
 
 
 @user_errors

@@ -32,11 +32,11 @@ def run(handler, data, model, tmp_path, **kwargs):
 
 def test_stream_ends_with_the_contract_json_and_the_saved_folder(small_csv, tiny_encoder, tmp_path):
     outputs = run(make_handler(AppContext()), small_csv, tiny_encoder, tmp_path)
-    raw, status, _table, loss, epochs, before, after, predictions, saved_to, _code = outputs[-1]
+    raw, status, _table, loss, epochs, before, after, predictions, saved_to, _code, saved = outputs[-1]
     table, code = outputs[0][2], outputs[0][9]
     assert raw["labels"] == ["positive", "negative"]
     assert raw["before"]["accuracy"] is not None and raw["after"]["accuracy"] is not None
-    assert raw["saved_to"] == saved_to and (tmp_path / "saved" / "config.json").is_file()
+    assert raw["saved_to"] == saved_to == saved and (tmp_path / "saved" / "config.json").is_file()
     assert len(loss) == raw["steps"] == len(raw["history"])
     assert list(table.columns) == TABLE_HEADERS and set(table["split"]) == {"train", "eval"}
     assert len(predictions) == raw["eval_rows"]
