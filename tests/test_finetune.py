@@ -214,3 +214,19 @@ def test_notebook_code_is_valid_python_with_the_settings():
     compile(code, "finetune.py", "exec")
     assert "lr=0.001" in code and "set_seed(7)" in code and "max_length=16" in code
     assert "AutoModelForSequenceClassification" in code
+
+
+def test_the_code_panel_script_reproduces_the_labs_run(tiny_encoder, tiny_run, tmp_path):
+    import re
+    import subprocess
+    import sys
+
+    from core.finetune_data import to_csv
+
+    (tmp_path / "finetune_data.csv").write_text(to_csv(SEPARABLE.rows()), encoding="utf-8")
+    script = notebook_code(str(tiny_encoder), FAST, list(SEPARABLE.labels))
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    losses = [float(x) for x in re.findall(r"loss (\d+\.\d+)", done.stdout)]
+    assert losses == pytest.approx([p["loss"] for p in tiny_run.history], abs=1e-3)
+    assert f"after fine-tuning: {tiny_run.after.accuracy}" in done.stdout
