@@ -27,9 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent
 def one_run(rows: int, max_length: int, epochs: int) -> dict:
     """Train once in this process and measure it."""
     sys.path.insert(0, str(ROOT))
+    import torch  # noqa: F401 (imported here so the baseline below includes it)
+    import transformers  # noqa: F401
+
     from core.finetune import TrainingSettings, fine_tune, run_to_end
     from core.finetune_data import load_starter, prepare_data
 
+    baseline_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     data = prepare_data(load_starter("sentiment_en_ko"))
     # Keep the first `rows` training rows (the file interleaves the labels, so the classes stay balanced).
     data = type(data)(train=data.train[:rows], eval=data.eval, labels=data.labels)
@@ -46,6 +50,7 @@ def one_run(rows: int, max_length: int, epochs: int) -> dict:
         "wall_s": round(time.perf_counter() - wall, 1),
         "cpu_s": round(time.process_time() - cpu, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "rss_after_imports_mb": baseline_mb,
         "before": round(result.before.accuracy, 3),
         "after": round(result.after.accuracy, 3),
     }
