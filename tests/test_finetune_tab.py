@@ -177,3 +177,13 @@ def test_bad_csv_through_the_real_app_is_a_clear_error(client, tmp_path, tiny_en
     path.write_text("sentence,sentiment\nGood,positive\n")
     with pytest.raises(AppError, match="needs the columns 'text' and 'label'"):
         client.predict(data=handle_file(str(path)), model=str(tiny_encoder), api_name="/finetune")
+
+
+def test_one_training_at_a_time_per_app_others_wait_in_the_queue():
+    import app
+
+    demo = app.build_app()
+    train = next(fn for fn in demo.fns.values() if fn.api_name == "finetune")
+    assert (train.concurrency_limit, train.concurrency_id) == (1, "finetune") and train.queue
+    helpers = [fn for fn in demo.fns.values() if fn.api_name in ("_pusher", "_use_it", "stop_training")]
+    assert len(helpers) == 3 and all(fn.api_visibility == "private" for fn in helpers)
