@@ -21,6 +21,7 @@ TAB_NAMES: tuple[str, ...] = (
     "ner",
     "fill_mask",
     "similarity",
+    "finetune",
     # one line per tab, in screen order
 )
 

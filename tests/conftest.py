@@ -284,3 +284,14 @@ def tiny_nli(models_dir) -> Path:
 @pytest.fixture(scope="session")
 def tiny_ner(models_dir) -> Path:
     return tiny_models.build_bert_token_classifier(models_dir / "tiny-bert-ner")
+
+
+@pytest.fixture(scope="session")
+def tiny_encoder(models_dir) -> Path:
+    """A tiny headless BERT: a fast base model for the fine-tuning lab's plumbing tests."""
+    return tiny_models.build_bert_encoder(models_dir / "tiny-bert-encoder")
+
+
+@pytest.fixture(scope="session")
+def tiny_vit(models_dir) -> Path:
+    return tiny_models.build_vit_encoder(models_dir / "tiny-vit")

@@ -536,3 +536,23 @@ def build_bert_token_classifier(path: Path, labels: dict[int, str] = NER_LABELS)
     torch.manual_seed(0)
     config = tiny_bert_config(id2label=labels, label2id={v: k for k, v in labels.items()})
     return save(BertForTokenClassification(config), minilm_tokenizer(), path)
+
+
+def build_bert_encoder(path: Path) -> Path:
+    """A headless BertModel (like the bundled MiniLM): the fine-tuning lab's kind of base model."""
+    import torch
+    from transformers import BertModel
+
+    torch.manual_seed(0)
+    return save(BertModel(tiny_bert_config()), minilm_tokenizer(), path)
+
+
+def build_vit_encoder(path: Path) -> Path:
+    """A tiny ViT: an image model, for which transformers has no sequence-classification head."""
+    import torch
+    from transformers import ViTConfig, ViTModel
+
+    torch.manual_seed(0)
+    config = ViTConfig(hidden_size=32, num_hidden_layers=1, num_attention_heads=2, intermediate_size=37, image_size=32)
+    ViTModel(config).save_pretrained(path)
+    return path

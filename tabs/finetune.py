@@ -1,0 +1,458 @@
+"""Fine-tuning lab tab: data table, "before", training with a live loss curve and Stop, "after", save, use it."""
+
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import gradio as gr
+import pandas as pd
+
+from core.finetune import FineTuneResult, Stage, TrainingSettings, Update, fine_tune, notebook_code, push_to_hub
+from core.finetune_data import (
+    STARTER_SETS,
+    LabelledData,
+    load_starter,
+    prepare_data,
+    read_csv,
+    rows_from_table,
+    to_csv,
+)
+from core.registry import get_task
+from tabs.boundary import resolve_language, user_errors
+from tabs.context import AppContext
+from tabs.i18n import tr
+from tabs.model_picker import model_picker
+
+TASK = get_task("finetune")
+DEFAULTS = TrainingSettings()
+STARTER = "sentiment_en_ko"
+TABLE_HEADERS = ["text", "label", "split"]
+#: The sentiment tab's model box, which "use it" fills (tabs/classify.py gives it this elem_id).
+CLASSIFY_MODEL_ELEM_ID = "classify-model"
+
+STRINGS = {
+    "en": {
+        "finetune.tab": "🎓 Fine-tuning lab",
+        "finetune.explain": (
+            "**Fine-tuning** teaches a pretrained model a new job with your own labelled sentences. "
+            "This is *transfer learning*: the encoder keeps what it learned from huge amounts of text, and a new, "
+            "untrained *classification head* (one output per label) is added on top. "
+            'First the lab measures the untrained head on the evaluation rows ("before": about chance), then trains '
+            "for a few *epochs* (passes over the training rows) with a *learning rate* that says how big each "
+            'update is, and measures again ("after"). The evaluation rows are never trained on. '
+            "Rows with split=eval are held out; if no row has a split, 20% of each label is held out at random."
+        ),
+        "finetune.starter": "Starter set",
+        "finetune.starter_info": "Written for this project: English and Korean",
+        "finetune.load": "Load starter set",
+        "finetune.data": "Or upload a CSV (columns text,label, optional split)",
+        "finetune.table": "Data (editable: add, change or delete rows)",
+        "finetune.download": "Download CSV",
+        "finetune.learning_rate": "Learning rate",
+        "finetune.learning_rate_info": "How big each update is (1e-6 to 1e-2)",
+        "finetune.epochs": "Epochs",
+        "finetune.epochs_info": "Passes over the training rows",
+        "finetune.batch_size": "Batch size",
+        "finetune.batch_size_info": "Sentences per update step",
+        "finetune.seed": "Seed",
+        "finetune.seed_info": "Same seed, same data, same settings: same result",
+        "finetune.max_length": "Max length (tokens)",
+        "finetune.max_length_info": "Longer sentences are cut",
+        "finetune.output_dir": "Save to folder (empty: a new folder under ./finetuned)",
+        "finetune.output_dir_info": "Must not exist yet, or be empty",
+        "finetune.train": "Train",
+        "finetune.stop": "Stop (keep what was learned)",
+        "finetune.loss": "Training loss per step",
+        "finetune.epoch_table": "Evaluation accuracy after each epoch",
+        "finetune.before_matrix": "Before: confusion matrix (rows: true label)",
+        "finetune.after_matrix": "After: confusion matrix (rows: true label)",
+        "finetune.predictions": "Evaluation rows: before and after",
+        "finetune.saved_to": "Saved to",
+        "finetune.use_it": "Use it in the Sentiment tab",
+        "finetune.push": "Push to the Hugging Face Hub (optional)",
+        "finetune.repo_id": "Repository (your-name/model-name)",
+        "finetune.token": "Access token (write)",
+        "finetune.token_info": "Used for this upload only, never stored",
+        "finetune.private": "Private repository",
+        "finetune.push_button": "Push",
+    },
+    "ko": {
+        "finetune.tab": "🎓 파인튜닝 실험실",
+        "finetune.explain": (
+            "**파인튜닝**은 사전학습된 모델에게 내 레이블 문장으로 새 일을 가르치는 거예요. "
+            "이것이 *전이학습*이에요: 인코더는 많은 텍스트에서 배운 것을 그대로 쓰고, 그 위에 아직 학습되지 않은 "
+            '새 *분류 헤드*(레이블마다 출력 하나)를 붙여요. 먼저 평가 행에서 학습 전 헤드를 재고("학습 전": 거의 찍기 수준), '
+            '몇 *에포크*(학습 행 전체를 한 번 도는 것) 동안 *학습률*(한 번에 얼마나 크게 고칠지)로 학습한 뒤 다시 재요("학습 후"). '
+            "평가 행으로는 학습하지 않아요. split=eval인 행은 평가용이고, split이 없으면 레이블마다 20%를 무작위로 떼어 놓아요."
+        ),
+        "finetune.starter": "예제 데이터",
+        "finetune.starter_info": "이 프로젝트를 위해 쓴 영어·한국어 문장",
+        "finetune.load": "예제 데이터 불러오기",
+        "finetune.data": "또는 CSV 올리기 (text,label 열, split은 선택)",
+        "finetune.table": "데이터 (직접 고칠 수 있어요: 행 추가, 수정, 삭제)",
+        "finetune.download": "CSV 내려받기",
+        "finetune.learning_rate": "학습률",
+        "finetune.learning_rate_info": "한 번에 얼마나 크게 고칠지 (1e-6 ~ 1e-2)",
+        "finetune.epochs": "에포크",
+        "finetune.epochs_info": "학습 행 전체를 몇 번 돌지",
+        "finetune.batch_size": "배치 크기",
+        "finetune.batch_size_info": "한 번 고칠 때 보는 문장 수",
+        "finetune.seed": "시드",
+        "finetune.seed_info": "시드·데이터·설정이 같으면 결과도 같아요",
+        "finetune.max_length": "최대 길이 (토큰)",
+        "finetune.max_length_info": "더 긴 문장은 잘라요",
+        "finetune.output_dir": "저장할 폴더 (비우면 ./finetuned 아래에 새 폴더)",
+        "finetune.output_dir_info": "없는 폴더이거나 빈 폴더여야 해요",
+        "finetune.train": "학습",
+        "finetune.stop": "멈추기 (배운 것은 유지)",
+        "finetune.loss": "스텝별 학습 손실",
+        "finetune.epoch_table": "에포크마다 평가 정확도",
+        "finetune.before_matrix": "학습 전: 혼동 행렬 (행: 정답 레이블)",
+        "finetune.after_matrix": "학습 후: 혼동 행렬 (행: 정답 레이블)",
+        "finetune.predictions": "평가 행: 학습 전과 후",
+        "finetune.saved_to": "저장한 곳",
+        "finetune.use_it": "감성 분석 탭에서 써 보기",
+        "finetune.push": "Hugging Face Hub에 올리기 (선택)",
+        "finetune.repo_id": "저장소 (내-아이디/모델-이름)",
+        "finetune.token": "액세스 토큰 (write)",
+        "finetune.token_info": "이번 업로드에만 쓰고 저장하지 않아요",
+        "finetune.private": "비공개 저장소",
+        "finetune.push_button": "올리기",
+    },
+}
+
+_STAGE_TEXT = {
+    Stage.LOADED: ("Model loaded; measuring the untrained head…", "모델을 불러왔어요. 학습 전 헤드를 평가하는 중…"),
+    Stage.BEFORE: ("Before: {before}. Training…", "학습 전: {before}. 학습하는 중…"),
+    Stage.STEP: (
+        "Step {step}/{total} · epoch {epoch}/{epochs} · loss {loss:.4f}",
+        "스텝 {step}/{total} · 에포크 {epoch}/{epochs} · 손실 {loss:.4f}",
+    ),
+    Stage.EPOCH: (
+        "Epoch {epoch}/{epochs} done · evaluation accuracy {accuracy:.1%}",
+        "에포크 {epoch}/{epochs} 끝 · 평가 정확도 {accuracy:.1%}",
+    ),
+    Stage.AFTER: ("Measuring after training; saving…", "학습 후 평가 완료, 저장하는 중…"),
+    Stage.SAVED: (
+        "✅ Done in {seconds:.1f} s{stopped}: before {before} → after {after}. Saved to `{saved_to}`.",
+        "✅ {seconds:.1f}초 만에 끝났어요{stopped}: 학습 전 {before} → 학습 후 {after}. 저장한 곳: `{saved_to}`",
+    ),
+}
+
+
+class TrainingRuns:
+    """The Stop signal of each browser session's running training (at most one per session)."""
+
+    def __init__(self) -> None:
+        self._signals: dict[str, threading.Event] = {}
+        self._lock = threading.Lock()
+
+    def start(self, session: str) -> threading.Event:
+        with self._lock:
+            self._signals[session] = threading.Event()
+            return self._signals[session]
+
+    def stop(self, session: str) -> bool:
+        with self._lock:
+            signal = self._signals.get(session)
+        if signal is not None:
+            signal.set()
+        return signal is not None
+
+    def finish(self, session: str) -> None:
+        with self._lock:
+            self._signals.pop(session, None)
+
+
+def _accuracy(evaluation) -> str:
+    if evaluation is None:
+        return "–"
+    correct = sum(p["label"] == p["predicted"] for p in evaluation.predictions)
+    return f"{evaluation.accuracy:.0%} ({correct}/{len(evaluation.predictions)})"
+
+
+def _status(update: Update, language: str) -> str:
+    result = update.result
+    english, korean = _STAGE_TEXT[update.stage]
+    last = result.history[-1] if result.history else {"epoch": 0, "loss": 0.0}
+    stopped = ""
+    if result.stopped:
+        stopped = (
+            f" (stopped at step {result.steps_done})" if language != "ko" else f" ({result.steps_done}스텝에서 멈춤)"
+        )
+    return (korean if language == "ko" else english).format(
+        step=result.steps_done,
+        total=result.total_steps,
+        epoch=last["epoch"],
+        epochs=result.settings.epochs,
+        loss=last["loss"],
+        accuracy=result.epochs[-1]["eval_accuracy"] if result.epochs else 0.0,
+        before=_accuracy(result.before),
+        after=_accuracy(result.after),
+        seconds=result.seconds,
+        stopped=stopped,
+        saved_to=result.saved_to,
+    )
+
+
+def _matrix(evaluation, labels: list[str]) -> list[list]:
+    if evaluation is None:
+        return []
+    return [[label, *row] for label, row in zip(labels, evaluation.confusion_matrix, strict=True)]
+
+
+def _predictions(result: FineTuneResult) -> list[list]:
+    def mark(p) -> str:
+        return f"{p['predicted']} {'✓' if p['predicted'] == p['label'] else '✗'} ({p['score']:.2f})"
+
+    before = result.before.predictions if result.before else []
+    after = result.after.predictions if result.after else [None] * len(before)
+    return [[b["text"], b["label"], mark(b), mark(a) if a else ""] for b, a in zip(before, after, strict=True)]
+
+
+def _view(update: Update, data: LabelledData, language: str) -> tuple:
+    """The outputs for one moment of the run: raw JSON first, then what the student looks at.
+
+    A training step changes only the JSON, the status and the curve; the rest is sent when it changes.
+    """
+    result = update.result
+    headers = ["true \\ predicted", *result.labels]
+    first = update.stage is Stage.LOADED
+    step = update.stage is Stage.STEP
+    return (
+        result.to_json(),
+        _status(update, language),
+        pd.DataFrame(data.rows(), columns=TABLE_HEADERS) if first else gr.skip(),
+        pd.DataFrame(result.history or [], columns=["epoch", "step", "loss"]),
+        pd.DataFrame(result.epochs or [], columns=["epoch", "step", "eval_accuracy"]),
+        gr.skip() if step else gr.Dataframe(value=_matrix(result.before, result.labels), headers=headers),
+        gr.skip() if step else gr.Dataframe(value=_matrix(result.after, result.labels), headers=headers),
+        gr.skip() if step else _predictions(result),
+        result.saved_to or "",
+        notebook_code(result.model, result.settings, result.labels) if first else gr.skip(),
+        result.saved_to or "",  # the server-side copy that "use it" and "push" trust
+    )
+
+
+def _rows(data: str | None, rows: pd.DataFrame | list | None) -> list[list[str]]:
+    """The CSV file's rows when one was given, else the table's."""
+    if data:
+        return read_csv(data)
+    if isinstance(rows, pd.DataFrame):
+        return rows_from_table(list(rows.columns), rows.values.tolist())
+    if rows:
+        return rows_from_table(rows[0], rows[1:])
+    return []
+
+
+def make_handler(ctx: AppContext, runs: TrainingRuns | None = None) -> Callable:
+    """The /finetune handler (a stream of updates); ``runs`` lets the Stop button reach it."""
+    runs = runs or TrainingRuns()
+
+    @user_errors
+    def run_finetune(
+        data: str | None,
+        model: str,
+        learning_rate: float = DEFAULTS.learning_rate,
+        epochs: int = DEFAULTS.epochs,
+        batch_size: int = DEFAULTS.batch_size,
+        seed: int = DEFAULTS.seed,
+        max_length: int = DEFAULTS.max_length,
+        rows: pd.DataFrame | None = None,
+        output_dir: str = "",
+        device: str = "auto",
+        language: str = "auto",
+        request: gr.Request = None,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008 (gradio's idiom)
+    ) -> Iterator[tuple]:
+        language = resolve_language(language, request)
+        settings = TrainingSettings(learning_rate, epochs, batch_size, seed, max_length).check()
+        labelled = prepare_data(_rows(data, rows), seed=settings.seed)
+        session = getattr(request, "session_hash", None) or "direct"
+        stop = runs.start(session)
+        try:
+            updates = fine_tune(
+                labelled, model, settings, device=device, policy=ctx.policy, output_dir=output_dir, stop=stop
+            )
+            for update in updates:
+                result = update.result
+                progress((result.steps_done, result.total_steps), desc=update.stage.value)
+                yield _view(update, labelled, language)
+        finally:
+            runs.finish(session)
+
+    run_finetune.runs = runs
+    return run_finetune
+
+
+def _starter_rows(set_id: str) -> pd.DataFrame:
+    return pd.DataFrame(load_starter(set_id), columns=TABLE_HEADERS)
+
+
+def _find_block(ctx: AppContext, elem_id: str):
+    blocks = getattr(ctx.blocks, "blocks", {}) or {}
+    return next((b for b in blocks.values() if getattr(b, "elem_id", None) == elem_id), None)
+
+
+def build(ctx: AppContext) -> None:
+    """The lab: data left, settings right, live training below, results and saving last."""
+    runs = TrainingRuns()
+    with gr.Tab(tr("finetune.tab"), id=TASK.id) as tab:
+        with gr.Accordion(tr("common.about"), open=False):
+            gr.Markdown(tr("finetune.explain"))
+        with gr.Row():
+            with gr.Column(scale=3):
+                starter = gr.Dropdown(
+                    [(f"{s.title_en} · {s.title_ko}", s.id) for s in STARTER_SETS.values()],
+                    value=STARTER,
+                    label=tr("finetune.starter"),
+                    info=tr("finetune.starter_info"),
+                )
+                load = gr.Button(tr("finetune.load"), size="sm")
+                data = gr.File(label=tr("finetune.data"), file_types=[".csv"], type="filepath", height=90)
+                table = gr.Dataframe(
+                    _starter_rows(STARTER),
+                    headers=TABLE_HEADERS,
+                    column_count=3,
+                    interactive=True,
+                    label=tr("finetune.table"),
+                    max_height=320,
+                    wrap=True,
+                )
+                download = gr.DownloadButton(tr("finetune.download"), _csv_file(load_starter(STARTER)), size="sm")
+            with gr.Column(scale=2):
+                model, _status = model_picker(TASK, ctx)
+                learning_rate = gr.Number(
+                    DEFAULTS.learning_rate, label=tr("finetune.learning_rate"), info=tr("finetune.learning_rate_info")
+                )
+                epochs = gr.Slider(
+                    1, 20, DEFAULTS.epochs, step=1, label=tr("finetune.epochs"), info=tr("finetune.epochs_info")
+                )
+                batch_size = gr.Slider(
+                    1,
+                    128,
+                    DEFAULTS.batch_size,
+                    step=1,
+                    label=tr("finetune.batch_size"),
+                    info=tr("finetune.batch_size_info"),
+                )
+                max_length = gr.Slider(
+                    8,
+                    512,
+                    DEFAULTS.max_length,
+                    step=8,
+                    label=tr("finetune.max_length"),
+                    info=tr("finetune.max_length_info"),
+                )
+                seed = gr.Number(DEFAULTS.seed, precision=0, label=tr("finetune.seed"), info=tr("finetune.seed_info"))
+                output_dir = gr.Textbox(
+                    "", label=tr("finetune.output_dir"), info=tr("finetune.output_dir_info"), visible=not ctx.public
+                )
+                train = gr.Button(tr("finetune.train"), variant="primary")
+                stop = gr.Button(tr("finetune.stop"), variant="stop")
+        status = gr.Markdown()
+        with gr.Row():
+            loss = gr.LinePlot(x="step", y="loss", label=tr("finetune.loss"), height=260)
+            epoch_table = gr.Dataframe(headers=["epoch", "step", "eval_accuracy"], label=tr("finetune.epoch_table"))
+        with gr.Row():
+            before = gr.Dataframe(label=tr("finetune.before_matrix"))
+            after = gr.Dataframe(label=tr("finetune.after_matrix"))
+        predictions = gr.Dataframe(
+            headers=["text", "label", "before", "after"], label=tr("finetune.predictions"), wrap=True, max_height=360
+        )
+        with gr.Row():
+            saved_to = gr.Textbox(label=tr("finetune.saved_to"), interactive=False, scale=3)
+            use_it = gr.Button(tr("finetune.use_it"), visible=not ctx.public, scale=1)
+        with gr.Accordion(tr("finetune.push"), open=False), gr.Row():
+            repo_id = gr.Textbox(label=tr("finetune.repo_id"), placeholder="your-name/my-sentiment-model")
+            token = gr.Textbox(label=tr("finetune.token"), info=tr("finetune.token_info"), type="password")
+            private = gr.Checkbox(True, label=tr("finetune.private"))
+            push = gr.Button(tr("finetune.push_button"))
+        push_result = gr.Markdown()
+        saved = gr.State("")
+        raw = gr.JSON(label=tr("common.raw"))
+        code = gr.Code(language="python", label=tr("common.code"))
+
+    load.click(_starter_rows, inputs=starter, outputs=table, api_visibility="private")
+    data.upload(_upload, inputs=[data, ctx.language], outputs=[table, data], api_visibility="private")
+    table.change(_csv_file, inputs=table, outputs=download, api_visibility="private")
+    train.click(
+        make_handler(ctx, runs),
+        inputs=[
+            data,
+            model,
+            learning_rate,
+            epochs,
+            batch_size,
+            seed,
+            max_length,
+            table,
+            output_dir,
+            ctx.device,
+            ctx.language,
+        ],
+        outputs=[raw, status, table, loss, epoch_table, before, after, predictions, saved_to, code, saved],
+        api_name="finetune",
+        concurrency_limit=1,
+        concurrency_id="finetune",
+        show_progress="minimal",
+    )
+    stop.click(_stopper(runs), inputs=ctx.language, outputs=status, api_visibility="private", queue=False)
+    push.click(
+        _pusher,
+        inputs=[saved, repo_id, token, private, ctx.language],
+        outputs=push_result,
+        api_visibility="private",
+    )
+    classify_model = _find_block(ctx, CLASSIFY_MODEL_ELEM_ID)
+    tabs = getattr(tab, "parent", None)
+    if classify_model is not None and isinstance(tabs, gr.Tabs):
+        use_it.click(_use_it, inputs=saved, outputs=[classify_model, tabs], api_visibility="private")
+
+
+@user_errors
+def _upload(data: str | None, language: str = "auto", request: gr.Request = None) -> tuple:
+    """Show an uploaded CSV in the table (which training then reads), and empty the upload box."""
+    if not data:
+        return gr.skip(), gr.skip()
+    return pd.DataFrame(read_csv(data), columns=TABLE_HEADERS), None
+
+
+def _csv_file(rows: pd.DataFrame) -> str | None:
+    """The table as a CSV file for the download button."""
+    folder = Path(tempfile.mkdtemp(prefix="finetune-data-"))
+    path = folder / "finetune_data.csv"
+    table = rows.values.tolist() if isinstance(rows, pd.DataFrame) else (rows or [])
+    path.write_text(to_csv(table), encoding="utf-8")
+    return str(path)
+
+
+def _stopper(runs: TrainingRuns) -> Callable:
+    def stop_training(language: str = "auto", request: gr.Request = None) -> str:
+        stopped = runs.stop(getattr(request, "session_hash", None) or "direct")
+        if resolve_language(language, request) == "ko":
+            return (
+                "⏹️ 지금 스텝이 끝나면 멈추고, 배운 것을 평가하고 저장해요." if stopped else "진행 중인 학습이 없어요."
+            )
+        return (
+            "⏹️ Stopping after this step; what was learned is evaluated and saved."
+            if stopped
+            else "No training is running."
+        )
+
+    return stop_training
+
+
+@user_errors
+def _pusher(
+    saved_to: str, repo_id: str, token: str, private: bool = True, language: str = "auto", request: gr.Request = None
+) -> str:
+    url = push_to_hub(saved_to, repo_id, token, private=private)
+    return f"✅ [{url}]({url})"
+
+
+def _use_it(saved_to: str) -> tuple:
+    if not saved_to:
+        return gr.skip(), gr.skip()
+    return gr.update(value=saved_to), gr.Tabs(selected="classify")

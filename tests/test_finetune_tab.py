@@ -1,0 +1,189 @@
+"""The fine-tuning lab tab: the streaming /finetune handler, its helpers, and the real app through gradio_client."""
+
+import gradio as gr
+import pandas as pd
+import pytest
+from gradio_client import handle_file
+from gradio_client.exceptions import AppError
+
+import tabs.finetune
+from tabs.context import AppContext
+from tabs.finetune import TABLE_HEADERS, make_handler
+
+CSV = (
+    "text,label\n"
+    "I love this song,positive\nWhat a great day,positive\nThis is wonderful,positive\n"
+    "I hate the rain,negative\nThis is terrible,negative\nWorst movie ever,negative\n"
+)
+FAST = {"learning_rate": 1e-3, "epochs": 1, "batch_size": 4, "seed": 7, "max_length": 16}
+
+
+@pytest.fixture
+def small_csv(tmp_path):
+    path = tmp_path / "small.csv"
+    path.write_text(CSV, encoding="utf-8")
+    return path
+
+
+def run(handler, data, model, tmp_path, **kwargs):
+    settings = {**FAST, **kwargs}
+    return list(handler(str(data) if data else None, str(model), output_dir=str(tmp_path / "saved"), **settings))
+
+
+def test_stream_ends_with_the_contract_json_and_the_saved_folder(small_csv, tiny_encoder, tmp_path):
+    outputs = run(make_handler(AppContext()), small_csv, tiny_encoder, tmp_path)
+    raw, status, _table, loss, epochs, before, after, predictions, saved_to, _code, saved = outputs[-1]
+    table, code = outputs[0][2], outputs[0][9]
+    assert raw["labels"] == ["positive", "negative"]
+    assert raw["before"]["accuracy"] is not None and raw["after"]["accuracy"] is not None
+    assert raw["saved_to"] == saved_to == saved and (tmp_path / "saved" / "config.json").is_file()
+    assert len(loss) == raw["steps"] == len(raw["history"])
+    assert list(table.columns) == TABLE_HEADERS and set(table["split"]) == {"train", "eval"}
+    assert len(predictions) == raw["eval_rows"]
+    assert all(("✓" in row[3]) == (row[1] == row[3].split()[0]) for row in predictions)
+    assert "Done" in status and str(tiny_encoder) in code
+
+
+def test_the_stream_shows_before_ahead_of_training(small_csv, tiny_encoder, tmp_path):
+    outputs = run(make_handler(AppContext()), small_csv, tiny_encoder, tmp_path)
+    first_with_before = next(i for i, out in enumerate(outputs) if out[0]["before"])
+    first_step = next(i for i, out in enumerate(outputs) if out[0]["history"])
+    assert first_with_before < first_step
+    assert outputs[0][0]["after"] is None and outputs[0][0]["saved_to"] is None
+
+
+def test_table_rows_are_used_when_no_file_is_given(tiny_encoder, tmp_path):
+    rows = pd.DataFrame(
+        [["Good", "pos", "train"], ["Bad", "neg", "train"], ["Great", "pos", "eval"], ["Awful", "neg", "eval"]],
+        columns=TABLE_HEADERS,
+    )
+    raw = run(make_handler(AppContext()), None, tiny_encoder, tmp_path, rows=rows)[-1][0]
+    assert raw["labels"] == ["pos", "neg"] and raw["eval_rows"] == 2
+
+
+def test_stop_button_stops_the_sessions_training(small_csv, tiny_encoder, tmp_path):
+    handler = make_handler(AppContext())
+    stream = handler(str(small_csv), str(tiny_encoder), **{**FAST, "epochs": 3}, output_dir=str(tmp_path / "m"))
+    for outputs in stream:
+        if outputs[0]["history"] and not outputs[0]["stopped"]:
+            assert tabs.finetune._stopper(handler.runs)(language="en").startswith("⏹️")
+    raw = outputs[0]
+    assert raw["stopped"] and raw["steps"] == 1 and raw["saved_to"]
+    assert "stopped at step 1" in outputs[1]
+
+
+def test_stop_without_a_training_says_so():
+    assert tabs.finetune._stopper(tabs.finetune.TrainingRuns())(language="ko") == "진행 중인 학습이 없어요."
+
+
+@pytest.mark.parametrize(
+    ("csv", "settings", "message"),
+    [
+        ("sentence,sentiment\nGood,positive\n", {}, "missing 'text', 'label'"),
+        (b"text,label\n\xff\x80,x\n", {}, "not text in UTF-8"),
+        ("text,label\nGood,x\nFine,x\n", {}, "at least two labels"),
+        ("text,label\nGood,x\nGood,y\n", {}, "Duplicate text"),
+        ("text,label,split\nGood,x,train\nBad,y,eval\n", {}, "'y' have no training rows"),
+        ("text,label\nGood,x\n,y\n", {}, "empty text or label"),
+        (CSV, {"learning_rate": 1.0}, "learning_rate = 1.0 is out of range"),
+        (CSV, {"epochs": 50}, "epochs = 50 is out of range"),
+    ],
+)
+def test_bad_input_becomes_a_clear_gr_error(csv, settings, message, tiny_encoder, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(csv if isinstance(csv, bytes) else csv.encode("utf-8"))
+    with pytest.raises(gr.Error, match=message):
+        run(make_handler(AppContext()), path, tiny_encoder, tmp_path, **settings)
+
+
+def test_a_model_that_cannot_take_a_head_is_a_clear_gr_error(small_csv, tiny_vit, tmp_path):
+    with pytest.raises(gr.Error, match="no sequence-classification head"):
+        run(make_handler(AppContext()), small_csv, tiny_vit, tmp_path)
+
+
+def test_errors_follow_the_language_setting(tmp_path, tiny_encoder):
+    path = tmp_path / "one.csv"
+    path.write_text("text,label\nGood,x\nFine,x\n")
+    with pytest.raises(gr.Error, match="두 개 이상"):
+        list(make_handler(AppContext())(str(path), str(tiny_encoder), language="ko"))
+
+
+def test_public_mode_refuses_a_chosen_folder(small_csv):
+    with pytest.raises(gr.Error, match="public mode"):
+        list(
+            make_handler(AppContext(public=True))(
+                str(small_csv), "sentence-transformers/all-MiniLM-L6-v2", output_dir="/tmp/x"
+            )
+        )
+
+
+def test_upload_fills_the_table_and_empties_the_upload_box(small_csv):
+    table, upload = tabs.finetune._upload(str(small_csv))
+    assert list(table.columns) == TABLE_HEADERS and len(table) == 6 and upload is None
+
+
+def test_upload_of_a_wrong_csv_is_a_clear_gr_error(tmp_path):
+    path = tmp_path / "wrong.csv"
+    path.write_text("a,b\n1,2\n")
+    with pytest.raises(gr.Error, match="needs the columns 'text' and 'label'"):
+        tabs.finetune._upload(str(path))
+
+
+def test_download_gives_the_table_as_csv():
+    table = pd.DataFrame([["Good, very", "pos", "train"]], columns=TABLE_HEADERS)
+    with open(tabs.finetune._csv_file(table), encoding="utf-8") as f:
+        assert f.read() == 'text,label,split\n"Good, very",pos,train\n'
+
+
+def test_push_without_a_token_is_a_clear_gr_error(tmp_path):
+    with pytest.raises(gr.Error, match="needs your access token"):
+        tabs.finetune._pusher(str(tmp_path), "me/model", "")
+
+
+def test_use_it_fills_the_sentiment_model_box_and_opens_its_tab():
+    dropdown, tabs_update = tabs.finetune._use_it("/models/mine")
+    assert dropdown["value"] == "/models/mine" and tabs_update.selected == "classify"
+
+
+def test_the_starter_set_is_the_tables_first_content():
+    table = tabs.finetune._starter_rows(tabs.finetune.STARTER)
+    assert len(table) == 300 and set(table["split"]) == {"train", "eval"}
+
+
+def test_finetune_through_the_real_app(client, small_csv, tiny_encoder, tmp_path):
+    result = client.predict(
+        data=handle_file(str(small_csv)),
+        model=str(tiny_encoder),
+        output_dir=str(tmp_path / "via-api"),
+        api_name="/finetune",
+        **FAST,
+    )
+    raw = result[0]
+    assert {"labels", "before", "after", "history", "saved_to"} <= set(raw)
+    assert raw["labels"] == ["positive", "negative"] and raw["saved_to"].endswith("via-api")
+    assert (tmp_path / "via-api" / "model.safetensors").is_file()
+
+
+def test_finetune_api_parameters_follow_the_design(client):
+    endpoint = client.view_api(print_info=False, return_format="dict")["named_endpoints"]["/finetune"]
+    names = [p["parameter_name"] for p in endpoint["parameters"]]
+    assert names[:2] == ["data", "model"]
+    assert {"learning_rate", "epochs", "batch_size", "seed", "max_length"} <= set(names)
+    assert all(p["parameter_has_default"] for p in endpoint["parameters"][2:])
+
+
+def test_bad_csv_through_the_real_app_is_a_clear_error(client, tmp_path, tiny_encoder):
+    path = tmp_path / "bad.csv"
+    path.write_text("sentence,sentiment\nGood,positive\n")
+    with pytest.raises(AppError, match="needs the columns 'text' and 'label'"):
+        client.predict(data=handle_file(str(path)), model=str(tiny_encoder), api_name="/finetune")
+
+
+def test_one_training_at_a_time_per_app_others_wait_in_the_queue():
+    import app
+
+    demo = app.build_app()
+    train = next(fn for fn in demo.fns.values() if fn.api_name == "finetune")
+    assert (train.concurrency_limit, train.concurrency_id) == (1, "finetune") and train.queue
+    helpers = [fn for fn in demo.fns.values() if fn.api_name in ("_pusher", "_use_it", "stop_training")]
+    assert len(helpers) == 3 and all(fn.api_visibility == "private" for fn in helpers)
