@@ -23,7 +23,7 @@ import numpy as np
 
 from core.errors import BadInput
 from core.image_input import PreparedImage, image_digest, prepare_image
-from core.loading import PRIVATE, LoadedModel, LoadPolicy, load_for_task
+from core.loading import MODEL_BUILD_LOCK, PRIVATE, LoadedModel, LoadPolicy, load_for_task
 from core.model_cache import ModelCache
 from core.model_source import resolve_model
 from core.registry import get_task
@@ -181,11 +181,13 @@ def model_input_limits(processor: Any) -> tuple[int | None, int | None]:
 def _with_attention(loaded: LoadedModel) -> bool:
     """Switch the model to eager attention once, so it can return attention weights (SDPA cannot)."""
     if "eager_attention" not in loaded.extras:
-        try:
-            loaded.model.set_attn_implementation("eager")
-            loaded.extras["eager_attention"] = True
-        except (AttributeError, ValueError, NotImplementedError):
-            loaded.extras["eager_attention"] = False
+        with MODEL_BUILD_LOCK:  # once, even when the first requests arrive together
+            if "eager_attention" not in loaded.extras:
+                try:
+                    loaded.model.set_attn_implementation("eager")
+                    loaded.extras["eager_attention"] = True
+                except (AttributeError, ValueError, NotImplementedError):
+                    loaded.extras["eager_attention"] = False
     return loaded.extras["eager_attention"]
 
 
