@@ -11,6 +11,7 @@ from core.remote.side_by_side import run_local
 from tabs import remote_backend
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.remote_backend import run_remote_for_tab
 
@@ -192,8 +193,8 @@ def build(ctx: AppContext) -> None:
                 side = gr.Dataframe(headers=["backend", "model", "seconds"], label=tr("remote.side_by_side"))
         raw = gr.JSON(label=tr("common.raw"))
         code = gr.Code(language="python", label=tr("common.code"))
-        gr.Examples(
-            examples=[
+        examples(
+            [
                 ["classify", "I like apple\nI felt very sad", TASKS["classify"].default.id],
                 [
                     "classify",
@@ -205,7 +206,7 @@ def build(ctx: AppContext) -> None:
                 ["generate", "Once upon a time,", TASKS["generate"].default.id],
             ],
             inputs=[task, text, model],
-            label=tr("common.examples"),
+            headers=["Task · 작업", "Text · 텍스트", "Model · 모델"],
         )
         token = ctx.remote.token if ctx.remote is not None else gr.State("")
 
