@@ -6,23 +6,23 @@ from types import ModuleType
 #: Tab modules in the order they appear. A new tab is one module here and one line below.
 TAB_NAMES: tuple[str, ...] = (
     "classify",
-    "remote",
+    "zero_shot",
+    "ner",
     "answer",
     "summarize",
     "translate",
+    "generate",
+    "fill_mask",
+    "similarity",
+    "detect",
     "tokenize",
     "inspector",
     "embeddings",
     "compare",
-    "cache",
-    "detect",
-    "generate",
-    "zero_shot",
-    "ner",
-    "fill_mask",
-    "similarity",
     "finetune",
-    # one line per tab, in screen order
+    "remote",
+    "cache",
+    # one line per tab, in screen order: the course's order, then the tools
 )
 
 
