@@ -18,7 +18,9 @@ from core.detect_view import caption, captioned, display_image, label_color, sca
 from core.registry import get_task
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.deep_link import link_button
 from tabs.detect_strings import STRINGS, counts_text, notice_text
+from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.image_upload import image_upload
 from tabs.model_picker import model_picker
@@ -145,15 +147,18 @@ def build(ctx: AppContext) -> None:
             heat = gr.Image(label=tr("detect.heat"), interactive=False, scale=2)
         raw = gr.JSON(label=tr("common.raw"))
         code = gr.Code(language="python", label=tr("common.code"))
-        gr.Examples(
-            examples=[
+        link_button(
+            ctx, TASK.id, {"threshold": threshold, "model": model, "labels": labels, "max_detections": max_detections}
+        )
+        examples(
+            [
                 [str(EXAMPLES / "cat.jpg"), DEFAULT_THRESHOLD, TASK.default.id, ""],
                 [str(EXAMPLES / "coffee.jpg"), 0.7, TASK.default.id, ""],
                 [str(EXAMPLES / "astronaut.jpg"), DEFAULT_THRESHOLD, TASK.default.id, "person"],
                 [str(EXAMPLES / "rocket.jpg"), 0.5, TASK.default.id, ""],
             ],
             inputs=[image, threshold, model, labels],
-            label=tr("common.examples"),
+            headers=["Image · 이미지", "Threshold · 임계값", "Model · 모델", "Labels · 레이블"],
         )
         inputs = [image, threshold, model, labels, max_detections, ctx.device, ctx.language]
         outputs = [raw, annotated, counts, notice, table, box, code]

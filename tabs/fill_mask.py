@@ -7,6 +7,8 @@ import gradio as gr
 from core.fill_mask import MAX_TOP_K, TASK, FillMaskResult, fill_mask, known_mask_token, notebook_code
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.deep_link import link_button
+from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.model_picker import model_picker
 from tabs.truncation_notice import truncation_notice
@@ -133,8 +135,9 @@ def build(ctx: AppContext) -> None:
                 table = gr.Dataframe(headers=TABLE_HEADERS, label=tr("fill_mask.table"), wrap=True)
         raw = gr.JSON(label=tr("common.raw"))
         code = gr.Code(language="python", label=tr("common.code"))
-        gr.Examples(
-            examples=[
+        link_button(ctx, TASK.id, {"text": text, "model": model, "top_k": top_k})
+        examples(
+            [
                 ["Paris is the [MASK] of France.", TASK.default.id, 5],
                 ["This course will teach you all about [MASK] models.", TASK.default.id, 5],
                 ["The goal of life is <mask>.", MULTILINGUAL_MODEL.id, 5],
@@ -142,7 +145,7 @@ def build(ctx: AppContext) -> None:
                 ["오늘 날씨가 정말 [MASK].", KOREAN_MODEL.id, 10],
             ],
             inputs=[text, model, top_k],
-            label=tr("common.examples"),
+            headers=["Text · 문장", "Model · 모델", "top_k · 후보 수"],
         )
 
         def show_mask_token(model_id: str, language: str = "auto", request: gr.Request = None) -> str:

@@ -21,6 +21,8 @@ from core.registry import get_task
 from tabs import decoding
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.deep_link import link_button
+from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.knob_slider import knob_slider
 from tabs.model_picker import model_picker
@@ -346,8 +348,24 @@ def build(ctx: AppContext) -> None:
         distribution = gr.State(None)
         raw = gr.JSON(label=tr("common.raw"))
         code = gr.Code(language="python", label=tr("common.code"))
-        gr.Examples(
-            examples=[
+        link_button(
+            ctx,
+            TASK.id,
+            {
+                "text": text,
+                "model": model,
+                "max_new_tokens": max_new_tokens,
+                "temperature": temperature,
+                "top_k": top_k,
+                "top_p": top_p,
+                "repetition_penalty": repetition_penalty,
+                "num_return_sequences": num_return_sequences,
+                "do_sample": do_sample,
+                "seed": seed,
+            },
+        )
+        examples(
+            [
                 ["Hello, I'm a language model,", TASK.default.id],
                 ["Once upon a time, in a small village by the sea,", TASK.default.id],
                 ["Explain what a tokenizer does in two sentences.", CHAT_MODEL.id],
@@ -355,7 +373,7 @@ def build(ctx: AppContext) -> None:
                 ["허깅페이스 파이프라인을 처음 배울 때", KOREAN_MODEL.id],
             ],
             inputs=[text, model],
-            label=tr("common.examples"),
+            headers=["Prompt · 프롬프트", "Model · 모델"],
         )
         decoding.build_section(ctx, text, model)
 

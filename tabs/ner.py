@@ -7,6 +7,8 @@ import gradio as gr
 from core.ner import AGGREGATION_STRATEGIES, TASK, NerResult, entity_type, notebook_code, recognize
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.deep_link import link_button
+from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.model_picker import model_picker
 from tabs.truncation_notice import truncation_notice
@@ -142,8 +144,9 @@ def build(ctx: AppContext) -> None:
                 table = gr.Dataframe(headers=TABLE_HEADERS, label=tr("ner.table"), wrap=True)
         raw = gr.JSON(label=tr("common.raw"))
         code = gr.Code(language="python", label=tr("common.code"))
-        gr.Examples(
-            examples=[
+        link_button(ctx, TASK.id, {"text": text, "model": model, "aggregation_strategy": strategy})
+        examples(
+            [
                 ["My name is Wolfgang and I live in Berlin.", TASK.default.id, "simple"],
                 [
                     "Hugging Face Inc. is a company based in New York City. "
@@ -156,7 +159,7 @@ def build(ctx: AppContext) -> None:
                 ["삼성전자는 서울 서초구에 본사를 둔 기업이다.", KOREAN_MODEL.id, "simple"],
             ],
             inputs=[text, model, strategy],
-            label=tr("common.examples"),
+            headers=["Text · 문장", "Model · 모델", "aggregation_strategy · 묶는 방식"],
         )
         run.click(
             make_handler(ctx),

@@ -8,6 +8,8 @@ import gradio as gr
 from core.similarity import TASK, SimilarityResult, notebook_code, similarity
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.deep_link import link_button
+from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.model_picker import model_picker
 
@@ -138,8 +140,9 @@ def build(ctx: AppContext) -> None:
                 summary = gr.Markdown(label=tr("similarity.summary"))
         raw = gr.JSON(label=tr("common.raw"))
         code = gr.Code(language="python", label=tr("common.code"))
-        gr.Examples(
-            examples=[
+        link_button(ctx, TASK.id, {"text": text, "model": model})
+        examples(
+            [
                 [
                     "A man is eating food.\nA man is eating a piece of bread.\nThe girl is carrying a baby.\n"
                     "A man is riding a horse.\nA monkey is playing drums.",
@@ -153,7 +156,7 @@ def build(ctx: AppContext) -> None:
                 ],
             ],
             inputs=[text, model],
-            label=tr("common.examples"),
+            headers=["Sentences · 문장들", "Model · 모델"],
         )
         run.click(
             make_handler(ctx),

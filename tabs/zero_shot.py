@@ -17,6 +17,8 @@ from core.zero_shot import (
 )
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.deep_link import link_button
+from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.model_picker import model_picker
 from tabs.truncation_notice import truncation_notice
@@ -139,8 +141,19 @@ def build(ctx: AppContext) -> None:
                     hypotheses = gr.Markdown()
         raw = gr.JSON(label=tr("common.raw"))
         code = gr.Code(language="python", label=tr("common.code"))
-        gr.Examples(
-            examples=[
+        link_button(
+            ctx,
+            TASK.id,
+            {
+                "text": text,
+                "labels": labels,
+                "model": model,
+                "multi_label": multi_label,
+                "hypothesis_template": template,
+            },
+        )
+        examples(
+            [
                 [
                     "I have a problem with my iphone that needs to be resolved asap!!",
                     "urgent, not urgent, phone, tablet, computer",
@@ -163,7 +176,7 @@ def build(ctx: AppContext) -> None:
                 ["내일 서울은 비가 오고 기온이 크게 떨어지겠습니다.", "날씨, 교육, 연예", KOREAN_MODEL.id, False],
             ],
             inputs=[text, labels, model, multi_label],
-            label=tr("common.examples"),
+            headers=["Text · 문장", "Labels · 후보 레이블", "Model · 모델", "multi_label · 다중 레이블"],
         )
         # The empty template box shows the template a run would use for this text (Korean for Korean text).
         text.change(
