@@ -5,12 +5,14 @@ from collections.abc import Callable
 import gradio as gr
 
 from core.ner import AGGREGATION_STRATEGIES, TASK, NerResult, entity_type, notebook_code, recognize
+from core.remote import RemoteInputs
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.model_picker import model_picker
+from tabs.remote_backend import backend_inputs, run_remote_for_tab
 from tabs.truncation_notice import truncation_notice
 
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -103,9 +105,35 @@ def make_handler(ctx: AppContext) -> Callable:
         aggregation_strategy: str = "simple",
         device: str = "auto",
         language: str = "auto",
+        backend: str = "local",
+        provider: str = "auto",
+        hf_token: str = "",
         request: gr.Request = None,
+        oauth_token: gr.OAuthToken | None = None,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> tuple:
+        if backend == "remote":
+            remote = run_remote_for_tab(
+                ctx,
+                TASK.id,
+                RemoteInputs(text=text, options={"aggregation_strategy": aggregation_strategy}),
+                model,
+                provider,
+                hf_token,
+                oauth_token,
+                language,
+                request,
+            )
+            shown = NerResult(
+                text=text, entities=remote.output, aggregation_strategy=aggregation_strategy, labels=[], model=model
+            )
+            return (
+                remote.output,
+                _highlighted(shown),
+                _table(shown),
+                remote.summary(resolve_language(language, request)),
+                remote.code,
+            )
         result = recognize(text, model, aggregation_strategy=aggregation_strategy, device=device, policy=ctx.policy)
         lang = resolve_language(language, request)
         notice = truncation_notice(result.truncation, lang)
@@ -163,7 +191,7 @@ def build(ctx: AppContext) -> None:
         )
         run.click(
             make_handler(ctx),
-            inputs=[text, model, strategy, ctx.device, ctx.language],
+            inputs=[text, model, strategy, ctx.device, ctx.language, *backend_inputs(ctx)],
             outputs=[raw, highlighted, table, notice, code],
             api_name="ner",
         )

@@ -5,6 +5,7 @@ from collections.abc import Callable
 import gradio as gr
 import pandas as pd
 
+from core.remote import RemoteInputs
 from core.zero_shot import (
     ENGLISH_TEMPLATE,
     KOREAN_TEMPLATE,
@@ -21,6 +22,7 @@ from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.model_picker import model_picker
+from tabs.remote_backend import backend_inputs, run_remote_for_tab
 from tabs.truncation_notice import truncation_notice
 
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -93,9 +95,41 @@ def make_handler(ctx: AppContext) -> Callable:
         hypothesis_template: str = "",
         device: str = "auto",
         language: str = "auto",
+        backend: str = "local",
+        provider: str = "auto",
+        hf_token: str = "",
         request: gr.Request = None,
+        oauth_token: gr.OAuthToken | None = None,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> tuple:
+        if backend == "remote":
+            options = {"multi_label": bool(multi_label), "hypothesis_template": hypothesis_template}
+            remote = run_remote_for_tab(
+                ctx,
+                TASK.id,
+                RemoteInputs(text=text, labels=labels, options=options),
+                model,
+                provider,
+                hf_token,
+                oauth_token,
+                language,
+                request,
+            )
+            result = ZeroShotResult(
+                sequence=remote.output["sequence"],
+                labels=remote.output["labels"],
+                scores=remote.output["scores"],
+                hypothesis_template=(hypothesis_template or "").strip() or default_template(text),
+                multi_label=bool(multi_label),
+                model=remote.model,
+            )
+            return (
+                remote.output,
+                _chart(result),
+                _hypotheses(result),
+                remote.summary(resolve_language(language, request)),
+                remote.code,
+            )
         result = zero_shot(
             text,
             labels,
@@ -188,7 +222,7 @@ def build(ctx: AppContext) -> None:
         )
         run.click(
             make_handler(ctx),
-            inputs=[text, labels, model, multi_label, template, ctx.device, ctx.language],
+            inputs=[text, labels, model, multi_label, template, ctx.device, ctx.language, *backend_inputs(ctx)],
             outputs=[raw, chart, hypotheses, notice, code],
             api_name="zero_shot",
         )
