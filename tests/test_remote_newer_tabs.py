@@ -5,7 +5,7 @@ import gradio as gr
 import pytest
 
 from core.loading import PRIVATE
-from core.remote import RemoteInputs
+from core.remote import RemoteInputs, get_remote_task
 from core.remote.side_by_side import run_local
 from tabs.context import AppContext
 from tabs.detect import make_handler as detect_handler
@@ -86,6 +86,17 @@ def test_generation_knobs_are_checked_before_any_request(router, ctx):
     with pytest.raises(gr.Error, match="num_return_sequences"):
         list(generate_handler(ctx)(PROMPT, MODEL, 8, 0.7, 40, 0.9, 1.0, 2, False, 7, **REMOTE))
     assert router.seen == []
+
+
+def test_the_inference_api_tab_sends_only_the_token_count():
+    prepared = get_remote_task("generate").prepare(RemoteInputs(text=PROMPT, max_new_tokens=5))
+    assert prepared.extra == {"parameters": {"max_new_tokens": 5}, "sequences": 1}
+
+
+def test_an_emptied_seed_box_sends_a_concrete_seed():
+    options = {"seed": -1, "do_sample": True}
+    prepared = get_remote_task("generate").prepare(RemoteInputs(text=PROMPT, max_new_tokens=5, options=options))
+    assert prepared.extra["parameters"]["seed"] >= 0
 
 
 # --- zero-shot, NER, fill-mask, similarity ----------------------------------------------------

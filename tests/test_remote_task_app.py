@@ -1,5 +1,5 @@
 """The real app (--inference-url at the loopback router): every task endpoint with a remote backend
-keeps the local contract's first output, and take the backend settings after ``language``."""
+keeps the local contract's first output, and takes the backend settings after ``language``."""
 
 import pytest
 from gradio_client import handle_file

@@ -257,9 +257,12 @@ def _generate_prepare(inputs: RemoteInputs) -> Prepared:
             f"The number of new tokens must be between 1 and {MAX_NEW_TOKENS}, not {tokens!r}.",
             ko=f"새로 만들 토큰 수는 1에서 {MAX_NEW_TOKENS} 사이여야 해요({tokens!r}은(는) 안 돼요).",
         )
+    given = _given(inputs, GENERATION_KNOBS)
+    if not given:  # the Inference API tab: the model's own decoding defaults, as before
+        return Prepared([prompt], {"parameters": {"max_new_tokens": int(tokens)}, "sequences": 1})
     from core.generate import GenerationSettings
 
-    given = _given(inputs, GENERATION_KNOBS)
+    # The generation tab: its knobs, checked as locally, with a concrete seed so a run can be reproduced.
     settings = GenerationSettings(max_new_tokens=int(tokens), **given).with_seed()
     settings.validate()
     kwargs = settings.generate_kwargs()
@@ -268,8 +271,7 @@ def _generate_prepare(inputs: RemoteInputs) -> Prepared:
         del kwargs["top_k"]
     if kwargs.get("top_p") == 1.0:
         del kwargs["top_p"]
-    if given:  # the tab's own run: reproducible with its seed, as locally
-        kwargs["seed"] = settings.seed
+    kwargs["seed"] = settings.seed
     return Prepared([prompt], {"parameters": kwargs, "sequences": settings.num_return_sequences})
 
 
