@@ -137,13 +137,14 @@ def make_box_picker(ctx: AppContext) -> Callable:
         max_detections,
         device,
         language,
+        evt: gr.SelectData,
         backend="local",
         provider="auto",
         hf_token="",
-        evt: gr.SelectData = None,
         request=None,
     ):
-        if not image or backend == "remote" or evt is None or not isinstance(evt.index, int):
+        """gradio passes ``evt`` by its type; the inputs fill the other parameters in order."""
+        if not image or backend == "remote" or not isinstance(evt.index, int):
             return gr.skip()
         found = detect(image, threshold, model, labels, max_detections, device=device, policy=ctx.policy).detections
         return found[evt.index].query if 0 <= evt.index < len(found) else gr.skip()
