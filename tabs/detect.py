@@ -9,6 +9,7 @@ from core.detect import (
     DEFAULT_MAX_DETECTIONS,
     DEFAULT_THRESHOLD,
     MAX_DETECTIONS,
+    Detection,
     DetectionResult,
     detect,
     notebook_code,
@@ -16,12 +17,16 @@ from core.detect import (
 )
 from core.detect_view import caption, captioned, display_image, label_color, scaled_box, where_it_looked
 from core.registry import get_task
+from core.remote import RemoteInputs, RemoteResult
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.deep_link import link_button
 from tabs.detect_strings import STRINGS, counts_text, notice_text
+from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.image_upload import image_upload
 from tabs.model_picker import model_picker
+from tabs.remote_backend import backend_inputs, run_remote_for_tab
 
 TASK = get_task("detect")
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "detect"
@@ -58,9 +63,21 @@ def make_handler(ctx: AppContext) -> Callable:
         max_detections: int = DEFAULT_MAX_DETECTIONS,
         device: str = "auto",
         language: str = "auto",
+        backend: str = "local",
+        provider: str = "auto",
+        hf_token: str = "",
         request: gr.Request = None,
+        oauth_token: gr.OAuthToken | None = None,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> tuple:
+        if backend == "remote":
+            inputs = RemoteInputs(
+                image=image, threshold=threshold, labels=labels, options={"max_detections": max_detections}
+            )
+            remote = run_remote_for_tab(
+                ctx, TASK.id, inputs, model, provider, hf_token, oauth_token, language, request
+            )
+            return _remote_views(remote, image, threshold, resolve_language(language, request))
         result = detect(image, threshold, model, labels, max_detections, device=device, policy=ctx.policy)
         lang = resolve_language(language, request)
         return (
@@ -74,6 +91,23 @@ def make_handler(ctx: AppContext) -> Callable:
         )
 
     return run_detect
+
+
+def _remote_views(remote: RemoteResult, image: str, threshold: float, language: str) -> tuple:
+    """The tab's outputs from the Inference API's boxes (on the photo as uploaded). The API returns no
+    attention, so "where did it look?" has no boxes to offer."""
+    found = [Detection(score=d["score"], label=d["label"], box=d["box"], query=i) for i, d in enumerate(remote.output)]
+    shown = DetectionResult(detections=found, raw=None, threshold=float(threshold), found=len(found))
+    boxes = [((d.box["xmin"], d.box["ymin"], d.box["xmax"], d.box["ymax"]), caption(d)) for d in found]
+    return (
+        remote.output,
+        gr.update(value=(image, boxes), color_map={caption(d): label_color(d.label, ()) for d in found}),
+        counts_text(shown, language),
+        remote.summary(language),
+        _table(shown),
+        gr.update(choices=[], value=None),
+        remote.code,
+    )
 
 
 def make_heat_map_handler(ctx: AppContext) -> Callable:
@@ -95,8 +129,22 @@ def make_box_picker(ctx: AppContext) -> Callable:
     """A click on a box's legend entry chooses that box for "where did it look?"."""
 
     @user_errors
-    def pick_box(image, threshold, model, labels, max_detections, device, language, evt: gr.SelectData, request=None):
-        if not image or not isinstance(evt.index, int):
+    def pick_box(
+        image,
+        threshold,
+        model,
+        labels,
+        max_detections,
+        device,
+        language,
+        evt: gr.SelectData,
+        backend="local",
+        provider="auto",
+        hf_token="",
+        request=None,
+    ):
+        """gradio passes ``evt`` by its type; the inputs fill the other parameters in order."""
+        if not image or backend == "remote" or not isinstance(evt.index, int):
             return gr.skip()
         found = detect(image, threshold, model, labels, max_detections, device=device, policy=ctx.policy).detections
         return found[evt.index].query if 0 <= evt.index < len(found) else gr.skip()
@@ -145,24 +193,41 @@ def build(ctx: AppContext) -> None:
             heat = gr.Image(label=tr("detect.heat"), interactive=False, scale=2)
         raw = gr.JSON(label=tr("common.raw"))
         code = gr.Code(language="python", label=tr("common.code"))
-        gr.Examples(
-            examples=[
+        link_button(
+            ctx, TASK.id, {"threshold": threshold, "model": model, "labels": labels, "max_detections": max_detections}
+        )
+        examples(
+            [
                 [str(EXAMPLES / "cat.jpg"), DEFAULT_THRESHOLD, TASK.default.id, ""],
                 [str(EXAMPLES / "coffee.jpg"), 0.7, TASK.default.id, ""],
                 [str(EXAMPLES / "astronaut.jpg"), DEFAULT_THRESHOLD, TASK.default.id, "person"],
                 [str(EXAMPLES / "rocket.jpg"), 0.5, TASK.default.id, ""],
             ],
             inputs=[image, threshold, model, labels],
-            label=tr("common.examples"),
+            headers=["Image · 이미지", "Threshold · 임계값", "Model · 모델", "Labels · 레이블"],
         )
-        inputs = [image, threshold, model, labels, max_detections, ctx.device, ctx.language]
+        inputs = [image, threshold, model, labels, max_detections, ctx.device, ctx.language, *backend_inputs(ctx)]
         outputs = [raw, annotated, counts, notice, table, box, code]
         handler = make_handler(ctx)
         run.click(handler, inputs=inputs, outputs=outputs, api_name="detect")
 
-        def refilter(image, threshold, model, labels, max_detections, device, language, request: gr.Request = None):
-            """A threshold, filter or limit change re-filters the cached detections (no model call)."""
-            if not image:
+        def refilter(
+            image,
+            threshold,
+            model,
+            labels,
+            max_detections,
+            device,
+            language,
+            backend="local",
+            provider="auto",
+            hf_token="",
+            request: gr.Request = None,
+        ):
+            """A threshold, filter or limit change re-filters the cached detections (no model call).
+
+            On the remote backend a change waits for Run: each re-run would be one more API request."""
+            if not image or backend == "remote":
                 return [gr.skip()] * len(outputs)
             return handler(image, threshold, model, labels, max_detections, device, language, request)
 

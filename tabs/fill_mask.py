@@ -5,10 +5,14 @@ from collections.abc import Callable
 import gradio as gr
 
 from core.fill_mask import MAX_TOP_K, TASK, FillMaskResult, fill_mask, known_mask_token, notebook_code
+from core.remote import RemoteInputs
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.deep_link import link_button
+from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.model_picker import model_picker
+from tabs.remote_backend import backend_inputs, run_remote_for_tab
 from tabs.truncation_notice import truncation_notice
 
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -96,9 +100,33 @@ def make_handler(ctx: AppContext) -> Callable:
         top_k: float = 5,
         device: str = "auto",
         language: str = "auto",
+        backend: str = "local",
+        provider: str = "auto",
+        hf_token: str = "",
         request: gr.Request = None,
+        oauth_token: gr.OAuthToken | None = None,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> tuple:
+        if backend == "remote":
+            remote = run_remote_for_tab(
+                ctx,
+                TASK.id,
+                RemoteInputs(text=text, options={"top_k": top_k}),
+                model,
+                provider,
+                hf_token,
+                oauth_token,
+                language,
+                request,
+            )
+            shown = FillMaskResult(text=text, candidates=remote.output, mask_token="", model=remote.model)
+            return (
+                remote.output,
+                _label(shown),
+                _table(shown),
+                remote.summary(resolve_language(language, request)),
+                remote.code,
+            )
         result = fill_mask(text, model, top_k=top_k, device=device, policy=ctx.policy)
         lang = resolve_language(language, request)
         notes = [_mask_note(result, lang), truncation_notice(result.truncation, lang)]
@@ -133,8 +161,9 @@ def build(ctx: AppContext) -> None:
                 table = gr.Dataframe(headers=TABLE_HEADERS, label=tr("fill_mask.table"), wrap=True)
         raw = gr.JSON(label=tr("common.raw"))
         code = gr.Code(language="python", label=tr("common.code"))
-        gr.Examples(
-            examples=[
+        link_button(ctx, TASK.id, {"text": text, "model": model, "top_k": top_k})
+        examples(
+            [
                 ["Paris is the [MASK] of France.", TASK.default.id, 5],
                 ["This course will teach you all about [MASK] models.", TASK.default.id, 5],
                 ["The goal of life is <mask>.", MULTILINGUAL_MODEL.id, 5],
@@ -142,7 +171,7 @@ def build(ctx: AppContext) -> None:
                 ["오늘 날씨가 정말 [MASK].", KOREAN_MODEL.id, 10],
             ],
             inputs=[text, model, top_k],
-            label=tr("common.examples"),
+            headers=["Text · 문장", "Model · 모델", "top_k · 후보 수"],
         )
 
         def show_mask_token(model_id: str, language: str = "auto", request: gr.Request = None) -> str:
@@ -158,7 +187,7 @@ def build(ctx: AppContext) -> None:
         )
         run.click(
             make_handler(ctx),
-            inputs=[text, model, top_k, ctx.device, ctx.language],
+            inputs=[text, model, top_k, ctx.device, ctx.language, *backend_inputs(ctx)],
             outputs=[raw, label, table, notice, code],
             api_name="fill_mask",
         )

@@ -18,12 +18,16 @@ from core.generate import (
 )
 from core.next_token import NextTokenDistribution, predict_next_token, readable_token
 from core.registry import get_task
+from core.remote import RemoteInputs
 from tabs import decoding
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.deep_link import link_button
+from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.knob_slider import knob_slider
 from tabs.model_picker import model_picker
+from tabs.remote_backend import backend_inputs, run_remote_for_tab
 
 TASK = get_task("generate")
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -219,6 +223,22 @@ def reshape_next_token(
     return next_token_views(distribution, settings)
 
 
+def _run_remotely(ctx: AppContext, text: str, model: str, max_new_tokens: int, knobs: dict, how: tuple) -> tuple:
+    """One request (one per sequence), one final value: the same first output as locally, no stream. The API
+    returns text, not the model's probabilities, so the next-token panel is left empty."""
+    provider, hf_token, oauth_token, language, request = how
+    inputs = RemoteInputs(text=text, max_new_tokens=max_new_tokens, options=knobs)
+    remote = run_remote_for_tab(ctx, TASK.id, inputs, model, provider, hf_token, oauth_token, language, request)
+    continuations = [item["generated_text"][len(inputs.text) :] for item in remote.output]
+    shown = (
+        continuations[0]
+        if len(continuations) == 1
+        else "\n\n".join(f"── {k + 1} ──\n{t}" for k, t in enumerate(continuations))
+    )
+    summary = remote.summary(resolve_language(language, request))
+    return remote.output, shown, summary, text, None, None, None, None, remote.code
+
+
 def make_handler(ctx: AppContext) -> Callable:
     """The /generate handler: a generator, so each new piece of text reaches the page as it is made."""
 
@@ -236,8 +256,30 @@ def make_handler(ctx: AppContext) -> Callable:
         seed: int = 42,
         device: str = "auto",
         language: str = "auto",
+        backend: str = "local",
+        provider: str = "auto",
+        hf_token: str = "",
         request: gr.Request = None,
+        oauth_token: gr.OAuthToken | None = None,
     ) -> Iterator[tuple]:
+        if backend == "remote":
+            yield _run_remotely(
+                ctx,
+                text,
+                model,
+                max_new_tokens,
+                {
+                    "temperature": float(temperature),
+                    "top_k": int(top_k),
+                    "top_p": float(top_p),
+                    "repetition_penalty": float(repetition_penalty),
+                    "num_return_sequences": int(num_return_sequences),
+                    "do_sample": bool(do_sample),
+                    "seed": int(seed) if seed is not None else RANDOM_SEED,
+                },
+                (provider, hf_token, oauth_token, language, request),
+            )
+            return
         language = resolve_language(language, request)
         settings = GenerationSettings(
             max_new_tokens=int(max_new_tokens),
@@ -346,8 +388,24 @@ def build(ctx: AppContext) -> None:
         distribution = gr.State(None)
         raw = gr.JSON(label=tr("common.raw"))
         code = gr.Code(language="python", label=tr("common.code"))
-        gr.Examples(
-            examples=[
+        link_button(
+            ctx,
+            TASK.id,
+            {
+                "text": text,
+                "model": model,
+                "max_new_tokens": max_new_tokens,
+                "temperature": temperature,
+                "top_k": top_k,
+                "top_p": top_p,
+                "repetition_penalty": repetition_penalty,
+                "num_return_sequences": num_return_sequences,
+                "do_sample": do_sample,
+                "seed": seed,
+            },
+        )
+        examples(
+            [
                 ["Hello, I'm a language model,", TASK.default.id],
                 ["Once upon a time, in a small village by the sea,", TASK.default.id],
                 ["Explain what a tokenizer does in two sentences.", CHAT_MODEL.id],
@@ -355,14 +413,14 @@ def build(ctx: AppContext) -> None:
                 ["허깅페이스 파이프라인을 처음 배울 때", KOREAN_MODEL.id],
             ],
             inputs=[text, model],
-            label=tr("common.examples"),
+            headers=["Prompt · 프롬프트", "Model · 모델"],
         )
         decoding.build_section(ctx, text, model)
 
         knobs = [max_new_tokens, temperature, top_k, top_p, repetition_penalty, num_return_sequences, do_sample, seed]
         event = run.click(
             make_handler(ctx),
-            inputs=[text, model, *knobs, ctx.device, ctx.language],
+            inputs=[text, model, *knobs, ctx.device, ctx.language, *backend_inputs(ctx)],
             outputs=[raw, output, notice, model_text, model_plot, shaped_plot, candidates, distribution, code],
             api_name="generate",
         )

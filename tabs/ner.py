@@ -5,10 +5,14 @@ from collections.abc import Callable
 import gradio as gr
 
 from core.ner import AGGREGATION_STRATEGIES, TASK, NerResult, entity_type, notebook_code, recognize
+from core.remote import RemoteInputs
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.deep_link import link_button
+from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.model_picker import model_picker
+from tabs.remote_backend import backend_inputs, run_remote_for_tab
 from tabs.truncation_notice import truncation_notice
 
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -101,9 +105,35 @@ def make_handler(ctx: AppContext) -> Callable:
         aggregation_strategy: str = "simple",
         device: str = "auto",
         language: str = "auto",
+        backend: str = "local",
+        provider: str = "auto",
+        hf_token: str = "",
         request: gr.Request = None,
+        oauth_token: gr.OAuthToken | None = None,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> tuple:
+        if backend == "remote":
+            remote = run_remote_for_tab(
+                ctx,
+                TASK.id,
+                RemoteInputs(text=text, options={"aggregation_strategy": aggregation_strategy}),
+                model,
+                provider,
+                hf_token,
+                oauth_token,
+                language,
+                request,
+            )
+            shown = NerResult(
+                text=text, entities=remote.output, aggregation_strategy=aggregation_strategy, labels=[], model=model
+            )
+            return (
+                remote.output,
+                _highlighted(shown),
+                _table(shown),
+                remote.summary(resolve_language(language, request)),
+                remote.code,
+            )
         result = recognize(text, model, aggregation_strategy=aggregation_strategy, device=device, policy=ctx.policy)
         lang = resolve_language(language, request)
         notice = truncation_notice(result.truncation, lang)
@@ -142,8 +172,9 @@ def build(ctx: AppContext) -> None:
                 table = gr.Dataframe(headers=TABLE_HEADERS, label=tr("ner.table"), wrap=True)
         raw = gr.JSON(label=tr("common.raw"))
         code = gr.Code(language="python", label=tr("common.code"))
-        gr.Examples(
-            examples=[
+        link_button(ctx, TASK.id, {"text": text, "model": model, "aggregation_strategy": strategy})
+        examples(
+            [
                 ["My name is Wolfgang and I live in Berlin.", TASK.default.id, "simple"],
                 [
                     "Hugging Face Inc. is a company based in New York City. "
@@ -156,11 +187,11 @@ def build(ctx: AppContext) -> None:
                 ["삼성전자는 서울 서초구에 본사를 둔 기업이다.", KOREAN_MODEL.id, "simple"],
             ],
             inputs=[text, model, strategy],
-            label=tr("common.examples"),
+            headers=["Text · 문장", "Model · 모델", "aggregation_strategy · 묶는 방식"],
         )
         run.click(
             make_handler(ctx),
-            inputs=[text, model, strategy, ctx.device, ctx.language],
+            inputs=[text, model, strategy, ctx.device, ctx.language, *backend_inputs(ctx)],
             outputs=[raw, highlighted, table, notice, code],
             api_name="ner",
         )

@@ -142,12 +142,17 @@ def make_compare_handler(ctx: AppContext) -> Callable:
         hf_token: str = "",
         local_model: str = "",
         context: str = "",
+        labels: str = "",
+        image: str | None = None,
+        threshold: float = 0.5,
+        max_new_tokens: int = 50,
         device: str = "auto",
         language: str = "auto",
         request: gr.Request = None,
         oauth_token: gr.OAuthToken | None = None,
     ) -> tuple:
-        inputs, local_model = RemoteInputs(text=text, context=context), (local_model or "").strip() or model
+        inputs = RemoteInputs(text, labels, context, image, threshold, max_new_tokens)
+        local_model = (local_model or "").strip() or model
         local, local_seconds = run_local(task, inputs, local_model, device=device, policy=ctx.policy)
         remote = run_remote_for_tab(ctx, task, inputs, model, provider, hf_token, oauth_token, language, request)
         rows = [["local", local_model, round(local_seconds, 3)], ["remote", remote.model, round(remote.seconds, 3)]]
@@ -237,7 +242,21 @@ def build(ctx: AppContext) -> None:
         )
         compare.click(
             make_compare_handler(ctx),
-            inputs=[task, text, model, provider, token, local_model, context, ctx.device, ctx.language],
+            inputs=[
+                task,
+                text,
+                model,
+                provider,
+                token,
+                local_model,
+                context,
+                labels,
+                image,
+                threshold,
+                max_new_tokens,
+                ctx.device,
+                ctx.language,
+            ],
             outputs=[raw, side],
             api_name="remote_compare",
         )

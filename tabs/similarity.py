@@ -5,11 +5,15 @@ from collections.abc import Callable
 
 import gradio as gr
 
+from core.remote import RemoteInputs
 from core.similarity import TASK, SimilarityResult, notebook_code, similarity
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.deep_link import link_button
+from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.model_picker import model_picker
+from tabs.remote_backend import backend_inputs, run_remote_for_tab
 
 MULTILINGUAL_MODEL = TASK.model_for_language("multi")
 #: A Korean-only model for the Korean example (the multilingual one also speaks Korean).
@@ -109,9 +113,22 @@ def make_handler(ctx: AppContext) -> Callable:
         model: str,
         device: str = "auto",
         language: str = "auto",
+        backend: str = "local",
+        provider: str = "auto",
+        hf_token: str = "",
         request: gr.Request = None,
+        oauth_token: gr.OAuthToken | None = None,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> tuple:
+        if backend == "remote":
+            remote = run_remote_for_tab(
+                ctx, TASK.id, RemoteInputs(text=text), model, provider, hf_token, oauth_token, language, request
+            )
+            # The API returns similarities, not the sentence vectors: no vector preview here.
+            shown = SimilarityResult(
+                sentences=remote.output["sentences"], matrix=remote.output["matrix"], dimensions=0, model=remote.model
+            )
+            return remote.output, heatmap_html(shown), remote.summary(resolve_language(language, request)), remote.code
         result = similarity(text, model, device=device, policy=ctx.policy)
         return (
             result.to_json(),
@@ -138,8 +155,9 @@ def build(ctx: AppContext) -> None:
                 summary = gr.Markdown(label=tr("similarity.summary"))
         raw = gr.JSON(label=tr("common.raw"))
         code = gr.Code(language="python", label=tr("common.code"))
-        gr.Examples(
-            examples=[
+        link_button(ctx, TASK.id, {"text": text, "model": model})
+        examples(
+            [
                 [
                     "A man is eating food.\nA man is eating a piece of bread.\nThe girl is carrying a baby.\n"
                     "A man is riding a horse.\nA monkey is playing drums.",
@@ -153,11 +171,11 @@ def build(ctx: AppContext) -> None:
                 ],
             ],
             inputs=[text, model],
-            label=tr("common.examples"),
+            headers=["Sentences · 문장들", "Model · 모델"],
         )
         run.click(
             make_handler(ctx),
-            inputs=[text, model, ctx.device, ctx.language],
+            inputs=[text, model, ctx.device, ctx.language, *backend_inputs(ctx)],
             outputs=[raw, heatmap, summary, code],
             api_name="similarity",
         )

@@ -5,6 +5,7 @@ from collections.abc import Callable
 import gradio as gr
 import pandas as pd
 
+from core.remote import RemoteInputs
 from core.zero_shot import (
     ENGLISH_TEMPLATE,
     KOREAN_TEMPLATE,
@@ -17,8 +18,11 @@ from core.zero_shot import (
 )
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.deep_link import link_button
+from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.model_picker import model_picker
+from tabs.remote_backend import backend_inputs, run_remote_for_tab
 from tabs.truncation_notice import truncation_notice
 
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -91,9 +95,41 @@ def make_handler(ctx: AppContext) -> Callable:
         hypothesis_template: str = "",
         device: str = "auto",
         language: str = "auto",
+        backend: str = "local",
+        provider: str = "auto",
+        hf_token: str = "",
         request: gr.Request = None,
+        oauth_token: gr.OAuthToken | None = None,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> tuple:
+        if backend == "remote":
+            options = {"multi_label": bool(multi_label), "hypothesis_template": hypothesis_template}
+            remote = run_remote_for_tab(
+                ctx,
+                TASK.id,
+                RemoteInputs(text=text, labels=labels, options=options),
+                model,
+                provider,
+                hf_token,
+                oauth_token,
+                language,
+                request,
+            )
+            result = ZeroShotResult(
+                sequence=remote.output["sequence"],
+                labels=remote.output["labels"],
+                scores=remote.output["scores"],
+                hypothesis_template=(hypothesis_template or "").strip() or default_template(text),
+                multi_label=bool(multi_label),
+                model=remote.model,
+            )
+            return (
+                remote.output,
+                _chart(result),
+                _hypotheses(result),
+                remote.summary(resolve_language(language, request)),
+                remote.code,
+            )
         result = zero_shot(
             text,
             labels,
@@ -139,8 +175,19 @@ def build(ctx: AppContext) -> None:
                     hypotheses = gr.Markdown()
         raw = gr.JSON(label=tr("common.raw"))
         code = gr.Code(language="python", label=tr("common.code"))
-        gr.Examples(
-            examples=[
+        link_button(
+            ctx,
+            TASK.id,
+            {
+                "text": text,
+                "labels": labels,
+                "model": model,
+                "multi_label": multi_label,
+                "hypothesis_template": template,
+            },
+        )
+        examples(
+            [
                 [
                     "I have a problem with my iphone that needs to be resolved asap!!",
                     "urgent, not urgent, phone, tablet, computer",
@@ -163,7 +210,7 @@ def build(ctx: AppContext) -> None:
                 ["내일 서울은 비가 오고 기온이 크게 떨어지겠습니다.", "날씨, 교육, 연예", KOREAN_MODEL.id, False],
             ],
             inputs=[text, labels, model, multi_label],
-            label=tr("common.examples"),
+            headers=["Text · 문장", "Labels · 후보 레이블", "Model · 모델", "multi_label · 다중 레이블"],
         )
         # The empty template box shows the template a run would use for this text (Korean for Korean text).
         text.change(
@@ -175,7 +222,7 @@ def build(ctx: AppContext) -> None:
         )
         run.click(
             make_handler(ctx),
-            inputs=[text, labels, model, multi_label, template, ctx.device, ctx.language],
+            inputs=[text, labels, model, multi_label, template, ctx.device, ctx.language, *backend_inputs(ctx)],
             outputs=[raw, chart, hypotheses, notice, code],
             api_name="zero_shot",
         )

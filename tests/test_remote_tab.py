@@ -94,9 +94,11 @@ def test_side_by_side_runs_both_and_reports_both_latencies(router, ctx, tiny_cla
 
 
 def test_side_by_side_names_the_tasks_it_supports(router, ctx):
-    message = "Side-by-side is not available for 'generate' yet; it works for: classify, answer, summarize, translate"
+    message = (
+        "Side-by-side is not available for 'tokenize' yet; it works for: classify, answer, summarize, translate, "
+    )
     with pytest.raises(gr.Error, match=message):
-        make_compare_handler(ctx)("generate", "text", MODEL, "auto", TOKEN)
+        make_compare_handler(ctx)("tokenize", "text", MODEL, "auto", TOKEN)
 
 
 def test_a_signed_in_users_token_is_used_when_none_is_typed(router, ctx):

@@ -158,7 +158,7 @@ def test_seq2seq_adapters_check_generation_settings(options, message):
 def test_side_by_side_runs_question_answering_both_ways(router, ctx, tiny_qa):
     router.answer(MODEL, Reply(200, BERLIN))
     both, rows = make_compare_handler(ctx)(
-        "answer", "Where do I live?", MODEL, "auto", TOKEN, str(tiny_qa), CONTEXT, "cpu"
+        "answer", "Where do I live?", MODEL, "auto", TOKEN, str(tiny_qa), CONTEXT, device="cpu"
     )
     assert set(both["local"]) == set(both["remote"]) == {"score", "start", "end", "answer"}
     assert [row[0] for row in rows] == ["local", "remote"]

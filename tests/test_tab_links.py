@@ -41,6 +41,27 @@ EXPECTED_LINKS = {
     "inspect": (["model", "text"], ["inspect", "run_model"]),
     "embeddings": (["text", "model"], ["embeddings"]),
     "compare": (["text", "model_a", "model_b", "runs"], ["compare"]),
+    "generate": (
+        [
+            "text",
+            "model",
+            "max_new_tokens",
+            "temperature",
+            "top_k",
+            "top_p",
+            "repetition_penalty",
+            "num_return_sequences",
+            "do_sample",
+            "seed",
+        ],
+        ["generate"],
+    ),
+    "zero_shot": (["text", "labels", "model", "multi_label", "hypothesis_template"], ["zero_shot"]),
+    "ner": (["text", "model", "aggregation_strategy"], ["ner"]),
+    "fill_mask": (["text", "model", "top_k"], ["fill_mask"]),
+    "similarity": (["text", "model"], ["similarity"]),
+    #: A photo cannot travel in a URL: the link carries the settings only.
+    "detect": (["threshold", "model", "labels", "max_detections"], ["detect"]),
 }
 
 
@@ -173,3 +194,28 @@ def test_the_page_opens_with_the_languages_of_the_links_model(built, tiny_t5):
     _demo, ctx = built
     sources, _targets = pickers_for_page(ctx, {"tab": "translate", "model": str(tiny_t5)}, "org/unknown-model")
     assert sources["choices"] == ["en"]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        (
+            {"tab": "detect", "threshold": "7", "max_detections": "3", "image": "/etc/passwd"},
+            {"threshold": 1, "max_detections": 3},
+        ),
+        ({"tab": "ner", "aggregation_strategy": "first"}, {"aggregation_strategy": "first"}),
+        ({"tab": "ner", "aggregation_strategy": "bogus"}, {}),
+        (
+            {"tab": "generate", "temperature": "0.7", "do_sample": "false", "seed": "7"},
+            {"temperature": 0.7, "do_sample": False, "seed": 7},
+        ),
+        ({"tab": "fill_mask", "top_k": "3.6"}, {"top_k": 3}),
+    ],
+)
+def test_links_of_the_newer_tabs_fill_checked_values(built, params, expected):
+    """Numbers are clamped to the slider, fixed choices must be choices, and a detect link carries no image."""
+    _demo, ctx = built
+    fields = next(t for t in ctx.links if t.tab_id == params["tab"]).fields
+    tab, values = fill_from_url(params, ctx.links, True)
+    assert tab == params["tab"]
+    assert values == {fields[name]: value for name, value in expected.items()}

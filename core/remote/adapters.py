@@ -10,6 +10,7 @@ the contract's JSON, or ``ValueError`` naming what was not as expected).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,15 +113,26 @@ def _classify_shape(raw: Any, prepared: Prepared) -> Any:
 
 
 def _zero_shot_prepare(inputs: RemoteInputs) -> Prepared:
+    from core.zero_shot import check_template, default_template, parse_labels
+
     text = require_text(inputs.text)
-    labels = [label.strip() for label in (inputs.labels or "").split(",") if label.strip()]
+    labels = parse_labels(inputs.labels) if (inputs.labels or "").strip() else []
     if len(labels) < 2:
         raise BadInput(
             "Zero-shot classification needs at least two candidate labels, separated by commas "
             "(e.g. 'sports, politics, cooking').",
             ko="제로샷 분류에는 쉼표로 구분한 후보 레이블이 두 개 이상 필요해요 (예: '스포츠, 정치, 요리').",
         )
-    return Prepared([text], {"labels": labels})
+    # As locally: an empty template is the default for the text's language (Korean for Korean text).
+    template = check_template((inputs.options.get("hypothesis_template") or "").strip() or default_template(text))
+    return Prepared(
+        [text],
+        {
+            "candidate_labels": labels,
+            "multi_label": bool(inputs.options.get("multi_label")),
+            "hypothesis_template": template,
+        },
+    )
 
 
 def _zero_shot_shape(raw: Any, prepared: Prepared) -> dict:
@@ -132,21 +144,31 @@ def _zero_shot_shape(raw: Any, prepared: Prepared) -> dict:
     }
 
 
+def _ner_prepare(inputs: RemoteInputs) -> Prepared:
+    from core.ner import check_strategy
+
+    text = require_text(inputs.text)
+    return Prepared([text], {"aggregation_strategy": check_strategy(inputs.options.get("aggregation_strategy"))})
+
+
 def _ner_shape(raw: Any, prepared: Prepared) -> list[dict]:
+    """As the local pipeline: ``entity_group`` when aggregated; ``entity`` (and ``index``) per token with "none"."""
+    per_token = prepared.extra.get("aggregation_strategy") == "none"
+    key = "entity" if per_token else "entity_group"
     entities = []
     for item in _items(raw, "the answer"):
         if not isinstance(item, dict):
             raise ValueError("an entity is not an object")
         group = item.get("entity_group") or item.get("entity")
-        entities.append(
-            {
-                "entity_group": _text(group, "entity_group"),
-                "score": _number(item.get("score"), "a score"),
-                "word": _text(item.get("word"), "word"),
-                "start": int(_number(item.get("start"), "start")),
-                "end": int(_number(item.get("end"), "end")),
-            }
+        entity: dict[str, Any] = {key: _text(group, key), "score": _number(item.get("score"), "a score")}
+        if per_token and item.get("index") is not None:
+            entity["index"] = int(_number(item.get("index"), "index"))
+        entity.update(
+            word=_text(item.get("word"), "word"),
+            start=int(_number(item.get("start"), "start")),
+            end=int(_number(item.get("end"), "end")),
         )
+        entities.append(entity)
     return entities
 
 
@@ -235,12 +257,50 @@ def _generate_prepare(inputs: RemoteInputs) -> Prepared:
             f"The number of new tokens must be between 1 and {MAX_NEW_TOKENS}, not {tokens!r}.",
             ko=f"새로 만들 토큰 수는 1에서 {MAX_NEW_TOKENS} 사이여야 해요({tokens!r}은(는) 안 돼요).",
         )
-    return Prepared([prompt], {"max_new_tokens": int(tokens)})
+    given = _given(inputs, GENERATION_KNOBS)
+    if not given:  # the Inference API tab: the model's own decoding defaults, as before
+        return Prepared([prompt], {"parameters": {"max_new_tokens": int(tokens)}, "sequences": 1})
+    from core.generate import GenerationSettings
+
+    # The generation tab: its knobs, checked as locally, with a concrete seed so a run can be reproduced.
+    settings = GenerationSettings(max_new_tokens=int(tokens), **given).with_seed()
+    settings.validate()
+    kwargs = settings.generate_kwargs()
+    # The API refuses the local "off" values (top_k 0, top_p 1.0): leaving a knob out is the same.
+    if kwargs.get("top_k") == 0:
+        del kwargs["top_k"]
+    if kwargs.get("top_p") == 1.0:
+        del kwargs["top_p"]
+    kwargs["seed"] = settings.seed
+    return Prepared([prompt], {"parameters": kwargs, "sequences": settings.num_return_sequences})
+
+
+#: The generation tab's knobs the API takes too (``GenerationSettings`` fields).
+GENERATION_KNOBS = ("temperature", "top_k", "top_p", "repetition_penalty", "num_return_sequences", "do_sample", "seed")
+
+
+def _generate_call(client: Any, model: str | None, prepared: Prepared) -> Any:
+    """One request per returned sequence (the API returns one), the k-th with seed + k as the tab shows it."""
+    parameters = prepared.extra["parameters"]
+    answers = []
+    for k in range(prepared.extra["sequences"]):
+        seeded = {**parameters, "seed": parameters["seed"] + k} if "seed" in parameters else parameters
+        answers.append(client.text_generation(prepared.texts[0], model=model, **seeded))
+    return answers[0] if len(answers) == 1 else answers
 
 
 def _generate_shape(raw: Any, prepared: Prepared) -> list[dict]:
     # The local pipeline returns the prompt and its continuation; the API returns the continuation only.
-    return [{"generated_text": prepared.texts[0] + _text(raw, "generated_text")}]
+    answers = raw if isinstance(raw, list) else [raw]
+    return [{"generated_text": prepared.texts[0] + _text(answer, "generated_text")} for answer in answers]
+
+
+def _fill_mask_prepare(inputs: RemoteInputs) -> Prepared:
+    from core.fill_mask import check_top_k
+
+    text = require_text(inputs.text)
+    top_k = inputs.options.get("top_k")
+    return Prepared([text], {"top_k": check_top_k(top_k)} if top_k is not None else {})
 
 
 def _fill_mask_shape(raw: Any, prepared: Prepared) -> list[dict]:
@@ -292,7 +352,18 @@ def _detect_prepare(inputs: RemoteInputs) -> Prepared:
             f"The threshold {inputs.threshold} is outside 0–1. Choose a score between 0 and 1, e.g. 0.5.",
             ko=f"임계값 {inputs.threshold}이(가) 0~1 밖이에요. 0과 1 사이 값(예: 0.5)을 고르세요.",
         )
-    return Prepared([inputs.image], {"threshold": float(inputs.threshold)})
+    from core.detect import check_max_detections
+
+    limit = inputs.options.get("max_detections")
+    wanted = [part.strip().lower() for part in re.split(r"[,，、\n]", inputs.labels or "") if part.strip()]
+    return Prepared(
+        [inputs.image],
+        {
+            "threshold": float(inputs.threshold),
+            "labels": wanted,
+            "max_detections": check_max_detections(limit) if limit is not None else None,
+        },
+    )
 
 
 def _detect_shape(raw: Any, prepared: Prepared) -> list[dict]:
@@ -308,7 +379,12 @@ def _detect_shape(raw: Any, prepared: Prepared) -> list[dict]:
                 "box": {k: int(_number(box.get(k), k)) for k in ("xmin", "ymin", "xmax", "ymax")},
             }
         )
-    return out
+    # As the local tab: best first, only the classes asked for (any case), at most max_detections boxes.
+    out.sort(key=lambda item: item["score"], reverse=True)
+    wanted = prepared.extra.get("labels")
+    if wanted:
+        out = [item for item in out if item["label"].lower() in wanted]
+    return out[: prepared.extra.get("max_detections") or None]
 
 
 def _quoted(prepared: Prepared) -> str:
@@ -333,22 +409,21 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             "zero-shot-classification",
             "zero_shot_classification",
             _zero_shot_prepare,
-            lambda client, model, p: client.zero_shot_classification(
-                p.texts[0], candidate_labels=p.extra["labels"], model=model
-            ),
+            lambda client, model, p: client.zero_shot_classification(p.texts[0], model=model, **p.extra),
             _zero_shot_shape,
-            lambda p: f"{p.texts[0]!r}, candidate_labels={p.extra['labels']!r}",
+            lambda p: (
+                f"{p.texts[0]!r}, candidate_labels={p.extra['candidate_labels']!r}"
+                + _keyword_args({k: v for k, v in p.extra.items() if k != "candidate_labels"})
+            ),
         ),
         RemoteTask(
             "ner",
             "token-classification",
             "token_classification",
-            _one_text,
-            lambda client, model, p: client.token_classification(
-                p.texts[0], model=model, aggregation_strategy="simple"
-            ),
+            _ner_prepare,
+            lambda client, model, p: client.token_classification(p.texts[0], model=model, **p.extra),
             _ner_shape,
-            lambda p: f'{p.texts[0]!r}, aggregation_strategy="simple"',
+            lambda p: f"{p.texts[0]!r}" + _keyword_args(p.extra),
         ),
         RemoteTask(
             "answer",
@@ -386,20 +461,18 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             "text-generation",
             "text_generation",
             _generate_prepare,
-            lambda client, model, p: client.text_generation(
-                p.texts[0], model=model, max_new_tokens=p.extra["max_new_tokens"]
-            ),
+            _generate_call,
             _generate_shape,
-            lambda p: f"{p.texts[0]!r}, max_new_tokens={p.extra['max_new_tokens']}",
+            lambda p: f"{p.texts[0]!r}" + _keyword_args(p.extra["parameters"]),
         ),
         RemoteTask(
             "fill_mask",
             "fill-mask",
             "fill_mask",
-            _one_text,
-            lambda client, model, p: client.fill_mask(p.texts[0], model=model),
+            _fill_mask_prepare,
+            lambda client, model, p: client.fill_mask(p.texts[0], model=model, **p.extra),
             _fill_mask_shape,
-            _quoted,
+            lambda p: f"{p.texts[0]!r}" + _keyword_args(p.extra),
         ),
         RemoteTask(
             "similarity",

@@ -41,11 +41,58 @@ def _translate(inputs: RemoteInputs, model: str, *, device: str, policy: LoadPol
     return translate(inputs.text, model, **inputs.options, device=device, policy=policy).to_json()
 
 
+def _zero_shot(inputs: RemoteInputs, model: str, *, device: str, policy: LoadPolicy) -> Any:
+    from core.zero_shot import zero_shot
+
+    return zero_shot(inputs.text, inputs.labels, model, **inputs.options, device=device, policy=policy).to_json()
+
+
+def _ner(inputs: RemoteInputs, model: str, *, device: str, policy: LoadPolicy) -> Any:
+    from core.ner import recognize
+
+    return recognize(inputs.text, model, **inputs.options, device=device, policy=policy).to_json()
+
+
+def _fill_mask(inputs: RemoteInputs, model: str, *, device: str, policy: LoadPolicy) -> Any:
+    from core.fill_mask import fill_mask
+
+    return fill_mask(inputs.text, model, **inputs.options, device=device, policy=policy).to_json()
+
+
+def _similarity(inputs: RemoteInputs, model: str, *, device: str, policy: LoadPolicy) -> Any:
+    from core.similarity import similarity
+
+    return similarity(inputs.text, model, device=device, policy=policy).to_json()
+
+
+def _detect(inputs: RemoteInputs, model: str, *, device: str, policy: LoadPolicy) -> Any:
+    from core.detect import detect
+
+    limit = inputs.options.get("max_detections")
+    extra = {"max_detections": limit} if limit is not None else {}
+    return detect(
+        inputs.image, inputs.threshold, model, inputs.labels, **extra, device=device, policy=policy
+    ).to_json()
+
+
+def _generate(inputs: RemoteInputs, model: str, *, device: str, policy: LoadPolicy) -> Any:
+    from core.generate import GenerationSettings, generate
+
+    settings = GenerationSettings(max_new_tokens=int(inputs.max_new_tokens), **inputs.options)
+    return generate(inputs.text, model, settings, device=device, policy=policy).to_json()
+
+
 LOCAL_RUNNERS: dict[str, Callable[..., Any]] = {
     "classify": _classify,
     "answer": _answer,
     "summarize": _summarize,
     "translate": _translate,
+    "zero_shot": _zero_shot,
+    "ner": _ner,
+    "fill_mask": _fill_mask,
+    "similarity": _similarity,
+    "detect": _detect,
+    "generate": _generate,
 }
 
 
