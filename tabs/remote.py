@@ -11,6 +11,7 @@ from core.remote.side_by_side import run_local
 from tabs import remote_backend
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.remote_backend import run_remote_for_tab
@@ -200,6 +201,11 @@ def build(ctx: AppContext) -> None:
                 side = gr.Dataframe(headers=["backend", "model", "seconds"], label=tr("remote.side_by_side"))
         raw = gr.JSON(label=tr("common.raw"))
         code = gr.Code(language="python", label=tr("common.code"))
+        link_button(
+            ctx,
+            TASK.id,
+            {"task": task, "text": text, "model": model, "provider": provider, "labels": labels, "context": context},
+        )
         examples(
             [
                 ["classify", "I like apple\nI felt very sad", TASKS["classify"].default.id],

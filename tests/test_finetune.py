@@ -163,7 +163,9 @@ def test_a_model_without_a_classification_head_is_refused(tiny_vit, tmp_path):
 
 
 def test_an_offline_hub_model_says_how_to_get_it(tmp_path):
-    with pytest.raises(Exception, match="not downloaded on this machine.*--prefetch distilbert/distilbert-base-uncased"):
+    with pytest.raises(
+        Exception, match="not downloaded on this machine.*--prefetch distilbert/distilbert-base-uncased"
+    ):
         next(fine_tune(SEPARABLE, "distilbert/distilbert-base-uncased", FAST, output_dir=str(tmp_path / "m")))
 
 

@@ -62,7 +62,18 @@ EXPECTED_LINKS = {
     "similarity": (["text", "model"], ["similarity"]),
     #: A photo cannot travel in a URL: the link carries the settings only.
     "detect": (["threshold", "model", "labels", "max_detections"], ["detect"]),
+    "remote": (["task", "text", "model", "provider", "labels", "context"], ["remote"]),
 }
+
+
+def test_every_tab_but_the_fine_tuning_lab_and_the_cache_has_a_link(built):
+    from tabs import TAB_NAMES
+
+    _demo, ctx = built
+    linked = {target.tab_id for target in ctx.links}
+    assert linked == set(EXPECTED_LINKS)
+    # The lab's data is a table and the cache manager acts on the server's state: no links there.
+    assert len(linked) == len(TAB_NAMES) - 2
 
 
 @pytest.fixture(scope="module")
