@@ -42,23 +42,24 @@ def save(model, tokenizer, path: Path) -> Path:
     return path
 
 
-def build_bert_classifier(path: Path, labels: dict[int, str] = SENTIMENT_LABELS) -> Path:
-    """A BertForSequenceClassification with the given labels (the sentiment tab's kind of model)."""
+def build_bert(path: Path, head: str = "BertModel", labels: dict[int, str] | None = None) -> Path:
+    """A tiny BERT with the ``head`` class of transformers (e.g. "BertForMaskedLM"), the MiniLM vocabulary, seed 0."""
     import torch
-    from transformers import BertForSequenceClassification
+    import transformers
 
     torch.manual_seed(0)
-    config = tiny_bert_config(id2label=labels, label2id={v: k for k, v in labels.items()})
-    return save(BertForSequenceClassification(config), minilm_tokenizer(), path)
+    names = {"id2label": labels, "label2id": {v: k for k, v in labels.items()}} if labels else {}
+    return save(getattr(transformers, head)(tiny_bert_config(**names)), minilm_tokenizer(), path)
+
+
+def build_bert_classifier(path: Path, labels: dict[int, str] = SENTIMENT_LABELS) -> Path:
+    """A BertForSequenceClassification with the given labels (the sentiment tab's kind of model)."""
+    return build_bert(path, "BertForSequenceClassification", labels)
 
 
 def build_bert_masked_lm(path: Path) -> Path:
     """A BertForMaskedLM: the fill-mask kind, i.e. the wrong kind for the sentiment tab."""
-    import torch
-    from transformers import BertForMaskedLM
-
-    torch.manual_seed(0)
-    return save(BertForMaskedLM(tiny_bert_config()), minilm_tokenizer(), path)
+    return build_bert(path, "BertForMaskedLM")
 
 
 def drop_architectures(path: Path) -> Path:
@@ -75,11 +76,7 @@ def drop_architectures(path: Path) -> Path:
 
 def build_bert_qa(path: Path) -> Path:
     """A BertForQuestionAnswering with the MiniLM vocabulary (the question-answering tab's kind of model)."""
-    import torch
-    from transformers import BertForQuestionAnswering
-
-    torch.manual_seed(0)
-    return save(BertForQuestionAnswering(tiny_bert_config()), minilm_tokenizer(), path)
+    return build_bert(path, "BertForQuestionAnswering")
 
 
 #: T5's own task table, so the tiny model carries the same prefixes and settings as google-t5/t5-small.
@@ -530,21 +527,12 @@ def build_bert_nli(path: Path) -> Path:
 
 def build_bert_token_classifier(path: Path, labels: dict[int, str] = NER_LABELS) -> Path:
     """A BertForTokenClassification with BIO tags (the NER tab's kind of model)."""
-    import torch
-    from transformers import BertForTokenClassification
-
-    torch.manual_seed(0)
-    config = tiny_bert_config(id2label=labels, label2id={v: k for k, v in labels.items()})
-    return save(BertForTokenClassification(config), minilm_tokenizer(), path)
+    return build_bert(path, "BertForTokenClassification", labels)
 
 
 def build_bert_encoder(path: Path) -> Path:
     """A headless BertModel (like the bundled MiniLM): the fine-tuning lab's kind of base model."""
-    import torch
-    from transformers import BertModel
-
-    torch.manual_seed(0)
-    return save(BertModel(tiny_bert_config()), minilm_tokenizer(), path)
+    return build_bert(path, "BertModel")
 
 
 def build_vit_encoder(path: Path) -> Path:
