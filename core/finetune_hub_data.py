@@ -225,7 +225,7 @@ def _label_namer(feature: Any, column: str):
         return lambda value: names[value] if isinstance(value, int) and 0 <= value < len(names) else None
     dtype = getattr(feature, "dtype", None)
     if isinstance(feature, datasets.Value) and (dtype.startswith(("int", "uint")) or dtype in ("string", "bool")):
-        return lambda value: None if value is None or value == -1 else str(value)
+        return lambda value: None if value is None or value == -1 or value == "" else str(value)
     kind = dtype or type(feature).__name__
     raise BadInput(
         f"The column {column!r} holds {kind} values, not classes, so this is not a text-classification dataset "
@@ -262,6 +262,11 @@ def load_hub_rows(
             ko=f"Hub에서 '{location}'을(를) 불러오려면 인터넷이 필요한데, 지금은 오프라인이에요. 예제 데이터나 CSV를 쓰세요.",
         )
     stream = _open(location, config, split)
+    if stream.features is None:  # CSV/JSON files carry no schema: datasets infers it from the first rows
+        try:
+            stream = stream._resolve_features()
+        except ConnectionError as error:
+            raise _unreachable(location, error) from None
     features = stream.features or {}
     columns = list(features)
     text_name = _pick(columns, (text_column or "").strip(), TEXT_COLUMNS, "text", "텍스트")

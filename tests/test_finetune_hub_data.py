@@ -51,6 +51,13 @@ def test_columns_can_be_chosen_and_plain_string_labels_are_kept(tmp_path):
     assert result.rows == (("a b", "up"), ("c d", "down"), ("e f", "up"))
 
 
+def test_a_csv_folder_without_a_schema_is_read(tmp_path):
+    (tmp_path / "csv").mkdir()
+    (tmp_path / "csv" / "train.csv").write_text("sentence,label\nGood film,pos\nBad film,neg\nNo label,\n")
+    result = load_hub_rows(str(tmp_path / "csv"))
+    assert result.rows == (("Good film", "pos"), ("Bad film", "neg")) and result.skipped == {"no_label": 1}
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
