@@ -322,10 +322,20 @@ def make_handler(ctx: AppContext, runs: TrainingRuns | None = None) -> Callable:
     return run_finetune
 
 
+#: Why a dataset row was left out (core/finetune_hub_data.py's reasons), in English and Korean.
+_SKIPPED = {
+    "duplicate": ("duplicate", "중복"),
+    "empty_text": ("empty text", "빈 텍스트"),
+    "no_label": ("no label", "레이블 없음"),
+    "too_long": ("too long", "너무 긴 글"),
+}
+
+
 def _summary(rows: HubRows, language: str) -> str:
     counts = ", ".join(f"{label} {n:,}" for label, n in rows.label_counts.items())
-    skipped = ", ".join(f"{reason} {n:,}" for reason, n in rows.skipped.items())
-    strings = STRINGS["ko" if language == "ko" else "en"]
+    korean = language == "ko"
+    skipped = ", ".join(f"{_SKIPPED[reason][korean]} {n:,}" for reason, n in rows.skipped.items())
+    strings = STRINGS["ko" if korean else "en"]
     return strings["finetune.hub_summary"].format(
         rows=len(rows.rows),
         dataset=rows.dataset,

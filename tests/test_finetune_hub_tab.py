@@ -26,7 +26,7 @@ def test_handler_gives_the_json_first_then_summary_preview_and_rows(tiny_reviews
 
 def test_summary_speaks_korean(tiny_reviews):
     _, summary, _, _ = make_dataset_handler(AppContext())(str(tiny_reviews), language="ko")
-    assert "12행" in summary and "레이블별 개수" in summary
+    assert "12행" in summary and "레이블별 개수" in summary and "중복 1" in summary
 
 
 def test_use_these_rows_fills_the_lab_table(tiny_reviews):
