@@ -55,3 +55,10 @@ class RemoteFailure(PlaygroundError, RuntimeError):
 
     title_en = "The remote service failed"
     title_ko = "원격 서비스 오류"
+
+
+class DataNotAvailable(PlaygroundError, OSError):
+    """A dataset cannot be read: offline, not on the Hub, gated, or unreachable."""
+
+    title_en = "Dataset not available"
+    title_ko = "데이터셋을 불러올 수 없어요"

@@ -277,6 +277,27 @@ TASKS: dict[str, Task] = {
     )
 }
 
+
+@dataclass(frozen=True)
+class DatasetChoice:
+    """A Hub dataset the fine-tuning lab suggests: where its text and labels are."""
+
+    id: str
+    split: str
+    text_column: str
+    label_column: str
+    languages: tuple[str, ...]
+    note: str = ""
+
+
+#: The fine-tuning lab's suggested Hub datasets (online only); nothing else names a dataset id.
+FINETUNE_DATASETS: tuple[DatasetChoice, ...] = (
+    DatasetChoice("e9t/nsmc", "train", "document", "label", ("ko",), "Naver movie reviews, negative / positive"),
+    DatasetChoice(
+        "stanfordnlp/sst2", "train", "sentence", "label", ("en",), "SST-2 movie reviews, negative / positive"
+    ),
+)
+
 #: The inspector's side-by-side comparison opens on the course's claim: DistilBERT vs BERT.
 COMPARE_DEFAULTS = ("google-bert/bert-base-uncased", "distilbert/distilbert-base-uncased")
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from core.finetune import FineTuneResult, Stage, TrainingSettings, Update, fine_tune, notebook_code, push_to_hub
 from core.finetune_data import (
+    MAX_ROWS,
     STARTER_SETS,
     LabelledData,
     load_starter,
@@ -18,7 +19,8 @@ from core.finetune_data import (
     rows_from_table,
     to_csv,
 )
-from core.registry import get_task
+from core.finetune_hub_data import DEFAULT_ROW_CAP, PREVIEW_ROWS, HubRows, load_hub_rows
+from core.registry import FINETUNE_DATASETS, get_task
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.i18n import tr
@@ -76,6 +78,23 @@ STRINGS = {
         "finetune.token_info": "Used for this upload only, never stored",
         "finetune.private": "Private repository",
         "finetune.push_button": "Push",
+        "finetune.hub": "Or a dataset from the Hub (online)",
+        "finetune.hub_dataset": "Hub dataset id",
+        "finetune.hub_dataset_info": "A suggestion, or any text-classification dataset 'org/name'",
+        "finetune.hub_split": "Split",
+        "finetune.hub_config": "Config (if the dataset has several)",
+        "finetune.hub_rows": "Row cap",
+        "finetune.hub_rows_info": "Only the first rows are streamed, never the whole dataset",
+        "finetune.hub_text_column": "Text column (empty: detect)",
+        "finetune.hub_label_column": "Label column (empty: detect)",
+        "finetune.hub_preview": "Preview",
+        "finetune.hub_use": "Use these rows",
+        "finetune.hub_preview_table": "First rows",
+        "finetune.hub_summary": (
+            "**{rows:,} rows** from `{dataset}` ({split}) · text: `{text}` · label: `{label}` · "
+            "columns: {columns} · labels: {counts}{skipped}"
+        ),
+        "finetune.hub_skipped": " · left out: {skipped}",
     },
     "ko": {
         "finetune.tab": "🎓 파인튜닝 실험실",
@@ -119,6 +138,23 @@ STRINGS = {
         "finetune.token_info": "이번 업로드에만 쓰고 저장하지 않아요",
         "finetune.private": "비공개 저장소",
         "finetune.push_button": "올리기",
+        "finetune.hub": "또는 Hub의 데이터셋 (온라인)",
+        "finetune.hub_dataset": "Hub 데이터셋 id",
+        "finetune.hub_dataset_info": "추천 목록에서 고르거나, 텍스트 분류 데이터셋 'org/name'을 입력하세요",
+        "finetune.hub_split": "Split (데이터 나눔)",
+        "finetune.hub_config": "Config (설정이 여러 개인 데이터셋만)",
+        "finetune.hub_rows": "최대 행 수",
+        "finetune.hub_rows_info": "앞쪽 행만 스트리밍으로 받아요. 전체를 내려받지 않아요",
+        "finetune.hub_text_column": "텍스트 열 (비우면 자동)",
+        "finetune.hub_label_column": "레이블 열 (비우면 자동)",
+        "finetune.hub_preview": "미리 보기",
+        "finetune.hub_use": "이 행으로 학습하기",
+        "finetune.hub_preview_table": "앞쪽 행",
+        "finetune.hub_summary": (
+            "`{dataset}` ({split})에서 **{rows:,}행** · 텍스트: `{text}` · 레이블: `{label}` · "
+            "열: {columns} · 레이블별 개수: {counts}{skipped}"
+        ),
+        "finetune.hub_skipped": " · 뺀 행: {skipped}",
     },
 }
 
@@ -286,6 +322,72 @@ def make_handler(ctx: AppContext, runs: TrainingRuns | None = None) -> Callable:
     return run_finetune
 
 
+#: Why a dataset row was left out (core/finetune_hub_data.py's reasons), in English and Korean.
+_SKIPPED = {
+    "duplicate": ("duplicate", "중복"),
+    "empty_text": ("empty text", "빈 텍스트"),
+    "no_label": ("no label", "레이블 없음"),
+    "too_long": ("too long", "너무 긴 글"),
+}
+
+
+def _summary(rows: HubRows, language: str) -> str:
+    counts = ", ".join(f"{label} {n:,}" for label, n in rows.label_counts.items())
+    korean = language == "ko"
+    skipped = ", ".join(f"{_SKIPPED[reason][korean]} {n:,}" for reason, n in rows.skipped.items())
+    strings = STRINGS["ko" if korean else "en"]
+    return strings["finetune.hub_summary"].format(
+        rows=len(rows.rows),
+        dataset=rows.dataset,
+        split=rows.split,
+        text=rows.text_column,
+        label=rows.label_column,
+        columns=", ".join(f"`{c}`" for c in rows.columns),
+        counts=counts,
+        skipped=strings["finetune.hub_skipped"].format(skipped=skipped) if skipped else "",
+    )
+
+
+def make_dataset_handler(ctx: AppContext) -> Callable:
+    """The /load_dataset handler: the first rows of a Hub dataset, previewed and ready for the table."""
+
+    @user_errors
+    def load_dataset(
+        dataset: str,
+        split: str = "train",
+        config: str = "",
+        text_column: str = "",
+        label_column: str = "",
+        max_rows: int = DEFAULT_ROW_CAP,
+        language: str = "auto",
+        request: gr.Request = None,
+    ) -> tuple:
+        """Stream up to max_rows (text, label) rows of one split; labels are the dataset's own class names."""
+        language = resolve_language(language, request)
+        rows = load_hub_rows(
+            dataset,
+            split,
+            config,
+            text_column=text_column,
+            label_column=label_column,
+            max_rows=max_rows,
+            allow_local=not ctx.public,
+        )
+        preview = pd.DataFrame(rows.preview(PREVIEW_ROWS), columns=["text", "label"])
+        return rows.to_json(), _summary(rows, language), preview, rows.lab_rows()
+
+    return load_dataset
+
+
+def _suggested_split(dataset: str) -> str:
+    return next((d.split for d in FINETUNE_DATASETS if d.id == dataset), gr.skip())
+
+
+def _use_rows(rows: list[list[str]]) -> pd.DataFrame:
+    """The previewed rows into the lab's table, which training reads."""
+    return pd.DataFrame(rows, columns=TABLE_HEADERS) if rows else gr.skip()
+
+
 def _starter_rows(set_id: str) -> pd.DataFrame:
     return pd.DataFrame(load_starter(set_id), columns=TABLE_HEADERS)
 
@@ -321,6 +423,39 @@ def build(ctx: AppContext) -> None:
                     wrap=True,
                 )
                 download = gr.DownloadButton(tr("finetune.download"), _csv_file(load_starter(STARTER)), size="sm")
+                with gr.Accordion(tr("finetune.hub"), open=False):
+                    with gr.Row():
+                        hub_dataset = gr.Dropdown(
+                            [(f"{d.id} · {d.note}", d.id) for d in FINETUNE_DATASETS],
+                            value=FINETUNE_DATASETS[0].id,
+                            allow_custom_value=True,
+                            label=tr("finetune.hub_dataset"),
+                            info=tr("finetune.hub_dataset_info"),
+                            scale=3,
+                        )
+                        hub_split = gr.Textbox(FINETUNE_DATASETS[0].split, label=tr("finetune.hub_split"), scale=1)
+                        hub_rows = gr.Number(
+                            DEFAULT_ROW_CAP,
+                            precision=0,
+                            minimum=1,
+                            maximum=MAX_ROWS,
+                            label=tr("finetune.hub_rows"),
+                            info=tr("finetune.hub_rows_info"),
+                            scale=1,
+                        )
+                    with gr.Row():
+                        hub_config = gr.Textbox("", label=tr("finetune.hub_config"))
+                        hub_text = gr.Textbox("", label=tr("finetune.hub_text_column"))
+                        hub_label = gr.Textbox("", label=tr("finetune.hub_label_column"))
+                    with gr.Row():
+                        hub_preview = gr.Button(tr("finetune.hub_preview"), size="sm")
+                        hub_use = gr.Button(tr("finetune.hub_use"), size="sm", variant="secondary")
+                    hub_summary = gr.Markdown()
+                    hub_table = gr.Dataframe(
+                        headers=["text", "label"], label=tr("finetune.hub_preview_table"), max_height=240, wrap=True
+                    )
+                    hub_raw = gr.JSON(label=tr("common.raw"), open=False)
+                    hub_loaded = gr.State([])
             with gr.Column(scale=2):
                 model, _status = model_picker(TASK, ctx)
                 learning_rate = gr.Number(
@@ -377,6 +512,14 @@ def build(ctx: AppContext) -> None:
     load.click(_starter_rows, inputs=starter, outputs=table, api_visibility="private")
     data.upload(_upload, inputs=[data, ctx.language], outputs=[table, data], api_visibility="private")
     table.change(_csv_file, inputs=table, outputs=download, api_visibility="private")
+    hub_dataset.input(_suggested_split, inputs=hub_dataset, outputs=hub_split, api_visibility="private")
+    hub_preview.click(
+        make_dataset_handler(ctx),
+        inputs=[hub_dataset, hub_split, hub_config, hub_text, hub_label, hub_rows, ctx.language],
+        outputs=[hub_raw, hub_summary, hub_table, hub_loaded],
+        api_name="load_dataset",
+    )
+    hub_use.click(_use_rows, inputs=hub_loaded, outputs=table, api_visibility="private")
     train.click(
         make_handler(ctx, runs),
         inputs=[

@@ -295,3 +295,33 @@ def tiny_encoder(models_dir) -> Path:
 @pytest.fixture(scope="session")
 def tiny_vit(models_dir) -> Path:
     return tiny_models.build_vit_encoder(models_dir / "tiny-vit")
+
+
+def write_tiny_dataset(folder: Path, columns: dict, features: dict | None = None) -> Path:
+    """A local dataset folder (one parquet file) that ``datasets.load_dataset`` reads with no network."""
+    import datasets
+
+    data = datasets.Dataset.from_dict(columns, features=datasets.Features(features) if features else None)
+    (folder / "data").mkdir(parents=True, exist_ok=True)
+    data.to_parquet(str(folder / "data" / "train-00000-of-00001.parquet"))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_reviews(tmp_path_factory) -> Path:
+    """An NSMC-shaped dataset: id, document, a ClassLabel (negative/positive); one duplicate and one empty text."""
+    import datasets
+
+    good = ["정말 재밌어요", "I loved it", "Great acting", "최고의 영화", "A joy to watch", "다시 보고 싶어요"]
+    bad = ["너무 지루해요", "I hated it", "Boring plot", "최악이에요", "A waste of time", "돈이 아까워요"]
+    texts = [t for pair in zip(good, bad, strict=True) for t in pair] + ["I loved it", ""]
+    labels = [i % 2 == 0 for i in range(len(good) * 2)] + [True, False]
+    return write_tiny_dataset(
+        tmp_path_factory.mktemp("datasets") / "tiny-reviews",
+        {"id": [str(i) for i in range(len(texts))], "document": texts, "label": [int(g) for g in labels]},
+        {
+            "id": datasets.Value("string"),
+            "document": datasets.Value("string"),
+            "label": datasets.ClassLabel(names=["negative", "positive"]),
+        },
+    )
