@@ -15,6 +15,7 @@ the raw JSON its first example returns; a tab whose inputs need more than "first
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import import_module
@@ -251,8 +252,10 @@ def nothing_to_prepare(page, panel, text: dict[str, str], model: str) -> None:
 
 
 def finetune_one_epoch(page, panel, text: dict[str, str], model: str) -> None:
-    """The starter set already in the table, the bundled MiniLM, one short epoch."""
+    """The starter set already in the table, the bundled MiniLM, one short epoch, saved to a temporary folder."""
     set_model(panel, text, model)
+    folder = panel.get_by_role("textbox", name=text["finetune.output_dir"])
+    folder.fill(tempfile.mkdtemp(prefix="browser-finetune-"))
     fill_slider(panel, text["finetune.epochs"], 1)
     fill_slider(panel, text["finetune.max_length"], 32)
 
