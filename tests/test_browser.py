@@ -7,12 +7,15 @@ On a fresh machine run ``sh tests/install_browser.sh`` first. Screenshots go to 
 they are also copied there for the README.
 
 A new tab is one entry in ``TAB_CASES``: its id, the fixture that gives its tiny model, and a check of
-the raw JSON its first example returns.
+the raw JSON its first example returns; a tab whose inputs need more than "first example, then the model"
+(a slider, a second model box, waiting for an event) gives a ``prepare`` function, and a streaming tab a
+``done`` test for its last JSON value.
 """
 
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import import_module
@@ -22,7 +25,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from core.registry import get_task
+from core.registry import BUNDLED_MINILM, get_task
 from tabs import TAB_NAMES
 from tabs.i18n import STRINGS as SHARED_STRINGS
 from tests.fake_router import Reply
@@ -75,21 +78,271 @@ def check_remote(raw: Any, model: str) -> None:
     assert raw == REMOTE_ANSWER * 2
 
 
+def check_answer(raw: Any, model: str) -> None:
+    """One answer (top_k=1): a span of the context, as the pipeline gives it."""
+    assert set(raw) >= {"score", "start", "end", "answer"}
+    assert 0 <= raw["start"] <= raw["end"] and 0.0 <= raw["score"] <= 1.0
+    assert isinstance(raw["answer"], str) and len(raw["answer"]) == raw["end"] - raw["start"]
+
+
+def check_summary(raw: Any, model: str) -> None:
+    assert isinstance(raw, list) and len(raw) == 1 and isinstance(raw[0]["summary_text"], str)
+
+
+def check_translation(raw: Any, model: str) -> None:
+    assert isinstance(raw, list) and len(raw) == 1 and isinstance(raw[0]["translation_text"], str)
+
+
+def check_tokens(raw: Any, model: str) -> None:
+    """One sentence: MiniLM's WordPiece wraps it in [CLS] … [SEP]; every field one row of ``shape``."""
+    assert raw["shape"][0] == 1 and raw["tokens"][0][0] == "[CLS]" and raw["tokens"][0][-1] == "[SEP]"
+    assert raw["input_ids"][0][0] == 101 and raw["input_ids"][0][-1] == 102
+    assert len(raw["input_ids"][0]) == len(raw["attention_mask"][0]) == raw["shape"][1]
+
+
+def check_inspection(raw: Any, model: str) -> None:
+    """The bundled MiniLM, read from its config and files: 6 layers of width 384, 22.7M parameters."""
+    assert (raw["num_hidden_layers"], raw["hidden_size"], raw["num_parameters"]) == (6, 384, 22_713_216)
+    assert any(f["name"] == "model.safetensors" for f in raw["files"])
+
+
+def check_embeddings(raw: Any, model: str) -> None:
+    """One vector per token, before and after the encoder, each projected to 2D."""
+    tokens = raw["tokens"]
+    assert tokens[0] == "[CLS]" and tokens[-1] == "[SEP]" and raw["hidden_size"] == 384
+    assert len(raw["input_ids"]) == len(raw["embeddings_first_dims"]) == len(raw["last_hidden_state_first_dims"])
+    assert len(raw["projection"]["embeddings"]) == len(tokens)
+
+
+def check_comparison(raw: Any, model: str) -> None:
+    """One run per model on the tab's two lines; a ratio for every metric."""
+    assert raw["runs"] == 1 and len(raw["texts"]) == 2 and len(raw["models"]) == 2
+    assert all(m["median_latency_seconds"] > 0 for m in raw["models"])
+    assert raw["ratios"]
+
+
+def check_cache(raw: Any, model: str) -> None:
+    """The app's Hugging Face cache (empty in the tests: nothing is ever downloaded)."""
+    assert set(raw) == {"cache_dir", "size_bytes", "repos"}
+    assert raw["repos"] == [] and raw["size_bytes"] == 0
+
+
+def check_detections(raw: Any, model: str) -> None:
+    """Threshold 0: the tiny model's boxes, best first, each with a known label and an ordered box."""
+    assert isinstance(raw, list) and raw
+    assert {d["label"] for d in raw} <= _labels_of(model)
+    scores = [d["score"] for d in raw]
+    assert scores == sorted(scores, reverse=True)
+    for d in raw:
+        box = d["box"]
+        assert box["xmin"] <= box["xmax"] and box["ymin"] <= box["ymax"]
+
+
+GENERATE_PROMPT = "Hello, I'm a language model,"
+
+
+def check_generation(raw: Any, model: str) -> None:
+    assert isinstance(raw, list) and len(raw) == 1 and raw[0]["generated_text"].startswith(GENERATE_PROMPT)
+
+
+def check_zero_shot(raw: Any, model: str) -> None:
+    """Every candidate label scored once, best first; one label per answer (multi_label off), so they sum to 1."""
+    assert set(raw["labels"]) == {"urgent", "not urgent", "phone", "tablet", "computer"}
+    assert raw["scores"] == sorted(raw["scores"], reverse=True)
+    assert sum(raw["scores"]) == pytest.approx(1.0, abs=1e-4)
+
+
+def check_entities(raw: Any, model: str) -> None:
+    """Grouped entities: a known entity type (B-/I- stripped), a span of the sentence."""
+    types = {label.split("-", 1)[-1] for label in _labels_of(model)} - {"O"}
+    for entity in raw:
+        assert entity["entity_group"] in types and entity["start"] < entity["end"]
+
+
+def check_fill_mask(raw: Any, model: str) -> None:
+    """top_k=5 candidates for [MASK], best first, each the sentence with the token put in."""
+    assert isinstance(raw, list) and len(raw) == 5
+    assert [c["score"] for c in raw] == sorted((c["score"] for c in raw), reverse=True)
+    assert all("[MASK]" not in c["sequence"] for c in raw)
+
+
+def check_similarity(raw: Any, model: str) -> None:
+    """Five sentences: a symmetric 5×5 cosine matrix with ones on the diagonal."""
+    matrix = raw["matrix"]
+    assert len(raw["sentences"]) == len(matrix) == 5
+    for i, row in enumerate(matrix):
+        assert row[i] == pytest.approx(1.0, abs=1e-3)
+        assert all(row[j] == pytest.approx(matrix[j][i], abs=1e-4) for j in range(5))
+
+
+def check_finetune(raw: Any, model: str) -> None:
+    """One epoch on the starter set: accuracy before and after on the same eval split, a loss curve, saved."""
+    assert raw["labels"] and raw["history"] and raw["saved_to"] and not raw["stopped"]
+    assert raw["before"]["total"] == raw["after"]["total"] > 0
+    for evaluation in (raw["before"], raw["after"]):
+        assert 0.0 <= evaluation["accuracy"] <= 1.0
+        assert sum(map(sum, evaluation["confusion_matrix"])) == evaluation["total"]
+
+
+def finetune_done(raw: Any) -> bool:
+    return bool(raw.get("saved_to")) or bool(raw.get("stopped"))
+
+
+# --- how to prepare each tab's run -----------------------------------------------------------------------
+
+
+def fill_box(panel, label: str, value: Any) -> None:
+    box = panel.get_by_label(label, exact=True)
+    box.fill(str(value))
+    box.press("Enter")
+
+
+def fill_slider(panel, label: str, value: Any) -> None:
+    """A gr.Slider's number box (gradio labels it "number input for <label>")."""
+    box = panel.get_by_label(f"number input for {label}", exact=True)
+    box.fill(str(value))
+    box.press("Enter")
+
+
+def example_then_model(page, panel, text: dict[str, str], model: str) -> None:
+    """The usual way: the first example fills the inputs, then the tiny model goes in the model box."""
+    click_example(page, panel)
+    set_model(panel, text, model)
+
+
+def detect_at_threshold_zero(page, panel, text: dict[str, str], model: str) -> None:
+    """The cat photo; threshold 0 so that the random tiny model's boxes show."""
+    click_example(page, panel)
+    panel.locator("img[src*='cat']").first.wait_for()
+    set_model(panel, text, model)
+    fill_slider(panel, text["detect.threshold"], 0)
+
+
+def compare_two_small_models(page, panel, text: dict[str, str], model: str) -> None:
+    """The second example (bundled MiniLM vs DistilBERT), with a tiny BERT as B and one run each."""
+    click_example(page, panel, row=1)
+    fill_box(panel, text["compare.model_b"], model)
+    fill_slider(panel, text["compare.runs"], 1)
+
+
+def tokenize_with_its_limit(page, panel, text: dict[str, str], model: str) -> None:
+    """The first example; then wait for the max_length box to show the tokenizer's own limit.
+
+    The box starts empty and an empty number box is sent as 0 (refused): the page fills it on load and on
+    every tokenizer change, and a click on Run before that answers with an error.
+    """
+    example_then_model(page, panel, text, model)
+    box = panel.get_by_role("spinbutton", name=text["tokenize.max_length"], exact=True)
+    page.wait_for_function("box => Number(box.value) > 0", arg=box.element_handle())
+
+
+def translate_in_the_models_direction(page, panel, text: dict[str, str], model: str) -> None:
+    """The first example; then wait for the language pickers to follow the model (the tiny one is en→ko).
+
+    The pickers change on the model box's change event; a click on Run before it lands sends the default
+    model's direction (ko→en), which the tiny model refuses.
+    """
+    example_then_model(page, panel, text, model)
+    source = panel.get_by_label(text["translate.src_lang"], exact=True)
+    page.wait_for_function("box => box.value.startsWith('en')", arg=source.element_handle())
+
+
+def nothing_to_prepare(page, panel, text: dict[str, str], model: str) -> None:
+    """The cache tab lists the cache as it is."""
+
+
+def finetune_one_epoch(page, panel, text: dict[str, str], model: str) -> None:
+    """The starter set already in the table, the bundled MiniLM, one short epoch, saved to a temporary folder."""
+    set_model(panel, text, model)
+    folder = panel.get_by_role("textbox", name=text["finetune.output_dir"])
+    folder.fill(tempfile.mkdtemp(prefix="browser-finetune-"))
+    fill_slider(panel, text["finetune.epochs"], 1)
+    fill_slider(panel, text["finetune.max_length"], 32)
+
+
+Prepare = Callable[[Any, Any, dict[str, str], str], None]
+
+
 @dataclass(frozen=True)
 class TabCase:
-    """One tab in the browser: open it, click its first example, put ``model`` in the model box, run."""
+    """One tab in the browser: open it, prepare its inputs (first example, ``model`` in the model box), run."""
 
     tab: str  # the module in tabs/ (its ``STRINGS`` hold "<tab>.tab", the tab's title)
     model: str  # the fixture giving the model box's value: a tiny model folder (examples name Hub models)
     check: Callable[[Any, str], None]  # asserts on the raw JSON read from the page, given the model
     app: str = "app_url"  # the fixture giving the running app's URL
     link: bool = True  # the tab has a "copy link" button (tabs/deep_link.py): ``?tab=<tab>&model=…`` opens it
+    prepare: Prepare = example_then_model  # fills the inputs before the run
+    run: str = "common.run"  # the string key of the button that runs the tab's main action
+    done: Callable[[Any], bool] = lambda raw: True  # for streams: whether the raw JSON shown is the last one
+    title: str = ""  # the string key of the tab's title, when it is not "<tab>.tab"
+    example_headers: bool = True  # the examples table has plain bilingual headers (tabs/examples.py)
+    # The link test: ``?tab=<link_tab>&<link_field>=<a local folder>`` (a folder shows the link was applied).
+    link_tab: str = ""  # the tab's id in links, when it is not ``tab``
+    link_field: str = "model"  # the link's field for the model box
+    link_label: str = "common.model"  # the string key of that box's label
+    link_model: str = ""  # the fixture giving a local model folder for the link, when ``model`` is not one
+
+    @property
+    def title_key(self) -> str:
+        return self.title or f"{self.tab}.tab"
 
 
 TAB_CASES = [
     TabCase("classify", "tiny_classifier", check_classify),
     # The Inference API tab talks to the app's --inference-url: a loopback server answering like the router.
     TabCase("remote", "scripted_inference_model", check_remote, app="remote_app_url", link=False),
+    TabCase("answer", "tiny_qa", check_answer),
+    TabCase("summarize", "tiny_t5", check_summary),
+    TabCase("translate", "tiny_marian", check_translation, prepare=translate_in_the_models_direction),
+    TabCase(
+        "tokenize",
+        "bundled_minilm",
+        check_tokens,
+        prepare=tokenize_with_its_limit,
+        link_field="tokenizer",
+        link_model="tiny_classifier",
+    ),
+    TabCase(
+        "inspector",
+        "bundled_minilm",
+        check_inspection,
+        run="inspect.button",
+        title="inspect.tab",
+        link_tab="inspect",
+        link_model="tiny_classifier",
+    ),
+    TabCase("embeddings", "bundled_minilm", check_embeddings, run="embeddings.run", link_model="tiny_encoder"),
+    TabCase(
+        "compare",
+        "tiny_encoder",
+        check_comparison,
+        prepare=compare_two_small_models,
+        run="compare.run",
+        link_field="model_b",
+        link_label="compare.model_b",
+    ),
+    # The cache tab has no link button and no model box: its main action lists the cache.
+    TabCase("cache", "bundled_minilm", check_cache, link=False, prepare=nothing_to_prepare, run="cache.refresh"),
+    # link=False, example_headers=False below: another branch (pass-b) is adding these tabs' copy-link buttons
+    # and bilingual example headers; flip both once it is merged.
+    TabCase(
+        "detect", "tiny_detr", check_detections, link=False, prepare=detect_at_threshold_zero, example_headers=False
+    ),
+    TabCase("generate", "tiny_gpt2", check_generation, link=False, example_headers=False),
+    TabCase("zero_shot", "tiny_nli", check_zero_shot, link=False, example_headers=False),
+    TabCase("ner", "tiny_ner", check_entities, link=False, example_headers=False),
+    TabCase("fill_mask", "tiny_masked_lm", check_fill_mask, link=False, example_headers=False),
+    TabCase("similarity", "bundled_minilm", check_similarity, link=False, example_headers=False),
+    TabCase(
+        "finetune",
+        "bundled_minilm",
+        check_finetune,
+        prepare=finetune_one_epoch,
+        run="finetune.train",
+        done=finetune_done,
+        link=False,  # the fine-tuning lab has no link button (a training run is not a link's job)
+    ),
 ]
 
 
@@ -103,6 +356,12 @@ def scripted_inference_model(fake_router) -> Iterator[str]:
     fake_router.answer("org/tiny-remote", *[Reply(200, REMOTE_ANSWER)] * 8)
     yield "org/tiny-remote"
     fake_router.reset()
+
+
+@pytest.fixture(scope="session")
+def bundled_minilm() -> str:
+    """The model that ships inside a pip package: runs offline like any downloaded model."""
+    return BUNDLED_MINILM
 
 
 @pytest.fixture(scope="session")
@@ -182,17 +441,25 @@ def raw_panel(panel, text: dict[str, str]):
     return panel.get_by_test_id("json").filter(has_text=text["common.raw"])
 
 
-def run_and_read(page, panel, text: dict[str, str]) -> Any:
-    """Click Run; the raw JSON the page shows (through its Copy button), or fail with the error toast."""
-    panel.get_by_role("button", name=text["common.run"], exact=True).click()
-    raw = raw_panel(panel, text)
+def run_and_read(page, panel, text: dict[str, str], run: str = "common.run", done=lambda raw: True) -> Any:
+    """Click the run button; the raw JSON the page shows (through its Copy button), or fail with the error toast.
+
+    A stream (generation, training) shows several JSON values: ``done`` says which one is the last.
+    """
+    panel.get_by_role("button", name=text[run], exact=True).first.click()
+    raw = raw_panel(panel, text).first
     shown = raw.locator(".json-node").first
     toast = page.locator(".toast-body.error").first
     shown.or_(toast).wait_for(timeout=RESULT_TIMEOUT_MS)
-    if toast.is_visible():
-        pytest.fail(f"The page showed an error instead of a result: {toast.inner_text()}")
-    raw.get_by_role("button", name="Copy").click()
-    return json.loads(page.evaluate("navigator.clipboard.readText()"))
+    for _ in range(RESULT_TIMEOUT_MS // 500):
+        if toast.is_visible():
+            pytest.fail(f"The page showed an error instead of a result: {toast.inner_text()}")
+        raw.get_by_role("button", name="Copy").click()
+        value = json.loads(page.evaluate("navigator.clipboard.readText()"))
+        if done(value):
+            return value
+        page.wait_for_timeout(500)
+    pytest.fail(f"The page's raw output never showed a finished result: {value}")
 
 
 def is_example_load(response, row: int) -> bool:
@@ -202,22 +469,33 @@ def is_example_load(response, row: int) -> bool:
     return (response.request.post_data_json or {}).get("data") == [row]
 
 
+def example_row(panel, row: int):
+    """An example's first cell: a table row, or a button when the examples fill one input (gradio's gallery)."""
+    return panel.get_by_test_id(f"dataset-cell-{row}-0").or_(panel.locator("button.gallery-item").nth(row)).first
+
+
 def click_example(page, panel, row: int = 0) -> None:
     """Click an example row and wait until the page shows its values, so nothing typed later is overwritten.
 
     gradio loads an example through a request (``/run/predict``); all its values are applied in one update,
-    so seeing one of its texts in an input of the panel means every input has it.
+    so one input of the panel newly showing one of its texts (a dropdown shows the id inside its choice's
+    name) means every input has it. An example whose texts are all already shown changes nothing to wait for.
     """
+    inputs = "[role=tabpanel] textarea, [role=tabpanel] input"
+    before = page.evaluate(f"() => [...document.querySelectorAll('{inputs}')].map(e => e.value)")
     with page.expect_response(lambda response: is_example_load(response, row)) as loaded:
-        panel.get_by_test_id(f"dataset-cell-{row}-0").click()
+        example_row(panel, row).click()
     data = loaded.value.json()["data"]
     values = [item.get("value") if isinstance(item, dict) else item for item in data]
-    texts = [value for value in values if isinstance(value, str) and value]
-    page.wait_for_function(
-        "texts => [...document.querySelectorAll('[role=tabpanel] textarea, [role=tabpanel] input')]"
-        ".some(e => texts.includes(e.value))",
-        arg=texts,
-    )
+    texts = [value for value in values if isinstance(value, str) and value and value not in before]
+    texts = [text for text in texts if not any(text in shown for shown in before)]
+    if texts:
+        page.wait_for_function(
+            f"texts => [...document.querySelectorAll('{inputs}')].some(e => texts.some(t => e.value.includes(t)))",
+            arg=texts,
+        )
+    else:
+        page.wait_for_timeout(500)  # nothing visible changes; gradio applies the values on its next tick
 
 
 def set_model(panel, text: dict[str, str], model: str) -> None:
@@ -240,17 +518,17 @@ def test_first_example_runs_in_the_browser(case, language, request, page_for, sc
     text = strings(case.tab, language)
     page = page_for(url, language)
     page.goto(url)
-    panel = select_tab(page, text[f"{case.tab}.tab"])
-    click_example(page, panel)
-    set_model(panel, text, model)
+    panel = select_tab(page, text[case.title_key])
+    case.prepare(page, panel, text, model)
 
-    case.check(run_and_read(page, panel, text), model)
+    case.check(run_and_read(page, panel, text, case.run, case.done), model)
 
-    assert raw_panel(panel, text).count() == 1  # the raw-output panel carries this language's label
-    assert "__i18n__" not in page.locator("body").inner_text()  # no label left untranslated (a raw i18n key)
-    assert panel.get_by_role("button", name=text["common.run"], exact=True).is_visible()
+    assert raw_panel(panel, text).count() >= 1  # the raw-output panel carries this language's label
+    if case.example_headers:
+        assert "__i18n__" not in page.locator("body").inner_text()  # no label left untranslated (a raw i18n key)
+    assert panel.get_by_role("button", name=text[case.run], exact=True).first.is_visible()
     if language == "ko":
-        english_title = strings(case.tab, "en")[f"{case.tab}.tab"]
+        english_title = strings(case.tab, "en")[case.title_key]
         assert page.get_by_role("tab", name=english_title, exact=True).count() == 0
     save_screenshot(page, screenshot_dir, case.tab if language == "en" else f"{case.tab}.ko")
 
@@ -283,20 +561,20 @@ LINK_CASES = [case for case in TAB_CASES if case.link]
 
 @pytest.mark.parametrize("case", LINK_CASES, ids=[case.tab for case in LINK_CASES])
 def test_a_link_selects_its_tab_and_its_copy_button_reproduces_the_link(case, request, page_for):
-    url, model = request.getfixturevalue(case.app), str(request.getfixturevalue(case.model))
-    text = strings(case.tab, "en")
+    url, model = request.getfixturevalue(case.app), str(request.getfixturevalue(case.link_model or case.model))
+    tab, field, text = case.link_tab or case.tab, case.link_field, strings(case.tab, "en")
     page = page_for(url)
-    page.goto(f"{url}?{urlencode({'tab': case.tab, 'model': model})}")
+    page.goto(f"{url}?{urlencode({'tab': tab, field: model})}")
     wait_for_link_values(page)
     panel = page.locator("[role=tabpanel]:visible").first
-    assert selected_tab(page) == text[f"{case.tab}.tab"]
-    assert panel.get_by_label(text["common.model"], exact=True).input_value() == model
+    assert selected_tab(page) == text[case.title_key]
+    assert panel.get_by_label(text[case.link_label], exact=True).input_value() == model
 
     panel.get_by_role("button", name=text["common.copy_link"]).click()
     page.wait_for_function("() => [...document.querySelectorAll('textarea')].some(e => e.value.includes('?tab='))")
     link = panel.locator(".block").filter(has_text=text["common.link"]).last.locator("textarea").input_value()
     query = parse_qs(urlsplit(link).query)
-    assert (query["tab"], query["model"]) == ([case.tab], [model])
+    assert (query["tab"], query[field]) == ([tab], [model])
 
 
 def test_a_link_opens_the_sentiment_tab_with_its_text_and_runs(app_url, tiny_classifier, page_for):
