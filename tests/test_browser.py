@@ -291,6 +291,7 @@ class TabCase:
 TAB_CASES = [
     TabCase("classify", "tiny_classifier", check_classify),
     # The Inference API tab talks to the app's --inference-url: a loopback server answering like the router.
+    # The Inference API tab's link is checked without a browser (tests/test_tab_links.py).
     TabCase("remote", "scripted_inference_model", check_remote, app="remote_app_url", link=False),
     TabCase("answer", "tiny_qa", check_answer),
     TabCase("summarize", "tiny_t5", check_summary),
@@ -324,16 +325,13 @@ TAB_CASES = [
     ),
     # The cache tab has no link button and no model box: its main action lists the cache.
     TabCase("cache", "bundled_minilm", check_cache, link=False, prepare=nothing_to_prepare, run="cache.refresh"),
-    # link=False, example_headers=False below: another branch (pass-b) is adding these tabs' copy-link buttons
     # and bilingual example headers; flip both once it is merged.
-    TabCase(
-        "detect", "tiny_detr", check_detections, link=False, prepare=detect_at_threshold_zero, example_headers=False
-    ),
-    TabCase("generate", "tiny_gpt2", check_generation, link=False, example_headers=False),
-    TabCase("zero_shot", "tiny_nli", check_zero_shot, link=False, example_headers=False),
-    TabCase("ner", "tiny_ner", check_entities, link=False, example_headers=False),
-    TabCase("fill_mask", "tiny_masked_lm", check_fill_mask, link=False, example_headers=False),
-    TabCase("similarity", "bundled_minilm", check_similarity, link=False, example_headers=False),
+    TabCase("detect", "tiny_detr", check_detections, prepare=detect_at_threshold_zero),
+    TabCase("generate", "tiny_gpt2", check_generation),
+    TabCase("zero_shot", "tiny_nli", check_zero_shot),
+    TabCase("ner", "tiny_ner", check_entities),
+    TabCase("fill_mask", "tiny_masked_lm", check_fill_mask),
+    TabCase("similarity", "bundled_minilm", check_similarity),
     TabCase(
         "finetune",
         "bundled_minilm",
