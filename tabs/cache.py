@@ -31,6 +31,7 @@ STRINGS = {
         "cache.repos": "Cached repositories",
         "cache.select": "Repositories to delete",
         "cache.confirm": "Yes, delete them (they download again when used)",
+        "cache.select_info": "Pick the downloaded repos to delete (their size is in the list above)",
         "cache.delete": "Delete selected",
         "cache.prefetch_title": "### ⬇️ Download ahead of time",
         "cache.tasks": "Tabs whose default model to download",
@@ -54,6 +55,7 @@ STRINGS = {
         "cache.repos": "캐시에 있는 저장소",
         "cache.select": "지울 저장소",
         "cache.confirm": "네, 지울게요 (다시 쓰면 다시 내려받아요)",
+        "cache.select_info": "지울 저장소를 고르세요 (크기는 위 목록에 있어요)",
         "cache.delete": "선택한 것 지우기",
         "cache.prefetch_title": "### ⬇️ 미리 받아 두기",
         "cache.tasks": "기본 모델을 받아 둘 탭",
@@ -196,7 +198,7 @@ def build(ctx: AppContext) -> None:
         )
         with gr.Row(visible=not ctx.public):
             selected = gr.Dropdown(
-                multiselect=True, allow_custom_value=True, label=tr("cache.select"), info=tr("cache.confirm")
+                multiselect=True, allow_custom_value=True, label=tr("cache.select"), info=tr("cache.select_info")
             )
             confirm = gr.Checkbox(label=tr("cache.confirm"))
             delete = gr.Button(tr("cache.delete"), variant="stop")
@@ -204,7 +206,7 @@ def build(ctx: AppContext) -> None:
 
         gr.Markdown(tr("cache.prefetch_title"))
         with gr.Row():
-            choices = [(f"{t.title_en} · {t.default.describe()}", t.id) for t in prefetchable_tasks()]
+            choices = [(f"{t.title_ko} · {t.title_en} · {t.default.describe()}", t.id) for t in prefetchable_tasks()]
             tasks = gr.CheckboxGroup(choices, label=tr("cache.tasks"))
             with gr.Column():
                 plan = gr.Button(tr("cache.plan"))

@@ -76,7 +76,7 @@ def test_ragged_batch_explains_why_there_is_no_tensor():
     [
         (("  ", BUNDLED_MINILM), "The text is empty"),
         (("a" * (MAX_CHARS + 1), BUNDLED_MINILM), "100,001 characters"),
-        (("hi", BUNDLED_MINILM, "longest", True, 0), "above 0"),
+        (("hi", BUNDLED_MINILM, "longest", True, -3), "above 0"),
         (("hi", BUNDLED_MINILM, "longest", True, 100_000), "above the limit"),
         (("a\nb", BUNDLED_MINILM, "longest", True, None, True, "only one"), "Sentence 2 has no second sentence"),
         (("hi", "google-bert/bert-base-uncased"), "not downloaded"),
@@ -86,6 +86,11 @@ def test_ragged_batch_explains_why_there_is_no_tensor():
 def test_bad_input_becomes_a_clear_gr_error(arguments, message):
     with pytest.raises(gr.Error, match=message):
         make_handler(CTX)(*arguments)
+
+
+def test_a_zero_max_length_from_the_number_box_means_the_tokenizers_limit():
+    raw, *_ = make_handler(CTX)("hi", BUNDLED_MINILM, "max_length", True, 0)
+    assert raw["shape"] == [1, 512]
 
 
 def test_local_folders_are_refused_in_public_mode(chat_tokenizer):
