@@ -53,7 +53,9 @@ def throughput(model_dir: Path, clients: int, requests: int, wait_ms: str) -> fl
             for i in range(requests):
                 text = SENTENCES[(number + i) % len(SENTENCES)]
                 try:
-                    call_over_http(http, "classify", [text, str(model_dir), "cpu", "en", "local", "auto", ""])
+                    call_over_http(
+                        http, "classify", [text, str(model_dir), "cpu", "en", "local", "auto", ""], f"client-{number}"
+                    )
                 except Exception as error:
                     failures.append(error)
 

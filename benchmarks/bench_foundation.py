@@ -4,8 +4,8 @@
    ``gr.Blocks`` app started the same way (goal: at most 1.5×).
 2. /classify through the app against the direct transformers pipeline call, same model and
    input, both warm (goal: at most 1.2×). "Through the app" is gradio's HTTP API on loopback
-   (POST /gradio_api/call/classify, then its event stream), the queue and handler included, as
-   the browser and curl use it. gradio_client is also timed for reference: it polls its message
+   (POST /gradio_api/call/classify, then its event stream, in one session as a browser tab is),
+   the queue and handler included. gradio_client is also timed for reference: it polls its message
    queue every 50 ms, which adds its own latency on the client side.
 
 The model is the real bundled MiniLM with a 3-label classification head (so the compute is
@@ -115,11 +115,16 @@ def timed(call, count: int) -> list[float]:
     return seconds
 
 
-def call_over_http(http, api_name: str, data: list) -> list:
-    """One call through gradio's HTTP API: submit, then read the event stream to its end."""
+def call_over_http(http, api_name: str, data: list, session: str = "benchmark") -> list:
+    """One call through gradio's HTTP API: submit, then read the event stream to its end.
+
+    Like a browser tab, the calls of one client share a session: gradio builds a session's state
+    once, and that costs time in proportion to the size of the app (every component's config).
+    """
     import json
 
-    event_id = http.post(f"/gradio_api/call/{api_name}", json={"data": data}).json()["event_id"]
+    body = {"data": data, "session_hash": session}
+    event_id = http.post(f"/gradio_api/call/{api_name}", json=body).json()["event_id"]
     event, result = None, None
     with http.stream("GET", f"/gradio_api/call/{api_name}/{event_id}") as stream:
         for line in stream.iter_lines():

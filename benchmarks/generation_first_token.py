@@ -134,7 +134,26 @@ def app_time(base_url: str, model_dir: Path, max_new_tokens: int) -> float:
     import httpx
 
     started = time.perf_counter()
-    payload = {"data": [PROMPT, str(model_dir), max_new_tokens, 1.0, 50, 1.0, 1.0, 1, False, 0, "cpu", "en"]}
+    payload = {
+        "data": [
+            PROMPT,
+            str(model_dir),
+            max_new_tokens,
+            1.0,
+            50,
+            1.0,
+            1.0,
+            1,
+            False,
+            0,
+            "cpu",
+            "en",
+            "local",
+            "auto",
+            "",
+        ],
+        "session_hash": "benchmark",
+    }
     event_id = httpx.post(f"{base_url}gradio_api/call/generate", json=payload, timeout=120).json()["event_id"]
     first = None
     with httpx.stream("GET", f"{base_url}gradio_api/call/generate/{event_id}", timeout=120) as response:
