@@ -291,7 +291,7 @@ class TabCase:
 TAB_CASES = [
     TabCase("classify", "tiny_classifier", check_classify),
     # The Inference API tab talks to the app's --inference-url: a loopback server answering like the router.
-    # The Inference API tab's link is checked without a browser (tests/test_tab_links.py).
+    # The Inference API tab's link (a Hub id, not a folder) is checked without a browser: tests/test_tab_links.py.
     TabCase("remote", "scripted_inference_model", check_remote, app="remote_app_url", link=False),
     TabCase("answer", "tiny_qa", check_answer),
     TabCase("summarize", "tiny_t5", check_summary),
@@ -331,7 +331,7 @@ TAB_CASES = [
     TabCase("zero_shot", "tiny_nli", check_zero_shot),
     TabCase("ner", "tiny_ner", check_entities),
     TabCase("fill_mask", "tiny_masked_lm", check_fill_mask),
-    TabCase("similarity", "bundled_minilm", check_similarity),
+    TabCase("similarity", "bundled_minilm", check_similarity, link_model="tiny_encoder"),
     TabCase(
         "finetune",
         "bundled_minilm",
