@@ -365,6 +365,25 @@ DETECTION_LABELS = {0: "cat", 1: "dog", 2: "person", 3: "cup", 4: "N/A"}
 DETR_TEST_INPUT = {"shortest_edge": 320, "longest_edge": 533}
 
 
+def tiny_detr_settings(labels: dict[int, str], num_queries: int, decoder_layers: int) -> dict:
+    """The sizes every tiny DETR-family model here shares: a random timm ResNet-18 (no download), width 32."""
+    return {
+        "use_timm_backbone": True,
+        "backbone": "resnet18",
+        "use_pretrained_backbone": False,
+        "num_queries": num_queries,
+        "d_model": 32,
+        "encoder_layers": 1,
+        "decoder_layers": decoder_layers,
+        "encoder_attention_heads": 2,
+        "decoder_attention_heads": 2,
+        "encoder_ffn_dim": 32,
+        "decoder_ffn_dim": 32,
+        "id2label": labels,
+        "label2id": {v: k for k, v in labels.items()},
+    }
+
+
 def build_detr(path: Path, labels: dict[int, str] = DETECTION_LABELS, num_queries: int = 12) -> Path:
     """A DetrForObjectDetection on a random timm ResNet-18 (no download), saved with a DetrImageProcessor.
 
@@ -375,21 +394,7 @@ def build_detr(path: Path, labels: dict[int, str] = DETECTION_LABELS, num_querie
     from transformers import DetrConfig, DetrForObjectDetection, DetrImageProcessor
 
     torch.manual_seed(0)
-    config = DetrConfig(
-        use_timm_backbone=True,
-        backbone="resnet18",
-        use_pretrained_backbone=False,
-        num_queries=num_queries,
-        d_model=32,
-        encoder_layers=1,
-        decoder_layers=2,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=32,
-        decoder_ffn_dim=32,
-        id2label=labels,
-        label2id={v: k for k, v in labels.items()},
-    )
+    config = DetrConfig(**tiny_detr_settings(labels, num_queries, decoder_layers=2))
     model = DetrForObjectDetection(config)
     with torch.no_grad():
         spread = {
@@ -439,21 +444,7 @@ def build_conditional_detr(path: Path, labels: dict[int, str] = DETECTION_LABELS
     )
 
     torch.manual_seed(0)
-    config = ConditionalDetrConfig(
-        use_timm_backbone=True,
-        backbone="resnet18",
-        use_pretrained_backbone=False,
-        num_queries=num_queries,
-        d_model=32,
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=32,
-        decoder_ffn_dim=32,
-        id2label=labels,
-        label2id={v: k for k, v in labels.items()},
-    )
+    config = ConditionalDetrConfig(**tiny_detr_settings(labels, num_queries, decoder_layers=1))
     ConditionalDetrForObjectDetection(config).save_pretrained(path)
     ConditionalDetrImageProcessor(size=DETR_TEST_INPUT).save_pretrained(path)
     return path
