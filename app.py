@@ -15,6 +15,9 @@ from collections.abc import Sequence
 ON_SPACE = bool(os.environ.get("SPACE_ID"))
 QUEUE_MAX_SIZE = 128
 DEFAULT_CONCURRENCY = 2
+#: Worker threads for handlers (gradio's default is 40). Requests waiting in a micro-batch hold a thread
+#: while they wait, so a class's worth of them must fit beside every other tab's events.
+MAX_THREADS = 96
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -107,9 +110,11 @@ def build_app(public: bool = False, offline: bool = False, inference_url: str | 
     from tabs import tab_modules
     from tabs.context import AppContext
     from tabs.deep_link import wire_deep_links
+    from tabs.gradio_tuning import tune_gradio
     from tabs.i18n import tr
     from tabs.remote_backend import build_remote_settings
 
+    tune_gradio()
     mode = " · ".join(m for m, on in (("public", public), ("offline", offline)) if on) or "local"
     with gr.Blocks(title="Pipeline Playground") as demo:
         gr.Markdown(tr("app.title"))
@@ -166,6 +171,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         auth=tuple(args.auth.split(":", 1)) if args.auth else None,
         i18n=build_i18n(tab_modules()),
         show_error=False,
+        max_threads=MAX_THREADS,
+        # gradio 6 saves every run's inputs for its "runs" page; the Inference API token box is an input,
+        # and a token must never be stored (nor a shared classroom browser keep one).
+        run_history=False,
         max_file_size="20mb" if public else None,
     )
     return 0

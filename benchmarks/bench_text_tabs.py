@@ -6,7 +6,9 @@ same model and input, each after warm-up calls, as the median of ``--repeat`` ca
 - ``direct``  — ``pipeline(task, model=path)(text, ...)``, as in a notebook;
 - ``core``    — the core function (``core.fill_mask.fill_mask`` / ``core.ner.recognize``): checks + pipeline;
 - ``handler`` — the tab's handler (what gradio calls), with its tables, notices and code panel;
-- ``app``     — ``gradio_client`` on ``app.py --offline`` started on loopback: HTTP, queue and JSON included.
+- ``app``     — ``app.py --offline`` on loopback through gradio's HTTP API (POST ``/gradio_api/call/<api>``, then
+  its event stream), one kept connection and session as a browser tab has: HTTP, queue and JSON included;
+- ``gradio_client`` — the same calls through ``gradio_client`` for reference (it polls its queue every 50 ms).
 
 The models are random BERTs built from a config (no network): ``--size base`` is BERT-base sized,
 like the tabs' default Hub models (dslim/bert-base-NER, google-bert/bert-base-uncased).
@@ -62,7 +64,7 @@ def build_models(size: str, where: Path) -> tuple[Path, Path]:
 class Timing:
     wall_ms: float
     cpu_ms: float
-    #: For the app: the server process's share of ``cpu_ms`` (the rest is gradio_client's).
+    #: For the app: the server process's share of ``cpu_ms`` (the rest is the client's).
     server_ms: float = 0.0
 
 
@@ -91,7 +93,8 @@ def interleaved(ways: dict[str, Callable[[], object]], repeat: int, server_pid: 
             )
             call()
             wall[way].append(time.perf_counter() - started)
-            server[way].append(server_cpu_seconds(server_pid) - server_before if way == "app" else 0.0)
+            over_http = way in ("app", "gradio_client")
+            server[way].append(server_cpu_seconds(server_pid) - server_before if over_http else 0.0)
             cpu[way].append(time.process_time() - cpu_before + server[way][-1])
     return {
         way: Timing(
@@ -118,8 +121,11 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
 
+    import httpx
     from gradio_client import Client
     from transformers import pipeline
+
+    from benchmarks.bench_foundation import call_over_http
 
     from core.fill_mask import fill_mask
     from core.ner import recognize
@@ -136,18 +142,22 @@ def main() -> int:
         process, url = start_app()
         try:
             client = Client(url, verbose=False)
+            http = httpx.Client(base_url=url, timeout=120)
+            settings = ["cpu", "en", "local", "auto", ""]  # device, language, backend, provider, token
             cases = {
                 "fill_mask": {
                     "direct": lambda: direct_fill(FILL_MASK_TEXT, top_k=5),
                     "core": lambda: fill_mask(FILL_MASK_TEXT, str(mlm), top_k=5, device="cpu"),
                     "handler": lambda: fill_handler(FILL_MASK_TEXT, str(mlm), 5, "cpu", "en"),
-                    "app": lambda: client.predict(FILL_MASK_TEXT, str(mlm), 5, api_name="/fill_mask"),
+                    "app": lambda: call_over_http(http, "fill_mask", [FILL_MASK_TEXT, str(mlm), 5, *settings]),
+                    "gradio_client": lambda: client.predict(FILL_MASK_TEXT, str(mlm), 5, api_name="/fill_mask"),
                 },
                 "ner": {
                     "direct": lambda: direct_ner(NER_TEXT, aggregation_strategy="simple"),
                     "core": lambda: recognize(NER_TEXT, str(ner), aggregation_strategy="simple", device="cpu"),
                     "handler": lambda: ner_handler(NER_TEXT, str(ner), "simple", "cpu", "en"),
-                    "app": lambda: client.predict(NER_TEXT, str(ner), "simple", api_name="/ner"),
+                    "app": lambda: call_over_http(http, "ner", [NER_TEXT, str(ner), "simple", *settings]),
+                    "gradio_client": lambda: client.predict(NER_TEXT, str(ner), "simple", api_name="/ner"),
                 },
             }
             results = {task: interleaved(ways, args.repeat, process.pid) for task, ways in cases.items()}
@@ -159,18 +169,19 @@ def main() -> int:
     print(f"load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     for measure, unit in (("wall_ms", "median wall time"), ("cpu_ms", "mean CPU time, client + server")):
         print(f"\n{unit} per call (ms), and ratio to the direct pipeline call")
-        print(f"{'task':10} {'direct':>8} {'core':>16} {'handler':>16} {'app':>16}")
+        print(f"{'task':10} {'direct':>8} {'core':>16} {'handler':>16} {'app':>16} {'gradio_client':>16}")
         for task, ways in results.items():
             direct = getattr(ways["direct"], measure)
             cells = [
                 f"{getattr(ways[w], measure):7.1f} ({getattr(ways[w], measure) / direct:.2f}×)"
-                for w in ("core", "handler", "app")
+                for w in ("core", "handler", "app", "gradio_client")
             ]
             print(f"{task:10} {direct:8.1f} " + " ".join(f"{c:>16}" for c in cells))
-    print("\nthe app's CPU time split: server process / gradio_client (ms)")
+    print("\nCPU time split of the calls over HTTP: server process / client (ms)")
     for task, ways in results.items():
-        app = ways["app"]
-        print(f"{task:10} {app.server_ms:8.1f} / {app.cpu_ms - app.server_ms:.1f}")
+        for way in ("app", "gradio_client"):
+            timing = ways[way]
+            print(f"{task:10} {way:14} {timing.server_ms:8.1f} / {timing.cpu_ms - timing.server_ms:.1f}")
     return 0
 
 

@@ -1,8 +1,10 @@
-"""Micro-batching: requests that arrive together for the same model share one forward pass.
+"""Micro-batching: requests that arrive while the model is busy share its next forward pass.
 
-On a CPU, thirty students each sending one sentence cost thirty forward passes; gathered
-for a few milliseconds they cost two or three. Unlike gradio's ``batch=True``, each request
-keeps its own inputs, result and error: one student's failure never reaches another.
+On a CPU, thirty students each sending one sentence cost thirty forward passes; gathered, they
+cost two or three. A request that finds the model idle runs at once (no gathering window to
+wait out); requests that arrive while a batch runs wait for it anyway, and go together next.
+Unlike gradio's ``batch=True``, each request keeps its own inputs, result and error: one
+student's failure never reaches another.
 """
 
 from __future__ import annotations
@@ -17,8 +19,12 @@ from typing import Generic, TypeVar
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-#: How long the first request of a batch waits for others (0 turns batching off).
-DEFAULT_WAIT_SECONDS = float(os.environ.get("PLAYGROUND_BATCH_WAIT_MS", "5")) / 1000
+#: ``PLAYGROUND_MICRO_BATCHING=off`` runs every request alone (the benchmark's baseline).
+BATCHING_ENABLED = os.environ.get("PLAYGROUND_MICRO_BATCHING", "on").lower() not in ("off", "0", "false", "no")
+#: An extra wait before a batch runs, to gather more requests (0: none; requests still gather while busy).
+DEFAULT_WAIT_SECONDS = float(os.environ.get("PLAYGROUND_BATCH_WAIT_MS", "0")) / 1000
+#: Batches of different keys run side by side unless their keys share one of these locks.
+_RUN_LOCK_STRIPES = 32
 
 
 @dataclass
@@ -33,8 +39,9 @@ class MicroBatcher(Generic[Item, Result]):
     """Run ``run_batch(key, items)`` over the items of concurrent ``submit`` calls with the same key.
 
     Each call submits a sequence of items (e.g. the sentences of one request) and gets back the
-    results for exactly those items, in order. The first caller of a batch waits up to
-    ``wait_seconds`` (less when ``max_items`` are gathered) and then runs the batch for everyone.
+    results for exactly those items, in order. One batch per key runs at a time; the first caller
+    of the next batch (its leader) waits for the running one, optionally ``wait_seconds`` more,
+    and then runs the batch for everyone who joined it meanwhile (at most ``max_items`` items).
     """
 
     def __init__(
@@ -43,26 +50,33 @@ class MicroBatcher(Generic[Item, Result]):
         *,
         max_items: int = 64,
         wait_seconds: float = DEFAULT_WAIT_SECONDS,
+        enabled: bool = BATCHING_ENABLED,
     ) -> None:
         self.run_batch = run_batch
         self.max_items = max_items
         self.wait_seconds = wait_seconds
+        self.enabled = enabled
         self._lock = threading.Lock()
         self._pending: dict[Hashable, _Pending] = {}
+        # Striped rather than one lock per key: a dict of keys would keep evicted models alive.
+        self._run_locks = [threading.Lock() for _ in range(_RUN_LOCK_STRIPES)]
         #: Number of batches run and items in them, for benchmarks and tests.
         self.batches_run = 0
         self.items_run = 0
 
     def submit(self, key: Hashable, items: Sequence[Item]) -> list[Result]:
-        if self.wait_seconds <= 0 or len(items) >= self.max_items:
+        if not self.enabled:
             return self._run(key, [items])[0]
+        if len(items) >= self.max_items:  # a full batch on its own, still one batch per key at a time
+            with self._run_lock(key):
+                return self._run(key, [items])[0]
         future: Future = Future()
         with self._lock:
             pending = self._pending.get(key)
             leader = pending is None or pending.size + len(items) > self.max_items
             if leader:
                 if pending is not None:
-                    pending.full.set()  # the current batch is full: its leader goes now
+                    pending.full.set()  # the gathering batch is full: its leader stops lingering
                 pending = self._pending[key] = _Pending()
             pending.items.append(items)
             pending.futures.append(future)
@@ -70,12 +84,23 @@ class MicroBatcher(Generic[Item, Result]):
             if pending.size >= self.max_items:
                 pending.full.set()
         if leader:
-            pending.full.wait(self.wait_seconds)
-            with self._lock:
-                if self._pending.get(key) is pending:
-                    del self._pending[key]
-            self._settle(key, pending)
+            if self.wait_seconds > 0:
+                pending.full.wait(self.wait_seconds)
+            with self._run_lock(key):  # others join this batch while we wait here
+                with self._lock:
+                    if self._pending.get(key) is pending:
+                        del self._pending[key]
+                self._settle(key, pending)
         return future.result()
+
+    def _run_lock(self, key: Hashable) -> threading.Lock:
+        return self._run_locks[hash(key) % _RUN_LOCK_STRIPES]
+
+    def pending_items(self, key: Hashable) -> int:
+        """How many items wait for the next batch of ``key`` (for tests and monitoring)."""
+        with self._lock:
+            pending = self._pending.get(key)
+            return pending.size if pending is not None else 0
 
     def _run(self, key: Hashable, groups: list[Sequence[Item]]) -> list[list[Result]]:
         flat = [item for group in groups for item in group]

@@ -69,10 +69,20 @@ def _pipeline(loaded: LoadedModel) -> Any:
 
 
 def _run_pipeline(key: tuple[LoadedModel, int], texts: list[str]) -> list[list[dict]]:
+    """The pipeline over ``texts`` sorted by length, results back in the caller's order.
+
+    The pipeline pads each batch to its longest text; sorted, a batch holds texts of similar
+    length, so a mixed batch of 32 sentences computes about a third less padding.
+    """
     loaded, max_length = key
-    return list(
-        _pipeline(loaded)(texts, top_k=None, truncation=True, max_length=max_length, batch_size=PIPELINE_BATCH_SIZE)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    rows = _pipeline(loaded)(
+        [texts[i] for i in order], top_k=None, truncation=True, max_length=max_length, batch_size=PIPELINE_BATCH_SIZE
     )
+    results: list[list[dict]] = [[] for _ in texts]
+    for i, row in zip(order, rows, strict=True):
+        results[i] = row
+    return results
 
 
 #: Sentences from concurrent requests for the same model run in one pipeline call.

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 import gradio as gr
 
-from core.classify import ClassificationResult, classify, notebook_code
+from core.classify import BATCHER, ClassificationResult, classify, notebook_code
 from core.registry import get_task
 from core.remote import RemoteInputs
 from tabs.boundary import resolve_language, user_errors
@@ -17,6 +17,8 @@ from tabs.remote_backend import backend_inputs, run_remote_for_tab
 
 TASK = get_task("classify")
 KOREAN_MODEL = TASK.model_for_language("ko")
+#: How many /classify requests may be inside the handler at once when micro-batching is on.
+BATCHED_CONCURRENCY = 48
 
 STRINGS = {
     "en": {
@@ -153,6 +155,7 @@ def build(ctx: AppContext) -> None:
             inputs=[text, model, ctx.device, ctx.language, *backend_inputs(ctx)],
             outputs=[raw, label, table, notice, code],
             api_name="classify",
-            # Many requests may wait together: core's micro-batcher runs them as one forward pass.
-            concurrency_limit=16,
+            # Requests that arrive while the model is busy wait in core's micro-batcher and run as one
+            # forward pass: many may wait there at once. Without batching, the app's default applies.
+            concurrency_limit=BATCHED_CONCURRENCY if BATCHER.enabled else "default",
         )

@@ -99,3 +99,10 @@ def test_prefetch_accepts_hub_ids_and_names_them_in_its_advice():
     assert done.returncode == 1
     assert "python app.py --prefetch beomi/kcbert-base" in done.stderr
     assert "sentence-transformers/all-MiniLM-L6-v2 → " in done.stdout  # bundled: already here
+
+
+def test_run_history_is_off_so_no_token_box_value_is_ever_saved(app_url):
+    import httpx
+
+    config = httpx.get(f"{app_url}config", timeout=30).json()
+    assert config["run_history"] is False

@@ -1,6 +1,7 @@
 """Micro-batching: concurrent requests share a forward pass, yet keep their own results and errors."""
 
 import threading
+import time
 
 import pytest
 
@@ -77,10 +78,55 @@ def test_one_failing_request_does_not_fail_the_others():
     assert isinstance(results["bad"], ValueError)
 
 
-def test_zero_wait_runs_each_request_alone():
-    batcher = MicroBatcher(echo, wait_seconds=0)
+def test_batching_off_runs_each_request_alone():
+    batcher = MicroBatcher(echo, wait_seconds=0.2, enabled=False)
     run_concurrently(batcher, [(i, "m", [i]) for i in range(4)])
     assert batcher.batches_run == 4
+
+
+def test_a_request_that_finds_the_model_idle_runs_alone_and_at_once():
+    threads = []
+
+    def record(key, items):
+        threads.append(threading.get_ident())
+        return items
+
+    batcher = MicroBatcher(record, wait_seconds=0)
+    assert batcher.submit("m", ["a", "b"]) == ["a", "b"]
+    assert threads == [threading.get_ident()] and batcher.batches_run == 1
+
+
+def test_requests_arriving_while_a_batch_runs_share_the_next_batch():
+    started, release, sizes = threading.Event(), threading.Event(), []
+
+    def slow_first(key, items):
+        sizes.append(len(items))
+        if len(sizes) == 1:
+            started.set()
+            release.wait(10)
+        return [f"{key}:{item}" for item in items]
+
+    batcher = MicroBatcher(slow_first, wait_seconds=0)
+    results = {}
+
+    def call(name, items):
+        results[name] = batcher.submit("m", items)
+
+    first = threading.Thread(target=call, args=("first", ["a"]))
+    first.start()
+    assert started.wait(10)
+    later = [threading.Thread(target=call, args=(f"r{i}", [f"x{i}", f"y{i}"])) for i in range(5)]
+    for t in later:
+        t.start()
+    deadline = time.monotonic() + 10
+    while batcher.pending_items("m") < 10 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    release.set()
+    for t in [first, *later]:
+        t.join()
+    assert sizes == [1, 10]  # the first ran alone at once; the five that came meanwhile ran as one
+    assert results["first"] == ["m:a"]
+    assert all(results[f"r{i}"] == [f"m:x{i}", f"m:y{i}"] for i in range(5))
 
 
 def test_concurrent_classify_calls_match_single_calls(tiny_classifier, monkeypatch):

@@ -56,3 +56,14 @@ def test_notebook_code_is_valid_python_for_the_chosen_model_and_inputs():
     ast.parse(code)
     assert "pipeline(\"text-classification\", model='org/model')" in code
     assert "'I like apple'" in code and '"It\'s fine"' in code
+
+
+def test_mixed_lengths_come_back_in_the_order_given_with_the_pipelines_scores(tiny_classifier):
+    from transformers import pipeline
+
+    texts = ["It was a very informative, fun and enjoyable time.", "ok", "I dislike mosquito", "I go to school today"]
+    got = classify("\n".join(texts), str(tiny_classifier)).scores
+    direct = pipeline("text-classification", model=str(tiny_classifier), device="cpu")(texts, top_k=None)
+    for mine, theirs in zip(got, direct, strict=True):
+        assert [s["label"] for s in mine] == [d["label"] for d in theirs]
+        assert [s["score"] for s in mine] == pytest.approx([d["score"] for d in theirs], abs=1e-5)
