@@ -20,49 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def _bert(path: Path, head: str, **config) -> None:
-    import transformers
-
-    model = getattr(transformers, head)(transformers.BertConfig(**config))
-    model.save_pretrained(path)
-
-
-def build_stand_ins(folder: Path) -> dict[str, Path]:
-    """task id → a saved real-size model of that task's default architecture."""
-    import transformers
-
-    from tests.tiny_models import minilm_tokenizer
-
-    tokenizer = minilm_tokenizer()
-    labels = {"id2label": {0: "NEGATIVE", 1: "POSITIVE"}, "label2id": {"NEGATIVE": 0, "POSITIVE": 1}}
-    plans = {
-        "classify": lambda p: transformers.DistilBertForSequenceClassification(
-            transformers.DistilBertConfig(**labels)
-        ).save_pretrained(p),
-        "ner": lambda p: _bert(p, "BertForTokenClassification", num_labels=9),
-        "answer": lambda p: transformers.DistilBertForQuestionAnswering(
-            transformers.DistilBertConfig()
-        ).save_pretrained(p),
-        "fill_mask": lambda p: _bert(p, "BertForMaskedLM"),
-        "zero_shot": lambda p: transformers.RobertaForSequenceClassification(
-            transformers.RobertaConfig(vocab_size=30522, num_labels=3)
-        ).save_pretrained(p),
-        "generate": lambda p: transformers.GPT2LMHeadModel(transformers.GPT2Config(vocab_size=30522)).save_pretrained(
-            p
-        ),
-        "summarize": lambda p: transformers.T5ForConditionalGeneration(
-            transformers.T5Config(vocab_size=30522, decoder_start_token_id=0)
-        ).save_pretrained(p),
-    }
-    paths = {}
-    for task_id, build in plans.items():
-        path = folder / task_id
-        build(path)
-        tokenizer.save_pretrained(path)
-        paths[task_id] = path
-    return paths
-
+from benchmarks.stand_ins import build_stand_ins  # noqa: E402
 
 PROBE = """
 import json, re, sys

@@ -126,7 +126,6 @@ def main() -> int:
     from transformers import pipeline
 
     from benchmarks.bench_foundation import call_over_http
-
     from core.fill_mask import fill_mask
     from core.ner import recognize
     from tabs import fill_mask as fill_mask_tab
