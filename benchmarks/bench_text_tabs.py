@@ -1,7 +1,10 @@
 """Fill-mask and NER: a call through the app vs the direct transformers pipeline call, both warm.
 
-Goal (issue 7): through the app at most 1.2× the direct pipeline call. Four ways are timed on the
-same model and input, each after warm-up calls, as the median of ``--repeat`` calls taken in turns:
+Goal (issue 7): through the app at most 1.2× the direct pipeline call. Five ways are timed on the
+same model and input, each after warm-up calls, as the median of ``--repeat`` calls, twice: back to
+back (each way's calls in a row, as a loop in a notebook or a class's stream of requests), and each
+call after 0.1 s of idle (the ways in turns, so machine load falls on all alike; CPU time is read
+from this pass, where no call inherits the spinning worker threads of the one before):
 
 - ``direct``  — ``pipeline(task, model=path)(text, ...)``, as in a notebook;
 - ``core``    — the core function (``core.fill_mask.fill_mask`` / ``core.ner.recognize``): checks + pipeline;
@@ -39,6 +42,11 @@ NER_TEXT = (
     "Hugging Face Inc. is a company based in New York City. Its headquarters are in DUMBO, therefore very "
     "close to the Manhattan Bridge. Sylvain works there with Lysandre, who lives in Paris."
 )
+#: Idle before every timed call in the second pass, whichever way it goes.
+PAUSE_SECONDS = 0.1
+WARMUP_CALLS = 3
+WAYS = ("direct", "core", "handler", "app", "gradio_client")
+OVER_HTTP = ("app", "gradio_client")
 SIZES = {
     "base": {"hidden_size": 768, "num_hidden_layers": 12, "num_attention_heads": 12, "intermediate_size": 3072},
     "small": {"hidden_size": 384, "num_hidden_layers": 6, "num_attention_heads": 12, "intermediate_size": 1536},
@@ -74,28 +82,25 @@ def server_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def interleaved(ways: dict[str, Callable[[], object]], repeat: int, server_pid: int, warmup: int = 3) -> dict:
-    """Median wall time and CPU time per call of each way. The ways take turns call by call, so that the
-    load of a shared machine falls on all of them alike; CPU time (this process, plus the server's for the
-    app) is what a call costs regardless of how busy the machine is."""
+def measure(ways: dict[str, Callable[[], object]], repeat: int, server_pid: int, pause: float) -> dict:
+    """Median wall time and mean CPU time per call of each way (CPU: this process, plus the server's for
+    the calls over HTTP). ``pause`` 0: each way's calls back to back; else the ways in turns, each call
+    after ``pause`` seconds of idle (torch's worker threads spin for a while after a call, and in this
+    process they would steal a core from the server's next call)."""
     for call in ways.values():
-        for _ in range(warmup):
+        for _ in range(WARMUP_CALLS):
             call()
     wall: dict[str, list[float]] = {way: [] for way in ways}
     cpu: dict[str, list[float]] = {way: [] for way in ways}
     server: dict[str, list[float]] = {way: [] for way in ways}
-    for _ in range(repeat):
-        for way, call in ways.items():
-            server_before, cpu_before, started = (
-                server_cpu_seconds(server_pid),
-                time.process_time(),
-                time.perf_counter(),
-            )
-            call()
-            wall[way].append(time.perf_counter() - started)
-            over_http = way in ("app", "gradio_client")
-            server[way].append(server_cpu_seconds(server_pid) - server_before if over_http else 0.0)
-            cpu[way].append(time.process_time() - cpu_before + server[way][-1])
+    order = [way for _ in range(repeat) for way in ways] if pause else [way for way in ways for _ in range(repeat)]
+    for way in order:
+        time.sleep(pause)
+        server_before, cpu_before, started = server_cpu_seconds(server_pid), time.process_time(), time.perf_counter()
+        ways[way]()
+        wall[way].append(time.perf_counter() - started)
+        server[way].append(server_cpu_seconds(server_pid) - server_before if way in OVER_HTTP else 0.0)
+        cpu[way].append(time.process_time() - cpu_before + server[way][-1])
     return {
         way: Timing(
             statistics.median(wall[way]) * 1000, statistics.mean(cpu[way]) * 1000, statistics.mean(server[way]) * 1000
@@ -159,26 +164,31 @@ def main() -> int:
                     "gradio_client": lambda: client.predict(NER_TEXT, str(ner), "simple", api_name="/ner"),
                 },
             }
-            results = {task: interleaved(ways, args.repeat, process.pid) for task, ways in cases.items()}
+            passes = {
+                "back to back": {task: measure(ways, args.repeat, process.pid, 0.0) for task, ways in cases.items()},
+                f"after {PAUSE_SECONDS} s idle": {
+                    task: measure(ways, args.repeat, process.pid, PAUSE_SECONDS) for task, ways in cases.items()
+                },
+            }
         finally:
             process.terminate()
             process.wait(timeout=30)
 
-    print(f"BERT {args.size} (random weights), CPU, {args.repeat} warm calls per way, taken in turns")
+    print(f"BERT {args.size} (random weights), CPU, {args.repeat} warm calls per way and pass")
     print(f"load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    for measure, unit in (("wall_ms", "median wall time"), ("cpu_ms", "mean CPU time, client + server")):
-        print(f"\n{unit} per call (ms), and ratio to the direct pipeline call")
-        print(f"{'task':10} {'direct':>8} {'core':>16} {'handler':>16} {'app':>16} {'gradio_client':>16}")
+    paused = passes[f"after {PAUSE_SECONDS} s idle"]
+    tables = [(f"median wall time, {name}", results, "wall_ms") for name, results in passes.items()]
+    tables.append((f"mean CPU time, client + server, {PAUSE_SECONDS} s idle pass", paused, "cpu_ms"))
+    for title, results, field in tables:
+        print(f"\n{title}, per call (ms), and ratio to the direct pipeline call")
+        print(f"{'task':10} {'direct':>8} " + " ".join(f"{way:>16}" for way in WAYS[1:]))
         for task, ways in results.items():
-            direct = getattr(ways["direct"], measure)
-            cells = [
-                f"{getattr(ways[w], measure):7.1f} ({getattr(ways[w], measure) / direct:.2f}×)"
-                for w in ("core", "handler", "app", "gradio_client")
-            ]
+            direct = getattr(ways["direct"], field)
+            cells = [f"{getattr(ways[w], field):7.1f} ({getattr(ways[w], field) / direct:.2f}×)" for w in WAYS[1:]]
             print(f"{task:10} {direct:8.1f} " + " ".join(f"{c:>16}" for c in cells))
     print("\nCPU time split of the calls over HTTP: server process / client (ms)")
-    for task, ways in results.items():
-        for way in ("app", "gradio_client"):
+    for task, ways in paused.items():
+        for way in OVER_HTTP:
             timing = ways[way]
             print(f"{task:10} {way:14} {timing.server_ms:8.1f} / {timing.cpu_ms - timing.server_ms:.1f}")
     return 0

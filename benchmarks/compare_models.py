@@ -61,6 +61,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hub", action="store_true", help="measure the real checkpoints (needs the network)")
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--json", action="store_true", help="print the whole measurement as JSON")
     args = parser.parse_args()
     import os
 
@@ -76,13 +77,28 @@ def main() -> int:
         "torch_threads": torch.get_num_threads(),
         "load_average": os.getloadavg(),
     }
-    print(json.dumps(report, indent=2))
-    ratios = result.ratios
-    print(
-        f"\nparameters B/A {ratios['parameters']:.2f} · disk B/A {ratios['disk_bytes']:.2f} · "
-        f"median run B/A {ratios['median_latency_seconds']:.2f} · peak memory B/A {ratios['peak_memory_bytes']:.2f}",
-        file=sys.stderr,
-    )
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    machine = report["machine"]
+    print(f"{machine['cpu']}, {machine['cores']} cores, torch threads {machine['torch_threads']}; {args.runs} runs\n")
+    print("| model | parameters | on disk | load | median run | peak memory |")
+    print("|---|---|---|---|---|---|")
+    rows = [(f"{Path(m['model']).name} ({m['architecture']})", m) for m in report["models"]]
+    rows.append(("ratio (second ÷ first)", None))
+    for name, m in rows:
+        if m is None:
+            r = result.ratios
+            print(
+                f"| {name} | {r['parameters']:.2f}× | {r['disk_bytes']:.2f}× | {r['load_seconds']:.2f}× "
+                f"| {r['median_latency_seconds']:.2f}× | {r['peak_memory_bytes']:.2f}× |"
+            )
+        else:
+            print(
+                f"| {name} | {m['parameters'] / 1e6:,.1f} M | {m['disk_bytes'] / 2**20:,.0f} MB "
+                f"| {m['load_seconds']:.2f} s | {m['median_latency_seconds'] * 1000:,.1f} ms "
+                f"| {m['peak_memory_bytes'] / 2**20:,.0f} MB |"
+            )
     return 0
 
 
