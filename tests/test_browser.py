@@ -631,3 +631,15 @@ def test_gradio_settings_panel_switches_the_labels_to_korean(app_url, page_for):
     page.get_by_role("tab", name=ko["classify.tab"], exact=True).wait_for()
     assert page.get_by_role("tab", name=en["classify.tab"], exact=True).count() == 0
     assert page.get_by_role("button", name=ko["common.run"], exact=True).first.is_visible()
+
+
+def test_the_cache_tab_lists_the_downloaded_models_without_a_refresh(app_url, cached_tiny_classifier, page_for):
+    """The list of repositories on disk is there when the tab opens: no Refresh click needed."""
+    from playwright.sync_api import expect
+
+    text = strings("cache", "en")
+    page = page_for(app_url)
+    page.goto(app_url)
+    panel = select_tab(page, text["cache.tab"])
+    expect(panel).to_contain_text(cached_tiny_classifier, use_inner_text=True, timeout=30_000)
+    assert "1 repositories" in panel.inner_text()  # the summary line above the table, filled by the same event
