@@ -74,3 +74,12 @@ def test_the_disk_list_fills_itself_when_the_page_opens_and_when_the_tab_is_show
     events = {(type(demo.blocks.get(block, demo)), name) for block, name in automatic[0].targets}
     assert events == {(gr.Blocks, "load"), (gr.Tab, "select")}
     assert automatic[0].api_visibility == "private"
+
+
+def test_building_the_app_does_not_scan_the_cache(monkeypatch):
+    """The scan waits for a page to open: the server answers its first request without it."""
+    import app
+    import tabs.cache
+
+    monkeypatch.setattr(tabs.cache, "cache_summary", lambda: pytest.fail("the cache was scanned at start-up"))
+    app.build_app()
