@@ -147,7 +147,7 @@ def choose_pair(languages: Languages, src_lang: str | None, tgt_lang: str | None
     if languages.kind is Kind.LANGUAGE_CODES:
         missing = [code for code in (src_lang, tgt_lang) if code not in languages.codes]
         if missing or src_lang == tgt_lang:
-            sample = ", ".join(languages.codes[:8])
+            sample = ", ".join(list(dict.fromkeys([*filter(None, languages.default_pair()), *languages.codes]))[:8])
             what = (
                 f"'{missing[0]}' is not a language code of" if missing and missing[0] else "Choose two languages for"
             )

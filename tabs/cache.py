@@ -186,7 +186,7 @@ def make_handlers(ctx: AppContext) -> dict[str, Callable]:
 
 def build(ctx: AppContext) -> None:
     handlers = make_handlers(ctx)
-    with gr.Tab(tr("cache.tab"), id=TASK.id):
+    with gr.Tab(tr("cache.tab"), id=TASK.id) as tab:
         with gr.Accordion(tr("common.about"), open=False):
             gr.Markdown(tr("cache.explain"))
         gr.Markdown(tr("cache.disk"))
@@ -226,6 +226,16 @@ def build(ctx: AppContext) -> None:
         disk_outputs = [disk_raw, disk_summary, repos, selected]
         memory_outputs = [loaded_raw, loaded_rows, to_unload]
         refresh.click(handlers["cache_list"], [ctx.language], disk_outputs, api_name="cache_list")
+        # Filled when the page opens and whenever the tab is shown (models download while other tabs run):
+        # a scan of the cache folder, no model loaded; the server's start-up does not wait for it.
+        gr.on(
+            triggers=[ctx.blocks.load, tab.select],
+            fn=handlers["cache_list"],
+            inputs=[ctx.language],
+            outputs=disk_outputs,
+            api_visibility="private",
+            queue=False,
+        )
         delete.click(
             handlers["cache_delete"], [selected, confirm, ctx.language], disk_outputs, api_name="cache_delete"
         )
@@ -237,4 +247,5 @@ def build(ctx: AppContext) -> None:
         )
         fetch.click(handlers["prefetch"], [tasks, ctx.language], [plan_raw], api_name="prefetch", concurrency_limit=1)
         show_loaded.click(handlers["loaded_models"], [ctx.language], memory_outputs, api_name="loaded_models")
+        tab.select(handlers["loaded_models"], [ctx.language], memory_outputs, api_visibility="private", queue=False)
         unload_button.click(handlers["unload"], [to_unload, ctx.language], memory_outputs, api_name="unload")

@@ -30,6 +30,9 @@ TASK = get_task("finetune")
 DEFAULTS = TrainingSettings()
 STARTER = "sentiment_en_ko"
 TABLE_HEADERS = ["text", "label", "split"]
+#: The loss curve's columns, numeric even before the first step: the browser fixes the chart's axis types on the
+#: first value it draws (later values only replace the data), and an empty frame's columns would be read as text.
+LOSS_COLUMNS = {"epoch": "int64", "step": "int64", "loss": "float64"}
 #: The sentiment tab's model box, which "use it" fills (tabs/classify.py gives it this elem_id).
 CLASSIFY_MODEL_ELEM_ID = "classify-model"
 
@@ -260,7 +263,7 @@ def _view(update: Update, data: LabelledData, language: str) -> tuple:
         result.to_json(),
         _status(update, language),
         pd.DataFrame(data.rows(), columns=TABLE_HEADERS) if first else gr.skip(),
-        pd.DataFrame(result.history or [], columns=["epoch", "step", "loss"]),
+        pd.DataFrame(result.history or [], columns=list(LOSS_COLUMNS)).astype(LOSS_COLUMNS),
         pd.DataFrame(result.epochs or [], columns=["epoch", "step", "eval_accuracy"]),
         gr.skip() if step else gr.Dataframe(value=_matrix(result.before, result.labels), headers=headers),
         gr.skip() if step else gr.Dataframe(value=_matrix(result.after, result.labels), headers=headers),
@@ -488,7 +491,8 @@ def build(ctx: AppContext) -> None:
                 stop = gr.Button(tr("finetune.stop"), variant="stop")
         status = gr.Markdown()
         with gr.Row():
-            loss = gr.LinePlot(x="step", y="loss", label=tr("finetune.loss"), height=260)
+            # A loss is never negative: from 0 up, the ticks are round numbers and the fall shows to scale.
+            loss = gr.LinePlot(x="step", y="loss", label=tr("finetune.loss"), height=260, y_lim=[0, None])
             epoch_table = gr.Dataframe(headers=["epoch", "step", "eval_accuracy"], label=tr("finetune.epoch_table"))
         with gr.Row():
             before = gr.Dataframe(label=tr("finetune.before_matrix"))

@@ -193,11 +193,16 @@ def build(ctx: AppContext) -> None:
             outputs=[src_lang, tgt_lang],
             api_visibility="private",
         )
+
+        def follow_model(model_id: str, source: str | None, target: str | None) -> tuple[dict, dict]:
+            return language_pickers(model_id, ctx.public, source, target)
+
         model.change(
-            lambda model_id, source, target: language_pickers(model_id, ctx.public, source, target),
+            follow_model,
             inputs=[model, src_lang, tgt_lang],
             outputs=[src_lang, tgt_lang],
             api_visibility="private",
+            queue=False,
         )
         src_lang.input(
             lambda model_id, source, target: target_picker(model_id, source, target, ctx.public),
@@ -205,7 +210,16 @@ def build(ctx: AppContext) -> None:
             outputs=tgt_lang,
             api_visibility="private",
         )
+        # A model id typed in the box is committed when the box loses focus, that is by the very click on Run:
+        # the model box's change event is then still on its way while the run reads the pickers, which show the
+        # previous model's direction. So a run first brings the pickers in line with its model, then runs.
         run.click(
+            follow_model,
+            inputs=[model, src_lang, tgt_lang],
+            outputs=[src_lang, tgt_lang],
+            api_visibility="private",
+            queue=False,
+        ).then(
             make_handler(ctx),
             inputs=[
                 text,

@@ -236,17 +236,6 @@ def tokenize_with_its_limit(page, panel, text: dict[str, str], model: str) -> No
     page.wait_for_function("box => Number(box.value) > 0", arg=box.element_handle())
 
 
-def translate_in_the_models_direction(page, panel, text: dict[str, str], model: str) -> None:
-    """The first example; then wait for the language pickers to follow the model (the tiny one is en→ko).
-
-    The pickers change on the model box's change event; a click on Run before it lands sends the default
-    model's direction (ko→en), which the tiny model refuses.
-    """
-    example_then_model(page, panel, text, model)
-    source = panel.get_by_label(text["translate.src_lang"], exact=True)
-    page.wait_for_function("box => box.value.startsWith('en')", arg=source.element_handle())
-
-
 def nothing_to_prepare(page, panel, text: dict[str, str], model: str) -> None:
     """The cache tab lists the cache as it is."""
 
@@ -295,7 +284,7 @@ TAB_CASES = [
     TabCase("remote", "scripted_inference_model", check_remote, app="remote_app_url", link=False),
     TabCase("answer", "tiny_qa", check_answer),
     TabCase("summarize", "tiny_t5", check_summary),
-    TabCase("translate", "tiny_marian", check_translation, prepare=translate_in_the_models_direction),
+    TabCase("translate", "tiny_marian", check_translation),
     TabCase(
         "tokenize",
         "bundled_minilm",
@@ -631,3 +620,32 @@ def test_gradio_settings_panel_switches_the_labels_to_korean(app_url, page_for):
     page.get_by_role("tab", name=ko["classify.tab"], exact=True).wait_for()
     assert page.get_by_role("tab", name=en["classify.tab"], exact=True).count() == 0
     assert page.get_by_role("button", name=ko["common.run"], exact=True).first.is_visible()
+
+
+def test_the_cache_tab_lists_the_downloaded_models_without_a_refresh(app_url, cached_tiny_classifier, page_for):
+    """The list of repositories on disk is there when the tab opens: no Refresh click needed."""
+    from playwright.sync_api import expect
+
+    text = strings("cache", "en")
+    page = page_for(app_url)
+    page.goto(app_url)
+    panel = select_tab(page, text["cache.tab"])
+    expect(panel).to_contain_text(cached_tiny_classifier, use_inner_text=True, timeout=30_000)
+    assert "1 repositories" in panel.inner_text()  # the summary line above the table, filled by the same event
+
+
+def test_a_typed_translation_model_runs_in_its_own_direction_at_once(app_url, tiny_marian, page_for):
+    """A model id typed in the box, then Run straight away: the run uses the new model's languages (en → ko),
+    not the ones the pickers showed for the previous model (ko → en), which the new model cannot do."""
+    text = strings("translate", "en")
+    page = page_for(app_url)
+    page.goto(app_url)
+    panel = select_tab(page, text["translate.tab"])
+    click_example(page, panel)
+    source = panel.get_by_label(text["translate.src_lang"], exact=True)
+    page.wait_for_function("box => box.value === 'ko'", arg=source.element_handle())  # the default model's
+    panel.get_by_label(text["common.model"], exact=True).fill(str(tiny_marian))  # typed, not yet committed
+
+    check_translation(run_and_read(page, panel, text), str(tiny_marian))
+    assert source.input_value() == "en"
+    assert panel.get_by_label(text["translate.tgt_lang"], exact=True).input_value() == "ko"

@@ -60,3 +60,26 @@ def test_memory_panel_lists_and_unloads_a_loaded_model():
 def test_public_mode_does_not_show_the_server_cache_path():
     raw, summary, *_ = make_handlers(AppContext(public=True))["cache_list"]("en")
     assert raw["cache_dir"] == "(hidden in public mode)" and "/" not in summary.split("·")[-1]
+
+
+def test_the_disk_list_fills_itself_when_the_page_opens_and_when_the_tab_is_shown():
+    import tabs.cache
+
+    with gr.Blocks() as demo:
+        language = gr.Radio(["auto", "en", "ko"], value="auto")
+        tabs.cache.build(AppContext(blocks=demo, language=language))
+    refresh = next(fn for fn in demo.fns.values() if fn.api_name == "cache_list")
+    automatic = [fn for fn in demo.fns.values() if fn.fn is refresh.fn and fn is not refresh]
+    assert len(automatic) == 1 and automatic[0].outputs == refresh.outputs
+    events = {(type(demo.blocks.get(block, demo)), name) for block, name in automatic[0].targets}
+    assert events == {(gr.Blocks, "load"), (gr.Tab, "select")}
+    assert automatic[0].api_visibility == "private"
+
+
+def test_building_the_app_does_not_scan_the_cache(monkeypatch):
+    """The scan waits for a page to open: the server answers its first request without it."""
+    import app
+    import tabs.cache
+
+    monkeypatch.setattr(tabs.cache, "cache_summary", lambda: pytest.fail("the cache was scanned at start-up"))
+    app.build_app()

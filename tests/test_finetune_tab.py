@@ -187,3 +187,20 @@ def test_one_training_at_a_time_per_app_others_wait_in_the_queue():
     assert (train.concurrency_limit, train.concurrency_id) == (1, "finetune") and train.queue
     helpers = [fn for fn in demo.fns.values() if fn.api_name in ("_pusher", "_use_it", "stop_training")]
     assert len(helpers) == 3 and all(fn.api_visibility == "private" for fn in helpers)
+
+
+def test_the_loss_curve_is_numbers_from_the_first_update(small_csv, tiny_encoder, tmp_path):
+    """The browser sets the chart's axes from the first value it draws: text axes label every single loss."""
+    outputs = run(make_handler(AppContext()), small_csv, tiny_encoder, tmp_path)
+    plot = gr.LinePlot(x="step", y="loss")
+    for frame in (outputs[0][3], outputs[-1][3]):
+        assert plot.postprocess(frame).datatypes == dict.fromkeys(["epoch", "step", "loss"], "quantitative")
+
+
+def test_the_loss_chart_starts_at_zero():
+    import app
+
+    demo = app.build_app()
+    train = next(fn for fn in demo.fns.values() if fn.api_name == "finetune")
+    plot = next(block for block in train.outputs if isinstance(block, gr.LinePlot))
+    assert (plot.x, plot.y, plot.y_lim) == ("step", "loss", [0, None])

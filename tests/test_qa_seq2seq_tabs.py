@@ -119,3 +119,31 @@ def test_answer_options_that_are_not_whole_numbers_are_named(tiny_qa, top_k, mes
 def test_summarize_number_that_is_not_whole_is_named(tiny_bart):
     with pytest.raises(gr.Error, match=r"`max_length` must be a whole number.*got 7\.5"):
         list(summarize_handler(AppContext())("hi", str(tiny_bart), 7.5))
+
+
+def test_a_run_brings_the_language_boxes_in_line_with_its_model_first():
+    """A typed model id is committed by the very click on Run, while the model box's change event is still on its
+    way: the run must read the language boxes only after they were updated from the model it runs with."""
+    import app
+
+    demo = app.build_app()
+    translate = next(fn for fn in demo.fns.values() if fn.api_name == "translate")
+    assert translate.trigger_after is not None, "/translate starts on the click itself, with stale language boxes"
+    first = demo.fns[translate.trigger_after]
+    model, src_lang, tgt_lang = translate.inputs[1:4]
+    assert [event for _, event in first.targets] == ["click"]
+    assert first.inputs[0] is model and first.outputs == [src_lang, tgt_lang]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "pair", "offered"),
+    [("tiny_marian", ("ko", "en"), "en→ko"), ("tiny_nllb", ("ko", "en"), "eng_Latn")],
+)
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_a_direction_the_model_cannot_do_names_the_model_and_its_languages(request, fixture, pair, offered, language):
+    model = str(request.getfixturevalue(fixture))
+    with pytest.raises(gr.Error) as error:
+        list(translate_handler(AppContext())("Hello", model, *pair, None, None, "cpu", language))
+    message = str(error.value)
+    assert model in message and offered in message
+    assert ("지원" in message) == (language == "ko")
