@@ -147,15 +147,6 @@ def build_app(public: bool = False, offline: bool = False, inference_url: str | 
     return demo
 
 
-def configure_queue(demo):  # -> gr.Blocks
-    """The queue: bounded, two events at a time unless a tab says otherwise, calm while handlers run."""
-    from tabs.gradio_tuning import poll_less_while_busy
-
-    demo.queue(max_size=QUEUE_MAX_SIZE, default_concurrency_limit=DEFAULT_CONCURRENCY)
-    poll_less_while_busy(demo._queue)
-    return demo
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     apply_environment(args)
@@ -172,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     public = args.public or args.share or ON_SPACE
     demo = build_app(public=public, offline=hub_offline(), inference_url=args.inference_url)
-    configure_queue(demo)
+    demo.queue(max_size=QUEUE_MAX_SIZE, default_concurrency_limit=DEFAULT_CONCURRENCY)
     demo.launch(
         server_name=args.host,
         server_port=args.port,

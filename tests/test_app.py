@@ -106,13 +106,3 @@ def test_run_history_is_off_so_no_token_box_value_is_ever_saved(app_url):
 
     config = httpx.get(f"{app_url}config", timeout=30).json()
     assert config["run_history"] is False
-
-
-def test_the_app_queue_is_bounded_and_polls_less_while_busy():
-    done = run_python(
-        "import app\n"
-        "demo = app.configure_queue(app.build_app())\n"
-        "print(demo._queue.max_size, type(demo._queue)._polls_less_while_busy)"
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split()[-2:] == ["128", "True"]
