@@ -187,29 +187,38 @@ def over_http(command: list[str], port: int, calls: int, data_for: dict[str, lis
 
 
 def classify_times(model_dir: Path, calls: int) -> dict[str, dict[str, list[float]]]:
-    """way (app, bare gradio, direct) → input name → seconds per call."""
+    """way (app, bare gradio, direct) → input name → seconds per call.
+
+    The ways run in the order app, bare, direct, direct, bare, app (half the calls each time), so a
+    machine that gets faster or slower during the run weighs on all three alike.
+    """
     settings = [str(model_dir), "cpu", "en", "local", "auto", ""]
-    port = free_port()
-    app = over_http(
-        [sys.executable, "app.py", "--offline", "--port", str(port)],
-        port,
-        calls,
-        {name: ["\n".join(texts), *settings] for name, texts in INPUTS.items()},
-    )
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as bare:
         bare.write(BARE_MODEL_APP)
-    port = free_port()
+
+    def app() -> dict[str, list[float]]:
+        port = free_port()
+        command = [sys.executable, "app.py", "--offline", "--port", str(port)]
+        return over_http(command, port, half, {n: ["\n".join(t), *settings] for n, t in INPUTS.items()})
+
+    def bare_app() -> dict[str, list[float]]:
+        port = free_port()
+        command = [sys.executable, bare.name, str(port), str(model_dir)]
+        return over_http(command, port, half, {n: ["\n".join(t)] for n, t in INPUTS.items()})
+
+    def direct() -> dict[str, list[float]]:
+        return {name: direct_times(model_dir, half, texts) for name, texts in INPUTS.items()}
+
+    half = max(1, calls // 2)
+    times: dict[str, dict[str, list[float]]] = {"app": {}, "bare": {}, "direct": {}}
     try:
-        gradio_floor = over_http(
-            [sys.executable, bare.name, str(port), str(model_dir)],
-            port,
-            calls,
-            {name: ["\n".join(texts)] for name, texts in INPUTS.items()},
-        )
+        order = [("app", app), ("bare", bare_app), ("direct", direct)]
+        for way, measure in order + order[::-1]:
+            for name, seconds in measure().items():
+                times[way].setdefault(name, []).extend(seconds)
     finally:
         os.unlink(bare.name)
-    direct = {name: direct_times(model_dir, calls, texts) for name, texts in INPUTS.items()}
-    return {"app": app, "bare": gradio_floor, "direct": direct}
+    return times
 
 
 def report(
@@ -227,7 +236,7 @@ def report(
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--calls", type=int, default=20)
+    parser.add_argument("--calls", type=int, default=40)
     args = parser.parse_args()
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
