@@ -294,13 +294,14 @@ def make_handler(ctx: AppContext) -> Callable:
         result = None
         for result in stream_generate(text, model, settings, device=device, policy=ctx.policy):
             if not result.done:
-                skipped = (gr.skip(),) * 5
+                # The next-token panel and code belong to the finished run: empty while it streams.
+                # (None, not gr.skip(): gradio rebuilds a component for every skip, at every token.)
                 yield (
                     result.to_json(),
                     _shown_text(result),
                     _notice(result, language),
                     result.prompt.model_text,
-                    *skipped,
+                    *(None,) * 5,
                 )
         distribution = predict_next_token(model, result.prompt, device=device, policy=ctx.policy)
         code = notebook_code(result.model, result.prompt.text, result.settings, result.prompt.chat)

@@ -26,10 +26,11 @@ def test_handler_streams_then_ends_with_every_panel(tiny_gpt2):
     assert "set_seed(42)" in code and str(tiny_gpt2) in code
 
 
-def test_partial_updates_leave_the_next_token_panel_alone(tiny_gpt2):
-    first = next(iter(make_handler(AppContext())(PROMPT, str(tiny_gpt2), 30)))
+def test_the_next_token_panel_is_empty_while_streaming_and_filled_at_the_end(tiny_gpt2):
+    first, *_, last = make_handler(AppContext())(PROMPT, str(tiny_gpt2), 30)
     assert first[0][0]["generated_text"].startswith(PROMPT)
-    assert all(isinstance(value, type(gr.skip())) for value in first[4:])
+    assert first[4:] == (None,) * 5  # no stale panel from the previous prompt while this one streams
+    assert all(value is not None for value in last[4:])
 
 
 def test_chat_model_is_announced_and_answers(tiny_chat_gpt2):
