@@ -19,7 +19,6 @@ one sentence, the tab's first example (6 sentences), and 32 sentences of mixed l
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from tests.conftest import free_port  # noqa: E402  (re-exported for the other benchmarks)
 
 BARE_APP = """
 import sys
@@ -68,17 +69,13 @@ demo.launch(server_name="127.0.0.1", server_port=int(sys.argv[1]))
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start(command: list[str], port: int, env: dict | None = None) -> tuple[subprocess.Popen, float]:
+def start(
+    command: list[str], port: int, env: dict | None = None, timeout: float = 180
+) -> tuple[subprocess.Popen, float]:
     """Start a server; return it and the seconds until its first HTTP 200."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    while True:
+    while time.perf_counter() - started < timeout:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1) as response:
                 if response.status == 200:
@@ -87,6 +84,8 @@ def start(command: list[str], port: int, env: dict | None = None) -> tuple[subpr
             if process.poll() is not None:
                 raise RuntimeError(f"{command} exited with {process.returncode}") from None
             time.sleep(0.05)
+    stop(process)
+    raise TimeoutError(f"{command} did not answer on port {port} within {timeout} s")
 
 
 def stop(process: subprocess.Popen) -> None:

@@ -16,18 +16,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["HF_HUB_OFFLINE"] = "1"
+
+from benchmarks.bench_foundation import free_port, start  # noqa: E402
+
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 SIZES = (("800x600", (800, 600)), ("4000x3000", (4000, 3000)))
 
@@ -56,34 +56,13 @@ def photo(path: Path, size: tuple[int, int], seed: int) -> Path:
     return path
 
 
-def launch(port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py"), "--offline", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
-                return process
-        except OSError:
-            time.sleep(0.5)
-    process.terminate()
-    raise TimeoutError("app.py did not start within 180 s")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def through_the_app(model: Path, work: Path, runs: int) -> dict[str, list[float]]:
     from gradio_client import Client, handle_file
 
-    process = launch(port := free_port())
+    port = free_port()
+    process, _ = start(
+        [sys.executable, str(ROOT / "app.py"), "--offline", "--host", "127.0.0.1", "--port", str(port)], port
+    )
     try:
         client = Client(f"http://127.0.0.1:{port}/", verbose=False)
         warm = photo(work / "warm.jpg", (640, 480), seed=999)

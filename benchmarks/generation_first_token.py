@@ -28,7 +28,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import sysconfig
 import tempfile
@@ -174,26 +173,6 @@ def app_time(http, model_dir: Path, max_new_tokens: int) -> float:
     return first
 
 
-def launch_app(port: int) -> subprocess.Popen:
-    import urllib.request
-
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py"), "--offline", "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
-                return process
-        except OSError:
-            time.sleep(0.5)
-    process.terminate()
-    raise TimeoutError("app.py did not start")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, help="a local causal LM folder (default: build GPT-2 small's shape)")
@@ -205,7 +184,9 @@ def main() -> int:
     model_dir = args.model or build_gpt2_small(Path(tempfile.mkdtemp(prefix="bench-gpt2-")) / "gpt2-small-random")
     import httpx
 
-    process = launch_app(args.port)
+    from benchmarks.bench_foundation import start
+
+    process, _ = start([sys.executable, str(ROOT / "app.py"), "--offline", "--port", str(args.port)], args.port)
     http = httpx.Client(base_url=f"http://127.0.0.1:{args.port}/", timeout=120)
     try:
         direct_times(model_dir, args.max_new_tokens)  # warm-up: load, first call
