@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import BadInput, ModelNotAvailable
-from core.loading import prefetch_command
+from core.loading import download_hint
 from core.model_source import hub_offline, resolve_model
 from core.registry import TASKS, Task
 from core.repo_files import FOREIGN_WEIGHTS, ignore_patterns
@@ -31,11 +31,11 @@ __all__ = [
 
 
 def _offline_error(what: str, what_ko: str, task: Task, model_id: str | None = None) -> ModelNotAvailable:
-    command = prefetch_command(task, model_id)
+    hint, hint_ko = download_hint(task, model_id)
     return ModelNotAvailable(
         f"Cannot {what}: the app is offline (--offline or HF_HUB_OFFLINE=1). "
-        f"Run `{command}` on a machine with internet access.",
-        ko=f"{what_ko} 수 없어요: 앱이 오프라인이에요. 인터넷이 되는 컴퓨터에서 `{command}`를 실행하세요.",
+        f"On a machine with internet access, run: {hint}.",
+        ko=f"{what_ko} 수 없어요: 앱이 오프라인이에요. 인터넷이 되는 컴퓨터에서 이 명령을 실행하세요: {hint_ko}",
     )
 
 
@@ -45,7 +45,7 @@ def prefetch(model_id: str, task: Task) -> str:
     if not source.is_hub:
         return source.location
     if hub_offline():
-        raise _offline_error(f"download '{model_id}'", f"'{model_id}'을(를) 내려받을", task, model_id)
+        raise _offline_error(f"download '{model_id}'", f"'{model_id}' 모델을 내려받을", task, model_id)
     from huggingface_hub import HfApi, snapshot_download
 
     return snapshot_download(model_id, ignore_patterns=ignore_patterns(HfApi().list_repo_files(model_id)))
@@ -82,7 +82,7 @@ def plan_prefetch(task_ids: list[str]) -> list[PlannedDownload]:
     if unknown:
         raise BadInput(
             f"Unknown task '{unknown[0]}' to prefetch. Choose among: {', '.join(known)}.",
-            ko=f"받아 둘 수 없는 작업 '{unknown[0]}'이에요. 다음 중에서 고르세요: {', '.join(known)}.",
+            ko=f"'{unknown[0]}' 작업은 미리 받아 둘 수 없어요. 다음 중에서 고르세요: {', '.join(known)}.",
         )
     tasks = [known[t] for t in dict.fromkeys(task_ids)]
     if hub_offline():
@@ -189,7 +189,7 @@ def delete_cached(repo_ids: list[str], cache_dir: str | Path | None = None) -> i
         listing = ", ".join(sorted(cached)) or "nothing"
         raise BadInput(
             f"'{missing[0]}' is not in the Hugging Face cache, so there is nothing to delete. Cached now: {listing}.",
-            ko=f"'{missing[0]}'은(는) 캐시에 없어서 지울 게 없어요. 지금 캐시에 있는 것: {listing}.",
+            ko=f"'{missing[0]}' 저장소는 캐시에 없어서 지울 게 없어요. 지금 캐시에 있는 것: {listing}.",
         )
     hashes = [rev.commit_hash for r in wanted for rev in cached[r].revisions]
     strategy = info.delete_revisions(*hashes)

@@ -49,5 +49,5 @@ def unload(label: str, cache: ModelCache = MODEL_CACHE) -> LoadedEntry:
     loaded = "; ".join(e.label for e in loaded_models(cache)) or "none"
     raise BadInput(
         f"'{label}' is not loaded in memory, so it cannot be unloaded. Loaded now: {loaded}.",
-        ko=f"'{label}'은(는) 메모리에 없어서 내릴 수 없어요. 지금 올라와 있는 모델: {loaded}.",
+        ko=f"'{label}' 모델은 메모리에 없어서 내릴 수 없어요. 지금 올라와 있는 모델: {loaded}.",
     )

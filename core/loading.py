@@ -68,9 +68,35 @@ def prefetch_command(task: Task, model_id: str | None = None) -> str:
     return f"python app.py --prefetch {model_id}"
 
 
-def _known_size(task: Task, model_id: str) -> str:
-    choice = next((m for m in task.models if m.id == model_id), None)
-    return f" (about {choice.size_mb} MB)" if choice and choice.size_mb else ""
+def known_size_mb(model_id: str, task: Task | None = None) -> int | None:
+    """The registry's download size of ``model_id``: as ``task`` offers it, else as any task that downloads it."""
+    tasks = [task] if task is not None else []
+    tasks += [t for t in TASKS.values() if t is not task and "network" not in t.tags and t.id != "tokenize"]
+    for candidate in tasks:
+        choice = next((m for m in candidate.models if m.id == model_id and m.size_mb), None)
+        if choice is not None:
+            return choice.size_mb
+    return None
+
+
+def format_size(size_mb: int, language: str = "en") -> str:
+    """``about 312 MB`` / ``약 312 MB`` (GB from 1,000 MB): a size a student reads in their own language."""
+    amount = f"{size_mb / 1000:.1f} GB" if size_mb >= 1000 else f"{size_mb:,} MB"
+    return f"약 {amount}" if language == "ko" else f"about {amount}"
+
+
+def download_hint(task: Task, model_id: str | None = None, *, code: bool = False) -> tuple[str, str]:
+    """The one way to get a missing model, in English and Korean: the prefetch command, with the size when known.
+
+    Every message about a model that is not here says it the same way (never another tool's command);
+    ``code`` puts the command in backticks, for text rendered as Markdown.
+    """
+    command = prefetch_command(task, model_id)
+    command = f"`{command}`" if code else command
+    size = known_size_mb(model_id or (task.default.id if task.default else ""), task)
+    if size is None:
+        return command, command
+    return f"{command} ({format_size(size)})", f"{command} ({format_size(size, 'ko')})"
 
 
 def _not_available(task: Task, source: ModelSource, error: BaseException) -> ModelNotAvailable:
@@ -84,7 +110,7 @@ def _not_available(task: Task, source: ModelSource, error: BaseException) -> Mod
     if any(isinstance(e, GatedRepoError) for e in chain):
         return ModelNotAvailable(
             f"'{name}' is a gated model: accept its licence on https://huggingface.co/{name} and set HF_TOKEN.",
-            ko=f"'{name}'은(는) 접근 승인이 필요한 모델이에요. https://huggingface.co/{name} 에서 약관에 동의하고 HF_TOKEN을 설정하세요.",
+            ko=f"'{name}' 모델은 접근 승인이 필요해요. https://huggingface.co/{name} 에서 약관에 동의하고 HF_TOKEN을 설정하세요.",
         )
     if any(isinstance(e, RepositoryNotFoundError) for e in chain) or "is not a valid model identifier" in str(error):
         return ModelNotAvailable(
@@ -97,20 +123,19 @@ def _not_available(task: Task, source: ModelSource, error: BaseException) -> Mod
             f"The folder '{name}' could not be loaded as a {task.title_en} model: {str(error).splitlines()[0]}",
             ko=f"'{name}' 폴더를 {task.title_ko} 모델로 불러오지 못했어요: {str(error).splitlines()[0]}",
         )
-    size = _known_size(task, name)
+    hint, hint_ko = download_hint(task, name)
     if hub_offline():
         return ModelNotAvailable(
             f"The model '{name}' is not downloaded on this machine, and the app is offline "
-            f"(--offline or HF_HUB_OFFLINE=1). Connect to the internet once and run it again{size}, "
-            f"or download it ahead of time with: {prefetch_command(task, name)}",
-            ko=f"'{name}' 모델이 이 컴퓨터에 없고 앱이 오프라인 상태예요. 인터넷에 한 번 연결해서 다시 실행하거나{size}, "
-            f"미리 받아 두세요: {prefetch_command(task, name)}",
+            f"(--offline or HF_HUB_OFFLINE=1). While online, download it once with: {hint}.",
+            ko=f"'{name}' 모델이 이 컴퓨터에 없고 앱이 오프라인 상태예요. "
+            f"온라인일 때 다음 명령으로 한 번 받아 두세요: {hint_ko}",
         )
     return ModelNotAvailable(
         f"The model '{name}' could not be downloaded from the Hugging Face Hub: the Hub did not answer. "
-        f"Check the internet connection and try again{size}, or prefetch it with: {prefetch_command(task, name)}",
-        ko=f"Hugging Face Hub에서 '{name}' 모델을 받지 못했어요. 인터넷 연결을 확인하고 다시 시도하거나 "
-        f"미리 받아 두세요: {prefetch_command(task, name)}",
+        f"Check the internet connection and try again, or download it ahead of time with: {hint}.",
+        ko=f"Hugging Face Hub에서 '{name}' 모델을 받지 못했어요. 인터넷 연결을 확인하고 다시 시도하거나, "
+        f"다음 명령으로 미리 받아 두세요: {hint_ko}",
     )
 
 
@@ -125,12 +150,12 @@ def explained_failures(task: Task, source: ModelSource) -> Iterator[None]:
             raise WrongModelKind(
                 f"'{source.name}' needs custom code from its repository to run, which this app never executes "
                 "(trust_remote_code is never set). Choose a model that transformers supports natively.",
-                ko=f"'{source.name}'은(는) 저장소의 사용자 코드가 필요해요. 이 앱은 그런 코드를 실행하지 않아요. "
+                ko=f"'{source.name}' 모델은 저장소의 사용자 코드가 필요해요. 이 앱은 그런 코드를 실행하지 않아요. "
                 "transformers가 기본 지원하는 모델을 고르세요.",
             ) from error
         raise WrongModelKind(
             f"'{source.name}' cannot be loaded for {task.title_en}: {str(error).splitlines()[0]}",
-            ko=f"'{source.name}'을(를) {task.title_ko} 작업용으로 불러올 수 없어요.",
+            ko=f"'{source.name}' 모델은 '{task.title_ko}' 작업용으로 불러올 수 없어요.",
         ) from error
 
 
@@ -153,7 +178,7 @@ def check_head(task: Task, source: ModelSource, config: Any) -> None:
     raise WrongModelKind(
         f"'{source.name}' is a {arch} model; the {task.title_en} tab needs a model whose architecture ends in "
         f"{' or '.join(task.head_suffixes)}.{where} Try: {suggestions}.",
-        ko=f"'{source.name}'은(는) {arch} 모델이에요. {task.title_ko} 탭에는 {' 또는 '.join(task.head_suffixes)} "
+        ko=f"'{source.name}' 모델은 {arch} 모델이에요. {task.title_ko} 탭에는 {' 또는 '.join(task.head_suffixes)} "
         f"헤드가 있는 모델이 필요해요.{where_ko} 추천: {suggestions}",
     )
 
@@ -175,7 +200,7 @@ def check_download_size(task: Task, source: ModelSource, policy: LoadPolicy) -> 
         raise BadInput(
             f"'{source.name}' weighs {total_mb:,.0f} MB, over this public app's cap of {policy.max_download_mb:,} MB. "
             "Choose a smaller model, or run the app on your own machine.",
-            ko=f"'{source.name}'은(는) {total_mb:,.0f} MB로, 공개 앱의 한도 {policy.max_download_mb:,} MB를 넘어요. "
+            ko=f"'{source.name}' 모델은 {total_mb:,.0f} MB로, 공개 앱의 한도 {policy.max_download_mb:,} MB를 넘어요. "
             "더 작은 모델을 고르거나 내 컴퓨터에서 앱을 실행하세요.",
         )
 

@@ -105,7 +105,7 @@ def resolve_model(value: str | None, *, allow_local: bool = True) -> ModelSource
         raise BadInput(
             f"'{name}' looks like a file path. This app is running in public mode, which accepts "
             "Hugging Face Hub ids only (e.g. 'org/name').",
-            ko=f"'{name}'은(는) 파일 경로처럼 보여요. 공개 모드에서는 Hub id('org/name')만 사용할 수 있어요.",
+            ko=f"입력한 '{name}' 값은 파일 경로처럼 보여요. 공개 모드에서는 Hub id('org/name')만 사용할 수 있어요.",
         )
 
     from huggingface_hub.errors import HFValidationError
@@ -114,14 +114,14 @@ def resolve_model(value: str | None, *, allow_local: bool = True) -> ModelSource
     if name.count("/") > 1 or name.startswith(("http:", "https:")):
         raise BadInput(
             f"'{name}' is not a Hub model id: an id is 'name' or 'org/name', not a URL or a longer path.",
-            ko=f"'{name}'은(는) Hub 모델 id가 아니에요. 'name' 또는 'org/name' 형식이어야 해요.",
+            ko=f"입력한 '{name}' 값은 Hub 모델 id가 아니에요. 'name' 또는 'org/name' 형식이어야 해요.",
         )
     try:
         validate_repo_id(name)
     except HFValidationError as error:
         raise BadInput(
             f"'{name}' is not a valid Hub model id ({error}). Use letters, digits, '-', '_' and '.', as 'org/name'.",
-            ko=f"'{name}'은(는) 올바른 Hub 모델 id가 아니에요. 영문, 숫자, '-', '_', '.'로 'org/name' 형식을 쓰세요.",
+            ko=f"입력한 '{name}' 값은 올바른 Hub 모델 id가 아니에요. 영문, 숫자, '-', '_', '.'로 'org/name' 형식을 쓰세요.",
         ) from None
     return ModelSource(name=name, location=name, kind=SourceKind.HUB)
 

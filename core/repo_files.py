@@ -174,13 +174,16 @@ def hub_sizes(model_id: str) -> dict[str, int | None]:
 
 
 def not_downloaded_offline(model_id: str) -> ModelNotAvailable:
-    """Any Hub model missing while offline: how to fetch exactly this one (``hf`` is huggingface_hub's CLI)."""
+    """Any Hub model missing while offline: how to fetch exactly this one (the app's own prefetch command)."""
+    from core.loading import download_hint
+    from core.registry import get_task
+
+    hint, hint_ko = download_hint(get_task("inspect"), model_id)
     return ModelNotAvailable(
         f"The model '{model_id}' is not downloaded on this machine, and the app is offline (--offline or "
-        f"HF_HUB_OFFLINE=1). On a machine with internet, download it with `hf download {model_id}`, "
-        "or open it once here while online.",
-        ko=f"'{model_id}' 모델이 이 컴퓨터에 없고 앱이 오프라인 상태예요. 인터넷이 되는 곳에서 "
-        f"`hf download {model_id}`로 받아 두거나, 온라인일 때 여기서 한 번 열어 보세요.",
+        f"HF_HUB_OFFLINE=1). While online, download it once with: {hint}.",
+        ko=f"'{model_id}' 모델이 이 컴퓨터에 없고 앱이 오프라인 상태예요. "
+        f"온라인일 때 다음 명령으로 한 번 받아 두세요: {hint_ko}",
     )
 
 

@@ -1,17 +1,21 @@
 """The model box every task tab shares: registry choices, custom Hub ids, and a status line.
 
 The status line tells, before anything runs, whether the model ships with the app, was
-downloaded before, will download (and how big it is), or cannot load because the app is offline.
+downloaded before, will download (and how big it is), or cannot load because the app is offline;
+then it offers, in one click, a model that works here (bundled, or already in the local cache).
+When a link names a model (``?tab=…&model=…``), the line describes that model from the first paint.
 """
 
 import gradio as gr
 
 from core.errors import PlaygroundError
-from core.loading import prefetch_command
+from core.loading import download_hint, format_size, known_size_mb
 from core.model_source import Availability, availability, resolve_model
 from core.registry import Task
+from core.runnable_here import runnable_here
 from tabs.boundary import resolve_language
 from tabs.context import AppContext
+from tabs.deep_link import fill_from_url
 from tabs.i18n import tr
 
 _STATUS = {
@@ -26,33 +30,83 @@ _STATUS = {
     ),
     Availability.DOWNLOADABLE: (
         "⬇️ Not downloaded yet: it downloads{size} on first use (progress is shown).",
-        "⬇️ 아직 받지 않은 모델이에요. 처음 실행할 때{size} 내려받아요(진행률이 표시돼요).",
+        "⬇️ 아직 받지 않은 모델이에요. 처음 실행할 때 내려받아요{size}. 진행률이 표시돼요.",
     ),
     Availability.MISSING_OFFLINE: (
         "⚠️ Not downloaded, and the app is offline: this model cannot run here. "
-        "Connect to the internet once, or run `{prefetch}`{size} while online.",
-        "⚠️ 아직 받지 않은 모델인데 앱이 오프라인이라 실행할 수 없어요. "
-        "인터넷에 한 번 연결하거나, 온라인일 때 `{prefetch}`로 미리 받아 두세요{size}.",
+        "While online, download it once with: {hint}.",
+        "⚠️ 아직 받지 않은 모델인데 앱이 오프라인이라 여기서는 실행할 수 없어요. "
+        "온라인일 때 다음 명령으로 한 번 받아 두세요: {hint}.",
     ),
 }
+_OFFER = (
+    " **Works here:** `{model}` ({how}), one click below.",
+    " **여기서 되는 모델:** `{model}` ({how}). 아래 버튼을 한 번 누르면 바뀌어요.",
+)
+_HOW = {
+    Availability.BUNDLED: ("bundled with the app", "앱에 내장"),
+    Availability.CACHED: ("downloaded before", "이미 받아 둠"),
+}
+_NOTHING = (
+    " Nothing else for this tab is downloaded on this machine yet.",
+    " 이 탭에 쓸 수 있는 다른 모델도 아직 이 컴퓨터에 없어요.",
+)
+_USE = ("Use {model} instead", "{model} 모델로 바꾸기")
 
 
-def model_status(task: Task, model: str, language: str, public: bool) -> str:
-    """One line about ``model``: where it would load from, or what is wrong with the name."""
+def _pick(pair: tuple[str, str], language: str) -> str:
+    return pair[1] if language == "ko" else pair[0]
+
+
+def offered_instead(task: Task, model: str, public: bool) -> str | None:
+    """A model that runs here when ``model`` cannot (missing while offline); None when ``model`` is fine or
+    nothing else is on this machine."""
+    try:
+        source = resolve_model(model, allow_local=not public)
+    except PlaygroundError:
+        return None
+    if availability(source) is not Availability.MISSING_OFFLINE:
+        return None
+    here = (Availability.BUNDLED, Availability.CACHED)
+    return next(
+        (
+            m
+            for m in runnable_here(task)
+            if m != source.name and availability(resolve_model(m, allow_local=False)) in here
+        ),
+        None,
+    )
+
+
+def model_status(task: Task, model: str, language: str, public: bool, instead: str | None = None) -> str:
+    """One line about ``model``: where it would load from, or what is wrong with the name; offline, ``instead``
+    (``offered_instead``) is the model that works here."""
     try:
         source = resolve_model(model, allow_local=not public)
     except PlaygroundError as error:
         return f"❌ {error.text(language)}"
     state = availability(source)
-    choice = next((m for m in task.models if m.id == source.name), None)
-    size = f" (~{choice.size_mb} MB)" if choice and choice.size_mb else ""
-    english, korean = _STATUS[state]
-    text = korean if language == "ko" else english
-    return text.format(size=size, prefetch=prefetch_command(task, source.name))
+    size_mb = known_size_mb(source.name, task)
+    size = f" ({format_size(size_mb, language)})" if size_mb else ""
+    hint = _pick(download_hint(task, source.name, code=True), language)
+    text = _pick(_STATUS[state], language).format(size=size, hint=hint)
+    if state is Availability.MISSING_OFFLINE:
+        if instead is None:
+            text += _pick(_NOTHING, language)
+        else:
+            how = availability(resolve_model(instead, allow_local=False))
+            text += _pick(_OFFER, language).format(model=instead, how=_pick(_HOW[how], language))
+    return text
+
+
+def linked_model(ctx: AppContext, model: gr.Dropdown, query: dict[str, str]) -> str | None:
+    """The model a page's link puts in this box (checked as the link itself is), or None."""
+    return fill_from_url(query, ctx.links, ctx.public)[1].get(model)
 
 
 def model_picker(task: Task, ctx: AppContext) -> tuple[gr.Dropdown, gr.Markdown]:
-    """A dropdown of the task's models (custom Hub ids allowed) and its live status line."""
+    """A dropdown of the task's models (custom Hub ids allowed), its live status line, and a one-click swap
+    to a model that works here when the chosen one cannot."""
     model = gr.Dropdown(
         choices=[(choice.describe(), choice.id) for choice in task.models],
         value=task.default.id if task.default else None,
@@ -61,16 +115,34 @@ def model_picker(task: Task, ctx: AppContext) -> tuple[gr.Dropdown, gr.Markdown]
         info=tr("common.model_info"),
     )
     status = gr.Markdown()
+    use_instead = gr.Button(visible=False, size="sm", variant="secondary")
+    offered = gr.State(None)
 
-    def show_status(model_id: str, language: str = "auto", request: gr.Request = None) -> str:
-        return model_status(task, model_id, resolve_language(language, request), ctx.public)
+    def show_status(model_id: str, language: str = "auto", request: gr.Request = None) -> tuple:
+        lang = resolve_language(language, request)
+        instead = offered_instead(task, model_id, ctx.public)
+        button = (
+            gr.Button(_pick(_USE, lang).format(model=instead), visible=True) if instead else gr.Button(visible=False)
+        )
+        return model_status(task, model_id, lang, ctx.public, instead), button, instead
 
+    def show_status_on_load(model_id: str, language: str = "auto", request: gr.Request = None) -> tuple:
+        # The link's own page-load event fills the box at the same time, and its value does not fire
+        # ``model.change``: read the link here, so the line describes the model the box will show.
+        query = dict(request.query_params) if request is not None else {}
+        return show_status(linked_model(ctx, model, query) or model_id, language, request)
+
+    outputs = [status, use_instead, offered]
+    ctx.blocks.load(
+        show_status_on_load, inputs=[model, ctx.language], outputs=outputs, api_visibility="private", queue=False
+    )
     gr.on(
-        triggers=[ctx.blocks.load, model.change, ctx.language.change],
+        triggers=[model.change, ctx.language.change],
         fn=show_status,
         inputs=[model, ctx.language],
-        outputs=status,
+        outputs=outputs,
         api_visibility="private",
         queue=False,
     )
+    use_instead.click(lambda instead: instead, inputs=offered, outputs=model, api_visibility="private", queue=False)
     return model, status

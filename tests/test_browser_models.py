@@ -1,0 +1,147 @@
+"""The model boxes in a real browser (issue 14): what the status line under a model box says must be true.
+
+A link that names a model describes that model, before and after Run, in every tab with a model box;
+offline, a tab whose default is missing says so and offers, in one click, a model that works here.
+"""
+
+import re
+from urllib.parse import urlencode
+
+import pytest
+from playwright.sync_api import expect
+
+from core.registry import get_task
+from tests import test_browser
+from tests.test_browser import _labels_of, check_translation, run_and_read, select_tab, strings, wait_for_link_values
+
+# The browser fixtures of tests/test_browser.py, shared rather than copied.
+browser, page_for = test_browser.browser, test_browser.page_for
+
+#: Every tab with a model box and a status line under it: (tab module, its id in links, the link's model field).
+MODEL_BOX_TABS = [
+    ("classify", "classify", "model"),
+    ("zero_shot", "zero_shot", "model"),
+    ("ner", "ner", "model"),
+    ("answer", "answer", "model"),
+    ("summarize", "summarize", "model"),
+    ("translate", "translate", "model"),
+    ("generate", "generate", "model"),
+    ("fill_mask", "fill_mask", "model"),
+    ("similarity", "similarity", "model"),
+    ("detect", "detect", "model"),
+    ("tokenize", "tokenize", "tokenizer"),
+    ("inspector", "inspect", "model"),
+    ("embeddings", "embeddings", "model"),
+]
+FOLDER = "📁 A model folder on this machine."
+NOT_DOWNLOADED = "Not downloaded"
+TRANSLATE = get_task("translate")
+EN_KO = next(m for m in TRANSLATE.models if m.note.startswith("English → Korean"))
+
+
+def visible_panel(page):
+    return page.locator("[role=tabpanel]:visible").first
+
+
+#: The status line under a model box starts with one of these (tabs/model_picker.py).
+STATUS_START = re.compile(r"^\s*(✅|📁|⬇️|⚠️|❌)")
+
+
+def status_line(panel):
+    """The status line under the panel's model box, as the student reads it."""
+    return panel.locator(".prose").filter(has_text=STATUS_START).first
+
+
+def wait_for_link_text(page, text: str) -> None:
+    """The link's page-load event has filled the tab's text box (and selected the tab)."""
+    page.wait_for_function(
+        "text => [...document.querySelectorAll('[role=tabpanel] textarea')].some(e => e.value === text)", arg=text
+    )
+
+
+@pytest.mark.parametrize(("tab", "link_tab", "field"), MODEL_BOX_TABS, ids=[t[0] for t in MODEL_BOX_TABS])
+def test_a_link_naming_a_folder_shows_that_folder_in_the_status_line(
+    tab, link_tab, field, app_url, tiny_classifier, page_for
+):
+    page = page_for(app_url)
+    page.goto(f"{app_url}?{urlencode({'tab': link_tab, field: str(tiny_classifier)})}")
+    wait_for_link_values(page)
+    panel = visible_panel(page)
+    expect(panel).to_contain_text(FOLDER, use_inner_text=True)
+    page.wait_for_timeout(1_000)  # nothing later puts the default model's line back
+    assert NOT_DOWNLOADED not in panel.inner_text()
+
+
+def test_a_link_naming_a_hub_model_describes_that_model_not_the_default(app_url, page_for):
+    page = page_for(app_url)
+    page.goto(f"{app_url}?{urlencode({'tab': 'translate', 'text': 'Hello', 'model': EN_KO.id})}")
+    wait_for_link_text(page, "Hello")
+    status = status_line(visible_panel(page))
+    expect(status).to_contain_text(f"--prefetch {EN_KO.id}", use_inner_text=True)
+    text = status.inner_text()
+    assert "about 950 MB" in text
+    assert "--prefetch translate" not in text and "312 MB" not in text
+
+
+def test_a_link_naming_a_downloaded_model_says_it_was_downloaded(app_url, cached_tiny_classifier, page_for):
+    page = page_for(app_url)
+    page.goto(f"{app_url}?{urlencode({'tab': 'classify', 'text': 'Hello', 'model': cached_tiny_classifier})}")
+    wait_for_link_text(page, "Hello")
+    panel = visible_panel(page)
+    expect(panel).to_contain_text("Downloaded before", use_inner_text=True)
+    assert NOT_DOWNLOADED not in panel.inner_text()
+
+
+def test_after_a_linked_model_ran_the_status_line_still_describes_it(app_url, tiny_marian, page_for):
+    text = strings("translate", "en")
+    page = page_for(app_url)
+    page.goto(f"{app_url}?{urlencode({'tab': 'translate', 'text': 'Hello', 'model': str(tiny_marian)})}")
+    wait_for_link_values(page)
+    panel = visible_panel(page)
+    expect(panel).to_contain_text(FOLDER, use_inner_text=True)
+
+    check_translation(run_and_read(page, panel, text), str(tiny_marian))
+    assert FOLDER in panel.inner_text() and NOT_DOWNLOADED not in panel.inner_text()
+
+
+def test_offline_a_missing_default_offers_a_downloaded_model_in_one_click(
+    app_url, cached_tiny_classifier, tiny_classifier, page_for
+):
+    text = strings("classify", "en")
+    page = page_for(app_url)
+    page.goto(app_url)
+    panel = select_tab(page, text["classify.tab"])
+    expect(panel).to_contain_text("Works here:", use_inner_text=True)
+    shown = panel.inner_text()
+    assert "the app is offline" in shown and "python app.py --prefetch classify (about 268 MB)" in shown
+    assert cached_tiny_classifier in shown
+
+    panel.get_by_role("button", name=f"Use {cached_tiny_classifier} instead").click()
+    model_box = panel.get_by_label(text["common.model"], exact=True)
+    expect(model_box).to_have_value(cached_tiny_classifier)
+    expect(panel).to_contain_text("Downloaded before", use_inner_text=True)
+    expect(panel.get_by_role("button", name=f"Use {cached_tiny_classifier} instead")).to_be_hidden()
+    panel.get_by_label(text["classify.text"]).fill("I like apple")
+    scores = run_and_read(page, panel, text)
+    assert {row["label"] for row in scores} == _labels_of(str(tiny_classifier))
+
+
+def test_offline_a_missing_default_says_so_in_korean(app_url, cached_tiny_classifier, page_for):
+    text = strings("classify", "ko")
+    page = page_for(app_url, "ko")
+    page.goto(app_url)
+    panel = select_tab(page, text["classify.tab"])
+    expect(panel).to_contain_text("여기서 되는 모델", use_inner_text=True)
+    shown = panel.inner_text()
+    assert "python app.py --prefetch classify (약 268 MB)" in shown
+    assert "about" not in shown and "~" not in shown and "(는)" not in shown
+    assert panel.get_by_role("button", name=f"{cached_tiny_classifier} 모델로 바꾸기").is_visible()
+
+
+def test_offline_with_nothing_downloaded_the_tab_says_so(app_url, page_for):
+    text = strings("ner", "en")
+    page = page_for(app_url)
+    page.goto(app_url)
+    panel = select_tab(page, text["ner.tab"])
+    expect(panel).to_contain_text("Nothing else for this tab is downloaded", use_inner_text=True)
+    assert "python app.py --prefetch ner (about 433 MB)" in panel.inner_text()
