@@ -127,7 +127,8 @@ def test_unknown_architecture_is_named(tmp_path):
 
 def test_hub_model_not_downloaded_while_offline_says_how_to_get_that_model():
     with pytest.raises(
-        ModelNotAvailable, match="not downloaded on this machine.*hf download google-bert/bert-base-uncased"
+        ModelNotAvailable,
+        match="not downloaded on this machine.*python app.py --prefetch google-bert/bert-base-uncased \\(about 440 MB\\)",
     ):
         inspect_model("google-bert/bert-base-uncased")
 
