@@ -79,3 +79,14 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise _user_error(error, language_of(args, kwargs)) from None
 
     return call
+
+
+#: Pop-up titles in both languages: gradio's own defaults ("Info", "Warning") are English only.
+_TOAST_TITLES = {"info": ("Info", "알림"), "warning": ("Please wait", "잠시만요")}
+
+
+def toast(kind: str, message: str, language: str, duration: float | None = 10) -> None:
+    """A pop-up (``kind`` "info" or "warning") whose title is in the user's language, like its message."""
+    english, korean = _TOAST_TITLES[kind]
+    show = gr.Info if kind == "info" else gr.Warning
+    show(message, duration=duration, title=korean if language == "ko" else english)

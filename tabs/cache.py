@@ -10,7 +10,7 @@ from core.errors import BadInput
 from core.hub_cache import cache_summary, delete_cached, plan_prefetch, prefetch, prefetchable_tasks
 from core.loaded_models import loaded_models, unload
 from core.registry import get_task
-from tabs.boundary import resolve_language, user_errors
+from tabs.boundary import resolve_language, toast, user_errors
 from tabs.context import AppContext
 from tabs.i18n import tr
 
@@ -133,8 +133,9 @@ def make_handlers(ctx: AppContext) -> dict[str, Callable]:
                 ko="먼저 확인란을 체크하세요: 지우면 되돌릴 수 없어요.",
             )
         freed = delete_cached(repos)
-        gr.Info(f"Freed {mb(freed)}" if resolve_language(language, request) != "ko" else f"{mb(freed)} 확보했어요")
-        return disk_view(resolve_language(language, request))
+        lang = resolve_language(language, request)
+        toast("info", f"{mb(freed)} 확보했어요" if lang == "ko" else f"Freed {mb(freed)}", lang)
+        return disk_view(lang)
 
     @user_errors
     def prefetch_plan(tasks: list[str], language: str = "auto", request: gr.Request = None) -> tuple:

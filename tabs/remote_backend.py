@@ -18,7 +18,7 @@ import gradio as gr
 
 from core.remote import RemoteInputs, RemoteResult, RetryNotice, resolve_credential, run_remote
 from core.remote.client import provider_names
-from tabs.boundary import resolve_language
+from tabs.boundary import resolve_language, toast
 from tabs.i18n import tr
 
 STRINGS = {
@@ -97,7 +97,7 @@ def run_remote_for_tab(
     )
 
     def show_wait(notice: RetryNotice) -> None:
-        gr.Warning(notice.text(lang), duration=max(3.0, notice.seconds))
+        toast("warning", notice.text(lang), lang, duration=max(3.0, notice.seconds))
 
     return run_remote(
         task_id,

@@ -133,3 +133,26 @@ def test_one_download_command_everywhere():
 )
 def test_korean_messages_about_models_decide_their_particles(module):
     assert UNDECIDED_PARTICLE.findall((ROOT / module).read_text()) == []
+
+
+def test_pop_ups_come_from_the_boundary_with_a_title():
+    """gradio's default pop-up titles ("Info", "Warning") are English: every pop-up goes through tabs/boundary.py."""
+    sources = [p for p in ROOT.glob("tabs/**/*.py") if p.name != "boundary.py"]
+    offenders = [
+        str(p.relative_to(ROOT)) for p in sources if re.search(r"gr\.(Info|Warning|Success)\(", p.read_text())
+    ]
+    assert offenders == []
+
+
+def test_a_korean_student_deleting_from_the_cache_sees_a_korean_pop_up(hub_cache, tiny_classifier, monkeypatch):
+    import gradio as gr
+
+    from tabs.cache import make_handlers
+    from tabs.context import AppContext
+
+    tiny_models.put_in_hub_cache(tiny_classifier, "org/tiny-sentiment", hub_cache)
+    shown = []
+    monkeypatch.setattr(gr, "Info", lambda message, **options: shown.append((message, options["title"])))
+    make_handlers(AppContext())["cache_delete"](["org/tiny-sentiment"], True, "ko")
+    [(message, title)] = shown
+    assert title == "알림" and message.endswith("확보했어요")
