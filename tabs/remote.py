@@ -22,7 +22,7 @@ TASK_CHOICES = [(f"{TASKS[t].title_en} · {TASKS[t].title_ko}", t) for t in REMO
 STRINGS = {
     "en": {
         **remote_backend.STRINGS["en"],
-        "remote.tab": "🌐 Inference API",
+        "remote.tab": "☁️ Inference API",
         "remote.explain": (
             "The **Inference API** runs a model on Hugging Face's machines instead of yours: nothing is downloaded, "
             "and a big model answers on a small laptop. `huggingface_hub`'s `InferenceClient` sends your input to a "
@@ -49,7 +49,7 @@ STRINGS = {
     },
     "ko": {
         **remote_backend.STRINGS["ko"],
-        "remote.tab": "🌐 원격 추론 (Inference API)",
+        "remote.tab": "☁️ 원격 추론 (Inference API)",
         "remote.explain": (
             "**Inference API**는 모델을 내 컴퓨터가 아니라 Hugging Face 서버에서 실행해요. 아무것도 내려받지 않고, "
             "작은 노트북에서도 큰 모델의 답을 받을 수 있어요. `huggingface_hub`의 `InferenceClient`가 입력을 "

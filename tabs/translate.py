@@ -22,7 +22,7 @@ T5 = next(m for m in TASK.models if "t5" in m.id)
 
 STRINGS = {
     "en": {
-        "translate.tab": "🌐 Translation",
+        "translate.tab": "🌏 Translation",
         "translate.explain": (
             "**Translation** is sequence-to-sequence generation: an encoder reads the sentence, a decoder writes "
             "it in another language. Models differ in how they learn the pair: a *Marian* model "
@@ -43,7 +43,7 @@ STRINGS = {
         "translate.output": "Translation",
     },
     "ko": {
-        "translate.tab": "🌐 번역",
+        "translate.tab": "🌏 번역",
         "translate.explain": (
             "**번역**은 seq2seq 생성이에요. 인코더가 문장을 읽고 디코더가 다른 언어로 써 내요. 모델마다 언어 쌍을 "
             "배우는 방법이 달라요: *Marian* 모델(`Helsinki-NLP/opus-mt-ko-en`)은 한 쌍만 알고, *T5*는 "
