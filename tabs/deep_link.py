@@ -127,12 +127,18 @@ def fill_from_url(params: dict[str, str], targets: list[LinkTarget], public: boo
 
 
 def wire_deep_links(ctx: AppContext, tabs: gr.Tabs) -> None:
-    """One page-load event that opens the tab a link names, with its inputs filled in."""
+    """One page-load event that opens the tab a link names, with its inputs filled in.
+
+    A tab without a link button (the fine-tuning lab, the cache) is still opened by ``?tab=<its id>``.
+    """
     components = [c for target in ctx.links for c in target.fields.values()]
+    tab_ids = {child.id for child in tabs.children if isinstance(getattr(child, "id", None), str)}
 
     def on_load(request: gr.Request) -> list:
         params = dict(request.query_params) if request is not None else {}
         tab_id, values = fill_from_url(params, ctx.links, ctx.public)
+        if tab_id is None and params.get("tab") in tab_ids:
+            tab_id = params["tab"]
         tab_update = gr.Tabs(selected=tab_id) if tab_id else gr.Tabs()
         return [tab_update, *(values.get(c, gr.skip()) for c in components)]
 

@@ -12,7 +12,14 @@ from playwright.sync_api import expect
 
 from core.registry import get_task
 from tests import test_browser
-from tests.test_browser import _labels_of, check_translation, run_and_read, select_tab, strings, wait_for_link_values
+from tests.test_browser import (
+    _labels_of,
+    check_translation,
+    run_and_read,
+    select_tab,
+    strings,
+    wait_for_link_values,
+)
 
 # The browser fixtures of tests/test_browser.py, shared rather than copied.
 browser, page_for = test_browser.browser, test_browser.page_for
@@ -33,6 +40,8 @@ MODEL_BOX_TABS = [
     ("inspector", "inspect", "model"),
     ("embeddings", "embeddings", "model"),
 ]
+#: Page-load events share 2 busy cores with the app and the other tests: wait generously, never assert timing.
+EXPECT_MS = 30_000
 FOLDER = "📁 A model folder on this machine."
 NOT_DOWNLOADED = "Not downloaded"
 TRANSLATE = get_task("translate")
@@ -67,7 +76,7 @@ def test_a_link_naming_a_folder_shows_that_folder_in_the_status_line(
     page.goto(f"{app_url}?{urlencode({'tab': link_tab, field: str(tiny_classifier)})}")
     wait_for_link_values(page)
     panel = visible_panel(page)
-    expect(panel).to_contain_text(FOLDER, use_inner_text=True)
+    expect(panel).to_contain_text(FOLDER, use_inner_text=True, timeout=EXPECT_MS)
     page.wait_for_timeout(1_000)  # nothing later puts the default model's line back
     assert NOT_DOWNLOADED not in panel.inner_text()
 
@@ -77,7 +86,7 @@ def test_a_link_naming_a_hub_model_describes_that_model_not_the_default(app_url,
     page.goto(f"{app_url}?{urlencode({'tab': 'translate', 'text': 'Hello', 'model': EN_KO.id})}")
     wait_for_link_text(page, "Hello")
     status = status_line(visible_panel(page))
-    expect(status).to_contain_text(f"--prefetch {EN_KO.id}", use_inner_text=True)
+    expect(status).to_contain_text(f"--prefetch {EN_KO.id}", use_inner_text=True, timeout=EXPECT_MS)
     text = status.inner_text()
     assert "about 950 MB" in text
     assert "--prefetch translate" not in text and "312 MB" not in text
@@ -88,7 +97,7 @@ def test_a_link_naming_a_downloaded_model_says_it_was_downloaded(app_url, cached
     page.goto(f"{app_url}?{urlencode({'tab': 'classify', 'text': 'Hello', 'model': cached_tiny_classifier})}")
     wait_for_link_text(page, "Hello")
     panel = visible_panel(page)
-    expect(panel).to_contain_text("Downloaded before", use_inner_text=True)
+    expect(panel).to_contain_text("Downloaded before", use_inner_text=True, timeout=EXPECT_MS)
     assert NOT_DOWNLOADED not in panel.inner_text()
 
 
@@ -98,7 +107,7 @@ def test_after_a_linked_model_ran_the_status_line_still_describes_it(app_url, ti
     page.goto(f"{app_url}?{urlencode({'tab': 'translate', 'text': 'Hello', 'model': str(tiny_marian)})}")
     wait_for_link_values(page)
     panel = visible_panel(page)
-    expect(panel).to_contain_text(FOLDER, use_inner_text=True)
+    expect(panel).to_contain_text(FOLDER, use_inner_text=True, timeout=EXPECT_MS)
 
     check_translation(run_and_read(page, panel, text), str(tiny_marian))
     assert FOLDER in panel.inner_text() and NOT_DOWNLOADED not in panel.inner_text()
@@ -111,16 +120,16 @@ def test_offline_a_missing_default_offers_a_downloaded_model_in_one_click(
     page = page_for(app_url)
     page.goto(app_url)
     panel = select_tab(page, text["classify.tab"])
-    expect(panel).to_contain_text("Works here:", use_inner_text=True)
+    expect(panel).to_contain_text("Works here:", use_inner_text=True, timeout=EXPECT_MS)
     shown = panel.inner_text()
     assert "the app is offline" in shown and "python app.py --prefetch classify (about 268 MB)" in shown
     assert cached_tiny_classifier in shown
 
     panel.get_by_role("button", name=f"Use {cached_tiny_classifier} instead").click()
     model_box = panel.get_by_label(text["common.model"], exact=True)
-    expect(model_box).to_have_value(cached_tiny_classifier)
-    expect(panel).to_contain_text("Downloaded before", use_inner_text=True)
-    expect(panel.get_by_role("button", name=f"Use {cached_tiny_classifier} instead")).to_be_hidden()
+    expect(model_box).to_have_value(cached_tiny_classifier, timeout=EXPECT_MS)
+    expect(panel).to_contain_text("Downloaded before", use_inner_text=True, timeout=EXPECT_MS)
+    expect(panel.get_by_role("button", name=f"Use {cached_tiny_classifier} instead")).to_be_hidden(timeout=EXPECT_MS)
     panel.get_by_label(text["classify.text"]).fill("I like apple")
     scores = run_and_read(page, panel, text)
     assert {row["label"] for row in scores} == _labels_of(str(tiny_classifier))
@@ -131,7 +140,7 @@ def test_offline_a_missing_default_says_so_in_korean(app_url, cached_tiny_classi
     page = page_for(app_url, "ko")
     page.goto(app_url)
     panel = select_tab(page, text["classify.tab"])
-    expect(panel).to_contain_text("여기서 되는 모델", use_inner_text=True)
+    expect(panel).to_contain_text("여기서 되는 모델", use_inner_text=True, timeout=EXPECT_MS)
     shown = panel.inner_text()
     assert "python app.py --prefetch classify (약 268 MB)" in shown
     assert "about" not in shown and "~" not in shown and "(는)" not in shown
@@ -143,5 +152,14 @@ def test_offline_with_nothing_downloaded_the_tab_says_so(app_url, page_for):
     page = page_for(app_url)
     page.goto(app_url)
     panel = select_tab(page, text["ner.tab"])
-    expect(panel).to_contain_text("Nothing else for this tab is downloaded", use_inner_text=True)
+    expect(panel).to_contain_text("Nothing else for this tab is downloaded", use_inner_text=True, timeout=EXPECT_MS)
     assert "python app.py --prefetch ner (about 433 MB)" in panel.inner_text()
+
+
+@pytest.mark.parametrize(("tab", "title"), [("finetune", "finetune.tab"), ("cache", "cache.tab")])
+def test_a_link_opens_the_tabs_that_have_no_link_button(tab, title, app_url, page_for):
+    page = page_for(app_url)
+    page.goto(f"{app_url}?tab={tab}")
+    expect(page.locator("[role=tab][aria-selected=true], .overflow-dropdown button.selected").first).to_have_text(
+        strings(tab, "en")[title], timeout=EXPECT_MS
+    )
