@@ -12,10 +12,14 @@ from core.model_cache import MODEL_CACHE, ModelCache
 
 @dataclass(frozen=True)
 class LoadedEntry:
-    """One model in memory; ``label`` names it uniquely for the unload button."""
+    """One model in memory, as a student knows it: its name, the tab that loaded it, and the memory it takes.
+
+    ``label`` names it uniquely for the unload button (one model may be loaded by two tabs, with two heads).
+    """
 
     label: str
     model: str
+    task: str
     loader: str
     device: str
     size_bytes: int
@@ -25,13 +29,19 @@ class LoadedEntry:
 
 
 def _describe(key: Hashable, value: Any, size: int) -> LoadedEntry:
+    """What a cache entry is: a task's model (``LoadedModel``), a tokenizer (``("tokenizer", location)``)."""
     source = getattr(value, "source", None)
-    model = getattr(source, "name", None) or str(key)
-    loader = type(getattr(value, "model", value)).__name__
+    task = getattr(value, "task", None)
+    if source is not None and task is not None:
+        model, task_id, loader = source.name, task.id, type(value.model).__name__
+    elif isinstance(key, tuple) and key and key[0] == "tokenizer":
+        # load_tokenizer names the tokenizer as the user did; the key holds where its files are.
+        model, task_id, loader = str(getattr(value, "name_or_path", "") or key[-1]), "tokenize", type(value).__name__
+    else:
+        model, task_id, loader = str(key), "", type(value).__name__
     device = str(getattr(value, "device", "cpu"))
-    return LoadedEntry(
-        label=f"{model} · {loader} · {device}", model=model, loader=loader, device=device, size_bytes=size
-    )
+    label = " · ".join(part for part in (model, task_id, loader, device) if part)
+    return LoadedEntry(label=label, model=model, task=task_id, loader=loader, device=device, size_bytes=size)
 
 
 def loaded_models(cache: ModelCache = MODEL_CACHE) -> list[LoadedEntry]:

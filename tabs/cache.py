@@ -9,7 +9,7 @@ import gradio as gr
 from core.errors import BadInput
 from core.hub_cache import cache_summary, delete_cached, plan_prefetch, prefetch, prefetchable_tasks
 from core.loaded_models import loaded_models, unload
-from core.registry import get_task
+from core.registry import TASKS, get_task
 from tabs.boundary import resolve_language, toast, user_errors
 from tabs.context import AppContext
 from tabs.i18n import tr
@@ -86,6 +86,14 @@ def _ago(timestamp: float) -> str:
     )
 
 
+def task_title(task_id: str, language: str) -> str:
+    """The tab a loaded model belongs to, as the tab bar names it."""
+    task = TASKS.get(task_id)
+    if task is None:
+        return task_id
+    return task.title_ko if language == "ko" else task.title_en
+
+
 def _refuse_in_public(ctx: AppContext) -> None:
     if ctx.public:
         raise BadInput(
@@ -160,20 +168,20 @@ def make_handlers(ctx: AppContext) -> dict[str, Callable]:
             folders[plan.model] = prefetch(plan.model, get_task(plan.task))
         return folders
 
-    def memory_view() -> tuple:
+    def memory_view(language: str = "en") -> tuple:
         entries = loaded_models()
-        rows = [[e.model, e.loader, e.device, mb(e.size_bytes)] for e in entries]
+        rows = [[e.model, task_title(e.task, language), e.loader, e.device, mb(e.size_bytes)] for e in entries]
         return [e.to_json() for e in entries], rows, gr.Dropdown(choices=[e.label for e in entries], value=None)
 
     @user_errors
-    def loaded(language: str = "auto") -> tuple:
-        return memory_view()
+    def loaded(language: str = "auto", request: gr.Request = None) -> tuple:
+        return memory_view(resolve_language(language, request))
 
     @user_errors
     def unload_model(label: str, language: str = "auto", request: gr.Request = None) -> tuple:
         _refuse_in_public(ctx)
         unload(label)
-        return memory_view()
+        return memory_view(resolve_language(language, request))
 
     return {
         "cache_list": cache_list,
@@ -221,7 +229,9 @@ def build(ctx: AppContext) -> None:
             show_loaded = gr.Button(tr("cache.refresh"))
             to_unload = gr.Dropdown(allow_custom_value=True, label=tr("cache.unload_select"), visible=not ctx.public)
             unload_button = gr.Button(tr("cache.unload"), visible=not ctx.public)
-        loaded_rows = gr.Dataframe(headers=["model", "class", "device", "memory"], label=tr("cache.loaded"))
+        loaded_rows = gr.Dataframe(
+            headers=["model", "task", "class", "device", "memory"], label=tr("cache.loaded"), wrap=True
+        )
         loaded_raw = gr.JSON(label=tr("common.raw"))
 
         disk_outputs = [disk_raw, disk_summary, repos, selected]

@@ -51,7 +51,7 @@ def test_memory_panel_lists_and_unloads_a_loaded_model():
     raw, rows, _choices = handlers["loaded_models"]()
     entry = next(e for e in raw if e["model"] == BUNDLED_MINILM)
     assert entry["size_bytes"] >= 4 * 22_713_216  # fp32 parameters, plus buffers
-    assert [BUNDLED_MINILM, "BertModel", "cpu"] in [row[:3] for row in rows]
+    assert [BUNDLED_MINILM, "Model inspector", "BertModel", "cpu"] in [row[:4] for row in rows]
     raw, _rows, _choices = handlers["unload"](entry["label"])
     assert entry["label"] not in [e["label"] for e in raw]
     assert len(MODEL_CACHE.keys()) == len(raw)
