@@ -13,6 +13,7 @@ from core.registry import Task
 from tabs.boundary import resolve_language
 from tabs.context import AppContext
 from tabs.i18n import tr
+from tabs.literal import md_literal
 
 _STATUS = {
     Availability.BUNDLED: (
@@ -42,7 +43,7 @@ def model_status(task: Task, model: str, language: str, public: bool) -> str:
     try:
         source = resolve_model(model, allow_local=not public)
     except PlaygroundError as error:
-        return f"❌ {error.text(language)}"
+        return f"❌ {md_literal(error.text(language))}"
     state = availability(source)
     choice = next((m for m in task.models if m.id == source.name), None)
     size = f" (~{choice.size_mb} MB)" if choice and choice.size_mb else ""

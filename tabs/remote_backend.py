@@ -20,6 +20,7 @@ from core.remote import RemoteInputs, RemoteResult, RetryNotice, resolve_credent
 from core.remote.client import provider_names
 from tabs.boundary import resolve_language
 from tabs.i18n import tr
+from tabs.literal import toast_text
 
 STRINGS = {
     "en": {
@@ -97,7 +98,7 @@ def run_remote_for_tab(
     )
 
     def show_wait(notice: RetryNotice) -> None:
-        gr.Warning(notice.text(lang), duration=max(3.0, notice.seconds))
+        gr.Warning(toast_text(notice.text(lang)), duration=max(3.0, notice.seconds))
 
     return run_remote(
         task_id,

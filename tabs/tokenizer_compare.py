@@ -11,6 +11,7 @@ from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.examples import examples
 from tabs.i18n import tr
+from tabs.literal import md_literal
 from tabs.token_view import CSS, escape_html
 
 #: Tokens drawn per tokenizer in the side-by-side view.
@@ -64,7 +65,9 @@ def _table(result: Comparison, language: str) -> pd.DataFrame:
 
 def _problems(result: Comparison, language: str) -> str:
     """The full message of each tokenizer that could not run (the table shows only its title)."""
-    return "\n\n".join(f"⚠️ **{row.name}**: {row.error.text(language)}" for row in result.rows if row.error)
+    return "\n\n".join(
+        f"⚠️ **{md_literal(row.name)}**: {md_literal(row.error.text(language))}" for row in result.rows if row.error
+    )
 
 
 def _tokens_html(result: Comparison) -> str:
