@@ -112,6 +112,7 @@ def build_app(public: bool = False, offline: bool = False, inference_url: str | 
     from tabs.deep_link import wire_deep_links
     from tabs.gradio_tuning import tune_gradio
     from tabs.i18n import tr
+    from tabs.literal import escape_markdown_outputs
     from tabs.remote_backend import build_remote_settings
 
     tune_gradio()
@@ -144,6 +145,7 @@ def build_app(public: bool = False, offline: bool = False, inference_url: str | 
             for module in tab_modules():
                 module.build(ctx)
         wire_deep_links(ctx, tabs)
+        escape_markdown_outputs(demo)  # a status line or notice shows <mask> as text, never as HTML
     return demo
 
 

@@ -2,6 +2,7 @@
 
 Domain errors from ``core`` become ``gr.Error`` with their message in the user's language;
 anything unexpected is logged on the server and shown as a short message, never a stack trace.
+gradio renders a toast's message as HTML, so every message is escaped here: a ``<mask>`` it quotes stays.
 """
 
 import functools
@@ -13,6 +14,7 @@ from typing import Any
 import gradio as gr
 
 from core.errors import PlaygroundError
+from tabs.literal import toast_text
 
 log = logging.getLogger("playground")
 
@@ -29,7 +31,7 @@ def resolve_language(language: str | None, request: gr.Request | None) -> str:
 
 def _user_error(error: BaseException, language: str) -> gr.Error:
     if isinstance(error, PlaygroundError):
-        return gr.Error(error.text(language), title=error.title(language), print_exception=False)
+        return gr.Error(toast_text(error.text(language)), title=error.title(language), print_exception=False)
     if isinstance(error, gr.Error):
         return error
     log.exception("Unexpected error in a tab handler", exc_info=error)
@@ -86,7 +88,10 @@ _TOAST_TITLES = {"info": ("Info", "알림"), "warning": ("Please wait", "잠시�
 
 
 def toast(kind: str, message: str, language: str, duration: float | None = 10) -> None:
-    """A pop-up (``kind`` "info" or "warning") whose title is in the user's language, like its message."""
+    """A pop-up (``kind`` "info" or "warning") whose title is in the user's language, like its message.
+
+    gradio renders a toast's message as HTML: the message is escaped, so a literal ``<mask>`` stays visible.
+    """
     english, korean = _TOAST_TITLES[kind]
     show = gr.Info if kind == "info" else gr.Warning
-    show(message, duration=duration, title=korean if language == "ko" else english)
+    show(toast_text(message), duration=duration, title=korean if language == "ko" else english)

@@ -11,6 +11,7 @@ from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
+from tabs.literal import md_code
 from tabs.model_picker import model_picker
 from tabs.remote_backend import backend_inputs, run_remote_for_tab
 from tabs.truncation_notice import truncation_notice
@@ -35,7 +36,7 @@ STRINGS = {
         "fill_mask.top_k_info": "the k most likely tokens for the blank",
         "fill_mask.label": "Guesses and their probabilities",
         "fill_mask.table": "Filled sentences",
-        "fill_mask.mask_token": "Mask token of this model: `{token}` (typing [MASK] or <mask> works too)",
+        "fill_mask.mask_token": "Mask token of this model: {token} (typing [MASK] or <mask> works too)",
         "fill_mask.mask_unknown": "The mask token of this model is shown after the first run.",
     },
     "ko": {
@@ -53,7 +54,7 @@ STRINGS = {
         "fill_mask.top_k_info": "빈칸에 올 확률이 가장 높은 토큰 k개",
         "fill_mask.label": "후보와 확률",
         "fill_mask.table": "채운 문장",
-        "fill_mask.mask_token": "이 모델의 마스크 토큰: `{token}` ([MASK]나 <mask>로 써도 돼요)",
+        "fill_mask.mask_token": "이 모델의 마스크 토큰: {token} ([MASK]나 <mask>로 써도 돼요)",
         "fill_mask.mask_unknown": "이 모델의 마스크 토큰은 처음 실행한 뒤에 보여요.",
     },
 }
@@ -79,15 +80,17 @@ def _table(result: FillMaskResult) -> list[list]:
 
 def _mask_note(result: FillMaskResult, language: str) -> str:
     if language == "ko":
-        return f"이 모델의 마스크 토큰은 `{result.mask_token}`예요. 모델이 읽은 문장: `{result.text[:300]}`"
-    return f"This model's mask token is `{result.mask_token}`. The model read: `{result.text[:300]}`"
+        return (
+            f"이 모델의 마스크 토큰은 {md_code(result.mask_token)}예요. 모델이 읽은 문장: {md_code(result.text[:300])}"
+        )
+    return f"This model's mask token is {md_code(result.mask_token)}. The model read: {md_code(result.text[:300])}"
 
 
 def mask_token_line(model: str, language: str, public: bool = False) -> str:
     """Before any run: the chosen model's mask token, when its tokenizer files are already on this machine."""
     token = known_mask_token(model, allow_local=not public)
     strings = STRINGS["ko" if language == "ko" else "en"]
-    return strings["fill_mask.mask_token"].format(token=token) if token else strings["fill_mask.mask_unknown"]
+    return strings["fill_mask.mask_token"].format(token=md_code(token)) if token else strings["fill_mask.mask_unknown"]
 
 
 def make_handler(ctx: AppContext) -> Callable:

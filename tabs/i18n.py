@@ -63,11 +63,24 @@ def tr(key: str) -> I18nData:
 
 
 def build_i18n(modules: Iterable[ModuleType]) -> gr.I18n:
-    """One ``gr.I18n`` from the shared strings and every tab module's ``STRINGS``."""
+    """One ``gr.I18n`` from the shared strings and every tab module's ``STRINGS``.
+
+    All keys share one namespace in the browser, so a key defined by two modules would silently show the
+    later module's text in both tabs: that is refused here, naming the key and both modules.
+    """
     merged: dict[str, dict[str, str]] = {lang: dict(STRINGS[lang]) for lang in LANGUAGES}
+    owner = {key: __name__ for lang in LANGUAGES for key in STRINGS[lang]}
+    clashes = []
     for module in modules:
+        table = getattr(module, "STRINGS", {})
+        for key in sorted({key for lang in LANGUAGES for key in table.get(lang, {})}):
+            if key in owner:
+                clashes.append(f"'{key}' ({owner[key]} and {module.__name__})")
+            owner[key] = module.__name__
         for lang in LANGUAGES:
-            merged[lang].update(getattr(module, "STRINGS", {}).get(lang, {}))
+            merged[lang].update(table.get(lang, {}))
+    if clashes:
+        raise ValueError(f"These i18n keys are defined by two modules (the later would win): {', '.join(clashes)}")
     missing = set(merged["en"]) ^ set(merged["ko"])
     if missing:
         raise ValueError(f"These i18n keys lack a Korean or English text: {sorted(missing)}")

@@ -14,6 +14,7 @@ from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
+from tabs.literal import md_literal
 from tabs.model_picker import model_picker
 
 TASK = get_task("inspect")
@@ -80,12 +81,12 @@ def summary(report: ModelReport, language: str) -> str:
     if language == "ko":
         where = {"folder": "모델 폴더", "cache": "캐시", "hub": "Hub 메타데이터"}[report.files_from]
         return (
-            f"**{report.model}** — `{report.architecture}` ({report.kind}, {report.model_type})\n\n"
+            f"**{md_literal(report.model)}** — `{report.architecture}` ({report.kind}, {report.model_type})\n\n"
             f"파라미터 **{report.num_parameters:,}개** ({report.num_parameters / 1e6:.1f}M) · 메모리(가중치만): {memory}\n\n"
             f"PyTorch로 받을 크기: **{mb(report.download_bytes)}** (파일 목록 출처: {where})"
         )
     return (
-        f"**{report.model}** — `{report.architecture}` ({report.kind}, {report.model_type})\n\n"
+        f"**{md_literal(report.model)}** — `{report.architecture}` ({report.kind}, {report.model_type})\n\n"
         f"**{report.num_parameters:,} parameters** ({report.num_parameters / 1e6:.1f}M) · memory (weights only): {memory}\n\n"
         f"Download for PyTorch: **{mb(report.download_bytes)}** (file list from: {where})"
     )

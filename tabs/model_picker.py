@@ -17,6 +17,7 @@ from tabs.boundary import resolve_language
 from tabs.context import AppContext
 from tabs.deep_link import fill_from_url
 from tabs.i18n import tr
+from tabs.literal import md_literal
 
 _STATUS = {
     Availability.BUNDLED: (
@@ -84,7 +85,7 @@ def model_status(task: Task, model: str, language: str, public: bool, instead: s
     try:
         source = resolve_model(model, allow_local=not public)
     except PlaygroundError as error:
-        return f"❌ {error.text(language)}"
+        return f"❌ {md_literal(error.text(language))}"
     state = availability(source)
     size_mb = known_size_mb(source.name, task)
     size = f" ({format_size(size_mb, language)})" if size_mb else ""

@@ -11,6 +11,7 @@ from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
+from tabs.literal import md_code
 from tabs.model_picker import model_picker
 from tabs.remote_backend import backend_inputs, run_remote_for_tab
 from tabs.truncation_notice import truncation_notice
@@ -137,7 +138,7 @@ def make_handler(ctx: AppContext) -> Callable:
         result = recognize(text, model, aggregation_strategy=aggregation_strategy, device=device, policy=ctx.policy)
         lang = resolve_language(language, request)
         notice = truncation_notice(result.truncation, lang)
-        known = f"{'태그' if lang == 'ko' else 'Tags'}: " + ", ".join(f"`{label}`" for label in result.labels)
+        known = f"{'태그' if lang == 'ko' else 'Tags'}: " + ", ".join(md_code(label) for label in result.labels)
         return (
             result.to_json(),
             _highlighted(result),

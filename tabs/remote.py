@@ -14,6 +14,7 @@ from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
+from tabs.literal import md_literal
 from tabs.remote_backend import run_remote_for_tab
 
 TASK = get_task("remote")
@@ -93,10 +94,12 @@ def _views(task: str, output, image: str | None) -> tuple:
             [((d["box"]["xmin"], d["box"]["ymin"], d["box"]["xmax"], d["box"]["ymax"]), d["label"]) for d in output],
         )
     elif task == "ner":
-        text = "\n".join(f"- **{e['word']}** · {e['entity_group']} · {e['score']:.3f}" for e in output)
+        text = "\n".join(
+            f"- **{md_literal(e['word'])}** · {md_literal(e['entity_group'])} · {e['score']:.3f}" for e in output
+        )
     elif task == "answer":
         best = output[0] if isinstance(output, list) else output  # several answers (top_k > 1): best first
-        text = f"**{best['answer']}** ({best['score']:.3f})"
+        text = f"**{md_literal(best['answer'])}** ({best['score']:.3f})"
     elif task == "similarity":
         text = "\n".join(" ".join(f"{x:.2f}" for x in row) for row in output["matrix"])
     else:

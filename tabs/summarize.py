@@ -13,6 +13,7 @@ from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
+from tabs.literal import md_code
 from tabs.model_picker import model_picker
 from tabs.remote_backend import backend_inputs, run_remote_for_tab
 
@@ -105,7 +106,7 @@ def notice(result: SummaryResult | TranslationResult, language: str) -> str:
                 "(the model did not see the rest)."
             )
     if result.prefix:
-        lines.append(f"🏷️ prefix: `{result.prefix}`")
+        lines.append(f"🏷️ prefix: {md_code(result.prefix)}")
     origins = ", ".join(f"`{k}={result.settings.get(k)!r}` ({v})" for k, v in result.origins.items())
     if origins:
         lines.append(("⚙️ 설정: " if language == "ko" else "⚙️ Settings: ") + origins)

@@ -11,6 +11,7 @@ from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.examples import examples
 from tabs.i18n import tr
+from tabs.literal import md_literal
 from tabs.token_view import CSS, escape_html
 
 #: Tokens drawn per tokenizer in the side-by-side view.
@@ -19,34 +20,34 @@ HEADERS = ["tokenizer", "kind", "tokens", "chars / token", "unknown", "unknown r
 
 STRINGS = {
     "en": {
-        "compare.section": "Compare tokenizers",
-        "compare.explain": (
+        "tokenizer_compare.section": "Compare tokenizers",
+        "tokenizer_compare.explain": (
             "The same text through several tokenizers. Fewer tokens means the model reads more text in its window; "
             "`[UNK]` means information lost. The **word-level** and **character-level** rows use the vocabulary of "
             "the lab's sample corpus: a word (or character) it never saw is unknown. Try Korean: an English "
             "WordPiece vocabulary breaks each syllable into jamo or `[UNK]`, word-level misses every new "
             "word-with-particle, while a Korean subword tokenizer (kcbert) keeps both count and unknowns low."
         ),
-        "compare.text": "Text",
-        "compare.tokenizers": "Tokenizers",
-        "compare.tokenizers_info": "Hub ids are downloaded once (a few MB each); word- and character-level always run",
-        "compare.table": "Side by side",
-        "compare.tokens": "The tokens",
+        "tokenizer_compare.text": "Text",
+        "tokenizer_compare.tokenizers": "Tokenizers",
+        "tokenizer_compare.tokenizers_info": "Hub ids are downloaded once (a few MB each); word- and character-level always run",
+        "tokenizer_compare.table": "Side by side",
+        "tokenizer_compare.tokens": "The tokens",
     },
     "ko": {
-        "compare.section": "토크나이저 비교",
-        "compare.explain": (
+        "tokenizer_compare.section": "토크나이저 비교",
+        "tokenizer_compare.explain": (
             "같은 문장을 여러 토크나이저에 넣어 봐요. 토큰이 적을수록 모델이 한 번에 더 많은 글을 읽고, `[UNK]`는 "
             "정보를 잃었다는 뜻이에요. **단어 단위**와 **글자 단위** 행은 실험실 예시 말뭉치의 어휘를 써서, "
             "본 적 없는 단어(글자)는 모르는 토큰이 돼요. 한국어를 넣어 보세요: 영어 WordPiece 사전은 음절을 자모나 "
             "`[UNK]`로 쪼개고, 단어 단위는 조사가 붙은 새 단어를 모두 놓치지만, 한국어 서브워드 토크나이저(kcbert)는 "
             "토큰 수도 모르는 토큰도 적어요."
         ),
-        "compare.text": "문장",
-        "compare.tokenizers": "토크나이저",
-        "compare.tokenizers_info": "Hub id는 처음 한 번 내려받아요(각 몇 MB). 단어·글자 단위는 항상 실행돼요",
-        "compare.table": "나란히 비교",
-        "compare.tokens": "토큰들",
+        "tokenizer_compare.text": "문장",
+        "tokenizer_compare.tokenizers": "토크나이저",
+        "tokenizer_compare.tokenizers_info": "Hub id는 처음 한 번 내려받아요(각 몇 MB). 단어·글자 단위는 항상 실행돼요",
+        "tokenizer_compare.table": "나란히 비교",
+        "tokenizer_compare.tokens": "토큰들",
     },
 }
 
@@ -64,7 +65,9 @@ def _table(result: Comparison, language: str) -> pd.DataFrame:
 
 def _problems(result: Comparison, language: str) -> str:
     """The full message of each tokenizer that could not run (the table shows only its title)."""
-    return "\n\n".join(f"⚠️ **{row.name}**: {row.error.text(language)}" for row in result.rows if row.error)
+    return "\n\n".join(
+        f"⚠️ **{md_literal(row.name)}**: {md_literal(row.error.text(language))}" for row in result.rows if row.error
+    )
 
 
 def _tokens_html(result: Comparison) -> str:
@@ -105,22 +108,24 @@ def make_handler(ctx: AppContext) -> Callable:
 
 
 def build_section(ctx: AppContext) -> None:
-    with gr.Tab(tr("compare.section")):
-        gr.Markdown(tr("compare.explain"))
-        text = gr.Textbox(label=tr("compare.text"), lines=2, value="우리 반 친구들은 요즘 갓생 살기에 진심이에요.")
+    with gr.Tab(tr("tokenizer_compare.section")):
+        gr.Markdown(tr("tokenizer_compare.explain"))
+        text = gr.Textbox(
+            label=tr("tokenizer_compare.text"), lines=2, value="우리 반 친구들은 요즘 갓생 살기에 진심이에요."
+        )
         tokenizers = gr.Dropdown(
             choices=[(m.describe(), m.id) for m in TASK.models],
             value=[m.id for m in TASK.models],
             multiselect=True,
             allow_custom_value=True,
-            label=tr("compare.tokenizers"),
-            info=tr("compare.tokenizers_info"),
+            label=tr("tokenizer_compare.tokenizers"),
+            info=tr("tokenizer_compare.tokenizers_info"),
         )
         run = gr.Button(tr("common.run"), variant="primary")
-        table = gr.Dataframe(headers=HEADERS, label=tr("compare.table"), wrap=True)
+        table = gr.Dataframe(headers=HEADERS, label=tr("tokenizer_compare.table"), wrap=True)
         problems = gr.Markdown()
         tokens = gr.HTML(
-            label=tr("compare.tokens"), show_label=True, container=True, css_template=CSS, js_on_load=None
+            label=tr("tokenizer_compare.tokens"), show_label=True, container=True, css_template=CSS, js_on_load=None
         )
         raw = gr.JSON(label=tr("common.raw"))
         code = gr.Code(language="python", label=tr("common.code"))

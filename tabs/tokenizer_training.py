@@ -18,6 +18,7 @@ from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.examples import examples
 from tabs.i18n import tr
+from tabs.literal import md_code
 
 #: Merges listed in the table; the JSON keeps every one.
 SHOWN_MERGES = 500
@@ -68,7 +69,7 @@ STRINGS = {
 
 
 def _summary(result: TrainedTokenizer, language: str) -> str:
-    tokens = " ".join(f"`{t}`" for t in result.word_tokens)
+    tokens = " ".join(md_code(t) for t in result.word_tokens)
     if language == "ko":
         return (
             f"{result.corpus_words:,}개 단어에서 어휘 {result.vocab_size:,}개를 배웠어요"

@@ -21,6 +21,7 @@ from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
+from tabs.literal import md_code, md_literal
 from tabs.model_picker import model_picker
 from tabs.remote_backend import backend_inputs, run_remote_for_tab
 from tabs.truncation_notice import truncation_notice
@@ -78,9 +79,10 @@ def _chart(result: ZeroShotResult) -> pd.DataFrame:
 
 def _hypotheses(result: ZeroShotResult) -> str:
     rows = [
-        f"| {score:.3f} | {hypothesis} |" for hypothesis, score in zip(result.hypotheses, result.scores, strict=True)
+        f"| {score:.3f} | {md_literal(hypothesis)} |"
+        for hypothesis, score in zip(result.hypotheses, result.scores, strict=True)
     ]
-    return "\n".join([f"`{result.hypothesis_template}`", "", "| score | hypothesis |", "|---:|---|", *rows])
+    return "\n".join([md_code(result.hypothesis_template), "", "| score | hypothesis |", "|---:|---|", *rows])
 
 
 def make_handler(ctx: AppContext) -> Callable:

@@ -2,6 +2,9 @@
 
 import re
 from pathlib import Path
+from types import ModuleType
+
+import pytest
 
 from tabs import tab_modules
 from tabs.i18n import build_i18n
@@ -28,3 +31,30 @@ def test_korean_texts_are_korean():
     korean = build_i18n(tab_modules()).translations_dict["ko"]
     hangul = re.compile("[\uac00-\ud7a3]")
     assert all(hangul.search(text) for key, text in korean.items() if not key.endswith(".title"))
+
+
+def test_a_key_defined_by_two_modules_is_refused():
+    """Two tabs sharing a key would both show the later module's text (issue 14: the tokenizer lab's compare
+    section showed the Compare models tab's intro)."""
+    first = ModuleType("tabs.first")
+    first.STRINGS = {"en": {"shared.intro": "First tab"}, "ko": {"shared.intro": "첫 탭"}}
+    second = ModuleType("tabs.second")
+    second.STRINGS = {"en": {"shared.intro": "Second tab"}, "ko": {"shared.intro": "둘째 탭"}}
+    with pytest.raises(ValueError, match=r"'shared\.intro' \(tabs\.first and tabs\.second\)"):
+        build_i18n([first, second])
+
+
+def test_a_tab_module_cannot_redefine_a_shared_key():
+    module = ModuleType("tabs.greedy")
+    module.STRINGS = {"en": {"common.run": "Go"}, "ko": {"common.run": "가자"}}
+    with pytest.raises(ValueError, match=r"'common\.run' \(tabs\.i18n and tabs\.greedy\)"):
+        build_i18n([module])
+
+
+def test_no_two_tab_modules_define_the_same_key():
+    owners: dict[str, list[str]] = {}
+    for module in tab_modules():
+        for key in {key for table in module.STRINGS.values() for key in table}:
+            owners.setdefault(key, []).append(module.__name__)
+    assert {key: names for key, names in owners.items() if len(names) > 1} == {}
+    build_i18n(tab_modules())  # and the app's own merge agrees
