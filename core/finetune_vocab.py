@@ -15,7 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from core.finetune_data import Example
+from core.errors import PlaygroundError
+from core.finetune_data import Example, LabelledData
+from core.loading import PRIVATE, LoadPolicy
+from core.model_source import Availability, availability, resolve_model
 from core.registry import ModelChoice, get_task
 
 TASK = get_task("finetune")
@@ -139,3 +142,21 @@ def vocabulary_report(
         languages=languages,
         suggestion=suggest_model(languages, model) if much else None,
     )
+
+
+def report_if_here(data: LabelledData, model: str, *, policy: LoadPolicy = PRIVATE) -> VocabularyReport | None:
+    """The report, when the model's tokenizer is on this machine (bundled, a folder, downloaded); else None.
+
+    This runs before training, on every change of the data: it never downloads (training does, and
+    reports then). ``BadInput`` when the model name itself is wrong.
+    """
+    source = resolve_model(model, allow_local=policy.allow_local)
+    if availability(source) not in (Availability.BUNDLED, Availability.LOCAL, Availability.CACHED):
+        return None
+    from core.tokenize import load_tokenizer
+
+    try:
+        tokenizer = load_tokenizer(model, policy=policy)
+    except PlaygroundError:  # e.g. a model whose config was downloaded but not its tokenizer, while offline
+        return None
+    return vocabulary_report(tokenizer, data.train + data.eval, data.labels, source.name)
