@@ -162,6 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from core.model_source import hub_offline
     from tabs import tab_modules
     from tabs.i18n import build_i18n
+    from tabs.theme import CSS, playground_theme
 
     public = args.public or args.share or ON_SPACE
     demo = build_app(public=public, offline=hub_offline(), inference_url=args.inference_url)
@@ -178,6 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # and a token must never be stored (nor a shared classroom browser keep one).
         run_history=False,
         max_file_size="20mb" if public else None,
+        theme=playground_theme(),
+        css=CSS,
     )
     return 0
 

@@ -24,7 +24,8 @@ from typing import Any, TypedDict
 
 from core.device import resolve_device
 from core.errors import BadInput, RemoteFailure, WrongModelKind
-from core.finetune_data import Example, LabelledData
+from core.finetune_data import DroppedRow, Example, LabelledData
+from core.finetune_vocab import VocabularyReport, vocabulary_report
 from core.loading import MODEL_BUILD_LOCK, PRIVATE, LoadPolicy, check_download_size, explained_failures
 from core.model_source import ModelSource, hub_offline, resolve_model
 from core.registry import get_task
@@ -153,6 +154,10 @@ class FineTuneResult:
     stopped: bool = False
     saved_to: str | None = None
     seconds: float = 0.0
+    #: Rows of the data left out before training (repeats, settled conflicts).
+    dropped: list[DroppedRow] = field(default_factory=list)
+    #: What the base model's tokenizer makes of the data (set once the tokenizer is loaded).
+    vocabulary: VocabularyReport | None = None
 
     @property
     def steps_done(self) -> int:
@@ -176,6 +181,8 @@ class FineTuneResult:
             "eval_rows": self.eval_rows,
             "device": self.device,
             "seconds": round(self.seconds, 2),
+            "dropped": [row.to_json() for row in self.dropped],
+            "vocabulary": self.vocabulary.to_json() if self.vocabulary else None,
         }
 
 
@@ -402,8 +409,10 @@ def fine_tune(
         eval_rows=len(data.eval),
         total_steps=steps_per_epoch * settings.epochs,
         device=resolved_device,
+        dropped=list(data.dropped),
     )
     tokenizer, net = load_base(source, labels, settings.seed, resolved_device, policy)
+    result.vocabulary = vocabulary_report(tokenizer, data.train + data.eval, labels, source.name)
     yield Update(Stage.LOADED, result)
 
     result.before = evaluate(net, tokenizer, data.eval, labels, settings.max_length)

@@ -3,6 +3,12 @@
 A row may name its split ("train" or "eval"); when no row does, a seeded, stratified share
 is held out for evaluation, so the "before" and "after" scores are measured on sentences the
 model never trained on. Labels come from the data, in order of first appearance.
+
+Real data repeats itself. A sentence that comes back with the same label is trained on once: the
+repeat is left out, and the result says which row and why (it would count twice in training, or
+sit in both training and evaluation). The same sentence with two labels is a conflict that only
+the student can settle: by default the rows are listed and nothing trains; ``Conflicts`` lets the
+student keep the first row's label or leave the sentence out.
 """
 
 from __future__ import annotations
@@ -31,6 +37,51 @@ class Split(str, Enum):
     EVAL = "eval"
 
 
+class Conflicts(str, Enum):
+    """What to do with one sentence that has two or more labels (the student chooses)."""
+
+    ASK = "ask"  # train nothing; list the rows so the student fixes the labels
+    FIRST = "first"  # keep the first row's label, leave the other rows out
+    DROP = "drop"  # leave every row of that sentence out
+
+
+class DropReason(str, Enum):
+    """Why a row was left out of training and evaluation."""
+
+    REPEAT = "repeat"  # same sentence and label as an earlier row of the same split: it would count twice
+    LEAK = "leak"  # same sentence as an earlier row of the other split: evaluation would test a trained row
+    CONFLICT = "conflict"  # same sentence as another row with another label (the student's choice)
+
+
+@dataclass(frozen=True)
+class DroppedRow:
+    """A row left out: its number in the table (from 1), what it said, why, and the row it repeats."""
+
+    row: int
+    text: str
+    label: str
+    reason: DropReason
+    same_as: int
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "row": self.row,
+            "text": self.text,
+            "label": self.label,
+            "reason": self.reason.value,
+            "same_as": self.same_as,
+        }
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One sentence with different labels: the rows (numbered from 1) and the label of each."""
+
+    text: str
+    rows: tuple[int, ...]
+    labels: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Example:
     text: str
@@ -44,6 +95,8 @@ class LabelledData:
     train: tuple[Example, ...]
     eval: tuple[Example, ...]
     labels: tuple[str, ...]
+    #: Rows of the input left out (repeats, and conflicts the student chose to resolve), in row order.
+    dropped: tuple[DroppedRow, ...] = ()
 
     @property
     def label2id(self) -> dict[str, int]:
@@ -150,63 +203,142 @@ def rows_from_table(header: Sequence[str], body: Iterable[Sequence[object]]) -> 
     return rows
 
 
-def _numbers(indexes: Iterable[int], limit: int = 8) -> str:
-    shown = [str(i + 1) for i in indexes]
+def _numbers(numbers: Iterable[int], limit: int = 8) -> str:
+    """Row numbers for a message: ``1, 4, 9`` (and how many more)."""
+    shown = [str(n) for n in numbers]
     return ", ".join(shown[:limit]) + (f" and {len(shown) - limit} more" if len(shown) > limit else "")
 
 
-def _check_rows(rows: list[list[str]]) -> list[list[str]]:
-    rows = [row for row in rows if any(row[:2])]  # a blank line in a table is not a row
-    if not rows:
+def _quote(text: str, limit: int = 40) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+Row = tuple[int, list[str]]  # (number in the table from 1, [text, label, split])
+
+
+def _check_rows(rows: list[list[str]]) -> list[Row]:
+    """The non-blank rows with their numbers in the table, when every one can be trained on as written."""
+    numbered = [(i + 1, row) for i, row in enumerate(rows) if any(row[:2])]  # a blank table line is not a row
+    if not numbered:
         raise BadInput(
             "There are no rows. Load a starter set, upload a CSV with the columns text,label, or type rows in the table.",
             ko="데이터가 없어요. 예제 데이터를 불러오거나, text,label 열이 있는 CSV를 올리거나, 표에 직접 입력하세요.",
         )
-    if len(rows) > MAX_ROWS:
+    if len(numbered) > MAX_ROWS:
         raise BadInput(
-            f"There are {len(rows):,} rows; the lab trains on at most {MAX_ROWS:,} (on a CPU that already takes "
+            f"There are {len(numbered):,} rows; the lab trains on at most {MAX_ROWS:,} (on a CPU that already takes "
             f"minutes). Keep a sample of {MAX_ROWS:,} rows or fewer.",
-            ko=f"{len(rows):,}행이에요. 실험실은 최대 {MAX_ROWS:,}행까지 학습해요(CPU에서는 그것도 몇 분 걸려요). "
+            ko=f"{len(numbered):,}행이에요. 실험실은 최대 {MAX_ROWS:,}행까지 학습해요(CPU에서는 그것도 몇 분 걸려요). "
             f"{MAX_ROWS:,}행 이하로 줄여 주세요.",
         )
-    empty = [i for i, row in enumerate(rows) if not row[0] or not row[1]]
+    empty = [n for n, row in numbered if not row[0] or not row[1]]
     if empty:
         raise BadInput(
             f"Row(s) {_numbers(empty)} have an empty text or label. Fill them in or delete them.",
             ko=f"{_numbers(empty)}번째 행의 text 또는 label이 비어 있어요. 채우거나 지우세요.",
         )
-    long = [i for i, row in enumerate(rows) if len(row[0]) > MAX_TEXT_CHARS]
+    long = [n for n, row in numbered if len(row[0]) > MAX_TEXT_CHARS]
     if long:
         raise BadInput(
             f"Row(s) {_numbers(long)} are longer than {MAX_TEXT_CHARS:,} characters. Use sentences or short "
             "paragraphs; the model reads at most max_length tokens anyway.",
             ko=f"{_numbers(long)}번째 행이 {MAX_TEXT_CHARS:,}자보다 길어요. 문장이나 짧은 문단을 쓰세요.",
         )
-    first_seen: dict[str, int] = {}
-    duplicates = []
-    for i, row in enumerate(rows):
-        key = " ".join(row[0].split()).casefold()
-        if key in first_seen:
-            duplicates.append((first_seen[key], i))
-        else:
-            first_seen[key] = i
-    if duplicates:
-        pairs = ", ".join(f"{a + 1} and {b + 1}" for a, b in duplicates[:5])
-        more = f" (and {len(duplicates) - 5} more)" if len(duplicates) > 5 else ""
-        raise BadInput(
-            f"Duplicate text in rows {pairs}{more}. A sentence must appear once: a repeat counts twice in training "
-            "and, if it is also an evaluation row, the evaluation is no longer held out. Delete the copies.",
-            ko=f"{pairs}번째 행의 문장이 중복돼요{more}. 같은 문장은 한 번만 있어야 해요"
-            "(학습에서 두 번 세고, 평가 행이면 평가가 공정하지 않아요). 중복을 지우세요.",
-        )
-    bad_split = [i for i, row in enumerate(rows) if row[2].lower() not in ("", "train", "eval")]
+    bad_split = [(n, row) for n, row in numbered if row[2].lower() not in ("", "train", "eval")]
     if bad_split:
         raise BadInput(
-            f"Row(s) {_numbers(bad_split)} have a split other than 'train' or 'eval' "
-            f"(e.g. {rows[bad_split[0]][2]!r}). Use train, eval, or leave the column empty.",
-            ko=f"{_numbers(bad_split)}번째 행의 split이 'train'이나 'eval'이 아니에요. train, eval 중 하나를 쓰거나 비워 두세요.",
+            f"Row(s) {_numbers(n for n, _ in bad_split)} have a split other than 'train' or 'eval' "
+            f"(e.g. {bad_split[0][1][2]!r}). Use train, eval, or leave the column empty.",
+            ko=f"{_numbers(n for n, _ in bad_split)}번째 행의 split이 'train'이나 'eval'이 아니에요. "
+            "train, eval 중 하나를 쓰거나 비워 두세요.",
         )
-    return rows
+    return numbered
+
+
+def _sentence(text: str) -> str:
+    """What makes two texts the same sentence: case and spacing do not count."""
+    return " ".join(text.split()).casefold()
+
+
+def find_conflicts(rows: list[Row]) -> list[Conflict]:
+    """Each sentence that appears with two or more labels, with all its rows, in table order."""
+    groups: dict[str, list[Row]] = defaultdict(list)
+    for number, row in rows:
+        groups[_sentence(row[0])].append((number, row))
+    return [
+        Conflict(text=group[0][1][0], rows=tuple(n for n, _ in group), labels=tuple(row[1] for _, row in group))
+        for group in groups.values()
+        if len({row[1] for _, row in group}) > 1
+    ]
+
+
+def parse_conflicts(value: Conflicts | str | None) -> Conflicts:
+    """The student's choice for conflicting labels; ``BadInput`` naming the choices otherwise."""
+    try:
+        return Conflicts(value or Conflicts.ASK)
+    except ValueError:
+        choices = ", ".join(c.value for c in Conflicts)
+        raise BadInput(
+            f"conflicts = {value!r} is not a choice. Use one of: {choices}.",
+            ko=f"conflicts = {value!r}은(는) 고를 수 있는 값이 아니에요. 다음 중 하나를 쓰세요: {choices}.",
+        ) from None
+
+
+def _conflict_error(conflicts: list[Conflict]) -> BadInput:
+    def one(c: Conflict) -> str:
+        return f"rows {_numbers(c.rows)} ({_quote(c.text)}: {', '.join(dict.fromkeys(c.labels))})"
+
+    def one_ko(c: Conflict) -> str:
+        return f"{_numbers(c.rows)}행({_quote(c.text)}: {', '.join(dict.fromkeys(c.labels))})"
+
+    more = len(conflicts) - 5
+    return BadInput(
+        f"The same sentence has different labels in {'; '.join(map(one, conflicts[:5]))}"
+        f"{f' (and {more} more sentences)' if more > 0 else ''}. A model cannot learn two answers for one "
+        "sentence, so choose: correct or delete the wrong rows in the table, or under 'Same sentence, different "
+        "labels' keep the first row's label or leave these sentences out.",
+        ko=f"같은 문장에 레이블이 서로 달라요: {'; '.join(map(one_ko, conflicts[:5]))}"
+        f"{f' (그 밖에 {more}문장)' if more > 0 else ''}. 한 문장에 정답이 둘일 수는 없으니 고르세요: 표에서 틀린 행을 "
+        "고치거나 지우세요. 또는 '같은 문장, 다른 레이블'에서 첫 행의 레이블을 쓰거나 그 문장을 빼도록 고르세요.",
+    )
+
+
+def leave_out_repeats(rows: list[Row], conflicts: Conflicts = Conflicts.FIRST) -> tuple[list[Row], list[DroppedRow]]:
+    """The rows to use (a sentence once) and the rows left out, each with its reason and the row it repeats.
+
+    The first row of a sentence is kept. A later row with the same label is a repeat (a leak when one of the
+    two is an evaluation row and the other a training row); with another label it is a conflict, settled by
+    ``conflicts``: FIRST keeps the first row, DROP leaves out every row of that sentence.
+    """
+    split_given = any(row[2] for _, row in rows)
+
+    def split_of(row: list[str]) -> str:
+        return Split.EVAL.value if row[2].lower() == Split.EVAL.value else Split.TRAIN.value
+
+    conflicted = {_sentence(c.text): c for c in find_conflicts(rows)}
+    first: dict[str, Row] = {}
+    kept: list[Row] = []
+    dropped: list[DroppedRow] = []
+    for number, row in rows:
+        key = _sentence(row[0])
+        conflict = conflicted.get(key)
+        if conflict is not None and conflicts is Conflicts.DROP:
+            other = next(n for n, label in zip(conflict.rows, conflict.labels, strict=True) if label != row[1])
+            dropped.append(DroppedRow(number, row[0], row[1], DropReason.CONFLICT, other))
+            continue
+        if key not in first:
+            first[key] = (number, row)
+            kept.append((number, row))
+            continue
+        same_as, original = first[key]
+        if original[1] != row[1]:
+            reason = DropReason.CONFLICT
+        elif split_given and split_of(original) != split_of(row):
+            reason = DropReason.LEAK
+        else:
+            reason = DropReason.REPEAT
+        dropped.append(DroppedRow(number, row[0], row[1], reason, same_as))
+    return kept, sorted(dropped, key=lambda d: d.row)
 
 
 def _hold_out(examples: list[Example], fraction: float, seed: int) -> tuple[list[Example], list[Example]]:
@@ -227,10 +359,30 @@ def _hold_out(examples: list[Example], fraction: float, seed: int) -> tuple[list
 
 
 def prepare_data(
-    rows: list[list[str]], *, eval_fraction: float = DEFAULT_EVAL_FRACTION, seed: int = 42
+    rows: list[list[str]],
+    *,
+    eval_fraction: float = DEFAULT_EVAL_FRACTION,
+    seed: int = 42,
+    conflicts: Conflicts | str = Conflicts.ASK,
 ) -> LabelledData:
-    """Check ``[text, label, split]`` rows and split them; ``BadInput`` says what to fix."""
-    rows = _check_rows([[_cell(c) for c in (list(row) + ["", "", ""])[:3]] for row in rows])
+    """Check ``[text, label, split]`` rows, leave out repeats, and split them; ``BadInput`` says what to fix.
+
+    A sentence with two labels stops here (listing its rows) unless ``conflicts`` says how to settle it.
+    """
+    conflicts = parse_conflicts(conflicts)
+    numbered = _check_rows([[_cell(c) for c in (list(row) + ["", "", ""])[:3]] for row in rows])
+    found = find_conflicts(numbered)
+    if found and conflicts is Conflicts.ASK:
+        raise _conflict_error(found)
+    kept, dropped = leave_out_repeats(numbered, conflicts)
+    if not kept:
+        raise BadInput(
+            "No rows are left: every sentence has rows with different labels, and you chose to leave those out. "
+            "Correct the labels in the table, or keep the first row's label.",
+            ko="남은 행이 없어요. 모든 문장이 레이블이 다른 행을 가지고 있고, 그런 문장은 빼도록 골랐어요. "
+            "표에서 레이블을 고치거나, 첫 행의 레이블을 쓰도록 고르세요.",
+        )
+    rows = [row for _, row in kept]
     examples = [Example(text, label) for text, label, _ in rows]
     labels = tuple(dict.fromkeys(e.label for e in examples))
     if len(labels) < 2:
@@ -260,7 +412,7 @@ def prepare_data(
             ko="평가 행이 없어서 학습 전후를 비교할 수 없어요. 일부 행의 split을 eval로 하거나, "
             "split 열을 비워 두면 20%를 자동으로 떼어 놓아요(레이블마다 2행 이상 필요).",
         )
-    return LabelledData(train=tuple(train), eval=tuple(held), labels=labels)
+    return LabelledData(train=tuple(train), eval=tuple(held), labels=labels, dropped=tuple(dropped))
 
 
 def load_starter(set_id: str) -> list[list[str]]:

@@ -12,17 +12,19 @@ from core.finetune import FineTuneResult, Stage, TrainingSettings, Update, fine_
 from core.finetune_data import (
     MAX_ROWS,
     STARTER_SETS,
+    Conflicts,
     LabelledData,
     load_starter,
     prepare_data,
     read_csv,
-    rows_from_table,
     to_csv,
 )
 from core.finetune_hub_data import DEFAULT_ROW_CAP, PREVIEW_ROWS, HubRows, load_hub_rows
 from core.registry import FINETUNE_DATASETS, get_task
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
+from tabs.finetune_check import CONFLICT_CHOICES, make_check_handler, render_check, table_rows
+from tabs.finetune_check import STRINGS as CHECK_STRINGS
 from tabs.i18n import tr
 from tabs.model_picker import model_picker
 
@@ -160,6 +162,8 @@ STRINGS = {
         "finetune.hub_skipped": " · 뺀 행: {skipped}",
     },
 }
+for _language, _strings in CHECK_STRINGS.items():
+    STRINGS[_language].update(_strings)
 
 _STAGE_TEXT = {
     Stage.LOADED: ("Model loaded; measuring the untrained head…", "모델을 불러왔어요. 학습 전 헤드를 평가하는 중…"),
@@ -254,6 +258,7 @@ def _view(update: Update, data: LabelledData, language: str) -> tuple:
     """The outputs for one moment of the run: raw JSON first, then what the student looks at.
 
     A training step changes only the JSON, the status and the curve; the rest is sent when it changes.
+    The data check is sent once, at the start: the rows that train, those left out, the vocabulary.
     """
     result = update.result
     headers = ["true \\ predicted", *result.labels]
@@ -271,18 +276,13 @@ def _view(update: Update, data: LabelledData, language: str) -> tuple:
         result.saved_to or "",
         notebook_code(result.model, result.settings, result.labels) if first else gr.skip(),
         result.saved_to or "",  # the server-side copy that "use it" and "push" trust
+        render_check(data, language, vocabulary=result.vocabulary) if first else gr.skip(),
     )
 
 
 def _rows(data: str | None, rows: pd.DataFrame | list | None) -> list[list[str]]:
     """The CSV file's rows when one was given, else the table's."""
-    if data:
-        return read_csv(data)
-    if isinstance(rows, pd.DataFrame):
-        return rows_from_table(list(rows.columns), rows.values.tolist())
-    if rows:
-        return rows_from_table(rows[0], rows[1:])
-    return []
+    return read_csv(data) if data else table_rows(rows)
 
 
 def make_handler(ctx: AppContext, runs: TrainingRuns | None = None) -> Callable:
@@ -302,12 +302,14 @@ def make_handler(ctx: AppContext, runs: TrainingRuns | None = None) -> Callable:
         output_dir: str = "",
         device: str = "auto",
         language: str = "auto",
+        conflicts: str = Conflicts.ASK.value,
         request: gr.Request = None,
         progress: gr.Progress = gr.Progress(),  # noqa: B008 (gradio's idiom)
     ) -> Iterator[tuple]:
+        """Train a classifier on the rows (a repeat trains once; ``conflicts``: ask, first or drop)."""
         language = resolve_language(language, request)
         settings = TrainingSettings(learning_rate, epochs, batch_size, seed, max_length).check()
-        labelled = prepare_data(_rows(data, rows), seed=settings.seed)
+        labelled = prepare_data(_rows(data, rows), seed=settings.seed, conflicts=conflicts)
         session = getattr(request, "session_hash", None) or "direct"
         stop = runs.start(session)
         try:
@@ -424,7 +426,15 @@ def build(ctx: AppContext) -> None:
                     label=tr("finetune.table"),
                     max_height=320,
                     wrap=True,
+                    show_row_numbers=True,  # the data check names rows by these numbers
                 )
+                conflicts = gr.Radio(
+                    [(tr(key), value) for key, value in CONFLICT_CHOICES],
+                    value=Conflicts.ASK.value,
+                    label=tr("finetune.conflicts"),
+                    info=tr("finetune.conflicts_info"),
+                )
+                data_check = gr.Markdown(elem_id="finetune-data-check")
                 download = gr.DownloadButton(tr("finetune.download"), _csv_file(load_starter(STARTER)), size="sm")
                 with gr.Accordion(tr("finetune.hub"), open=False):
                     with gr.Row():
@@ -513,8 +523,20 @@ def build(ctx: AppContext) -> None:
         raw = gr.JSON(label=tr("common.raw"))
         code = gr.Code(language="python", label=tr("common.code"))
 
-    load.click(_starter_rows, inputs=starter, outputs=table, api_visibility="private")
-    data.upload(_upload, inputs=[data, ctx.language], outputs=[table, data], api_visibility="private")
+    # The check follows the student's edits, not training's own rewrite of the table (its first update
+    # sends the check of the rows it really uses, with the rows it left out).
+    check = {"fn": make_check_handler(ctx), "inputs": [table, model, conflicts, ctx.language], "outputs": data_check}
+    gr.on(
+        [tab.select, table.input, model.change, conflicts.change, ctx.language.change],
+        **check,
+        api_visibility="private",
+    )
+    load.click(_starter_rows, inputs=starter, outputs=table, api_visibility="private").then(
+        **check, api_visibility="private"
+    )
+    data.upload(_upload, inputs=[data, ctx.language], outputs=[table, data], api_visibility="private").then(
+        **check, api_visibility="private"
+    )
     table.change(_csv_file, inputs=table, outputs=download, api_visibility="private")
     hub_dataset.input(_suggested_split, inputs=hub_dataset, outputs=hub_split, api_visibility="private")
     hub_preview.click(
@@ -538,8 +560,9 @@ def build(ctx: AppContext) -> None:
             output_dir,
             ctx.device,
             ctx.language,
+            conflicts,
         ],
-        outputs=[raw, status, table, loss, epoch_table, before, after, predictions, saved_to, code, saved],
+        outputs=[raw, status, table, loss, epoch_table, before, after, predictions, saved_to, code, saved, data_check],
         api_name="finetune",
         concurrency_limit=1,
         concurrency_id="finetune",

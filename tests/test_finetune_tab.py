@@ -1,5 +1,7 @@
 """The fine-tuning lab tab: the streaming /finetune handler, its helpers, and the real app through gradio_client."""
 
+import re
+
 import gradio as gr
 import pandas as pd
 import pytest
@@ -9,6 +11,7 @@ from gradio_client.exceptions import AppError
 import tabs.finetune
 from tabs.context import AppContext
 from tabs.finetune import TABLE_HEADERS, make_handler
+from tabs.finetune_check import escape_markdown, make_check_handler
 
 CSV = (
     "text,label\n"
@@ -32,7 +35,7 @@ def run(handler, data, model, tmp_path, **kwargs):
 
 def test_stream_ends_with_the_contract_json_and_the_saved_folder(small_csv, tiny_encoder, tmp_path):
     outputs = run(make_handler(AppContext()), small_csv, tiny_encoder, tmp_path)
-    raw, status, _table, loss, epochs, before, after, predictions, saved_to, _code, saved = outputs[-1]
+    raw, status, _table, loss, epochs, before, after, predictions, saved_to, _code, saved, _check = outputs[-1]
     table, code = outputs[0][2], outputs[0][9]
     assert raw["labels"] == ["positive", "negative"]
     assert raw["before"]["accuracy"] is not None and raw["after"]["accuracy"] is not None
@@ -82,7 +85,7 @@ def test_stop_without_a_training_says_so():
         ("sentence,sentiment\nGood,positive\n", {}, "missing 'text', 'label'"),
         (b"text,label\n\xff\x80,x\n", {}, "not text in UTF-8"),
         ("text,label\nGood,x\nFine,x\n", {}, "at least two labels"),
-        ("text,label\nGood,x\nGood,y\n", {}, "Duplicate text"),
+        ("text,label\nGood,x\nGood,y\n", {}, "different labels in rows 1, 2"),
         ("text,label,split\nGood,x,train\nBad,y,eval\n", {}, "'y' have no training rows"),
         ("text,label\nGood,x\n,y\n", {}, "empty text or label"),
         (CSV, {"learning_rate": 1.0}, "learning_rate = 1.0 is out of range"),
@@ -204,3 +207,111 @@ def test_the_loss_chart_starts_at_zero():
     train = next(fn for fn in demo.fns.values() if fn.api_name == "finetune")
     plot = next(block for block in train.outputs if isinstance(block, gr.LinePlot))
     assert (plot.x, plot.y, plot.y_lim) == ("step", "loss", [0, None])
+
+
+# --- the data check: repeats, conflicts, the vocabulary (issue 14, item 10) -----------------------------
+
+REPEATED = CSV + "I love this song,positive\nthis is  TERRIBLE,negative\n"
+
+
+def test_a_repeated_sentence_trains_once_and_the_start_of_the_run_says_which_rows_were_left_out(
+    tmp_path, tiny_encoder
+):
+    path = tmp_path / "repeats.csv"
+    path.write_text(REPEATED, encoding="utf-8")
+    outputs = run(make_handler(AppContext()), path, tiny_encoder, tmp_path)
+    raw, check = outputs[-1][0], outputs[0][-1]
+    assert raw["train_rows"] + raw["eval_rows"] == 6 and raw["saved_to"]
+    assert [(d["row"], d["same_as"], d["reason"]) for d in raw["dropped"]] == [(7, 1, "repeat"), (8, 5, "repeat")]
+    assert "2 row(s) left out" in check and "row 7 (I love this song, positive)" in check
+    assert "would count twice in training, or leak into evaluation" in check
+    assert all(out[-1] is gr.skip() or isinstance(out[-1], dict) for out in outputs[1:])  # sent once
+
+
+def test_conflicting_labels_stop_training_until_the_student_chooses(tmp_path, tiny_encoder):
+    path = tmp_path / "conflict.csv"
+    path.write_text(CSV + "i love THIS song,negative\n", encoding="utf-8")
+    with pytest.raises(gr.Error, match=r"different labels in rows 1, 7 \('I love this song': positive, negative\)"):
+        run(make_handler(AppContext()), path, tiny_encoder, tmp_path)
+    raw = run(make_handler(AppContext()), path, tiny_encoder, tmp_path, conflicts="first")[-1][0]
+    assert raw["dropped"] == [
+        {"row": 7, "text": "i love THIS song", "label": "negative", "reason": "conflict", "same_as": 1}
+    ]
+    with pytest.raises(gr.Error, match="'maybe' is not a choice"):
+        run(make_handler(AppContext()), path, tiny_encoder, tmp_path / "x", conflicts="maybe")
+
+
+def test_the_run_reports_the_vocabulary_of_the_model_it_trains(small_csv, tiny_encoder, tmp_path):
+    raw = run(make_handler(AppContext()), small_csv, tiny_encoder, tmp_path)[-1][0]
+    vocabulary = raw["vocabulary"]
+    assert vocabulary["model"] == str(tiny_encoder) and vocabulary["unknown_token"] == "[UNK]"
+    assert [c["label"] for c in vocabulary["labels"]] == ["positive", "negative"]
+    assert sum(c["rows"] for c in vocabulary["labels"]) == 6
+
+
+def check_table(rows):
+    return pd.DataFrame(rows, columns=TABLE_HEADERS)
+
+
+def test_the_check_warns_that_minilm_reads_korean_as_unk_and_suggests_a_multilingual_model():
+    from core.registry import BUNDLED_MINILM, get_task
+
+    check = make_check_handler(AppContext())
+    shown = check(tabs.finetune._starter_rows("sentiment_en_ko"), BUNDLED_MINILM, "ask", "en")
+    assert "✅ **300 rows** will be used: 240 for training, 60 for evaluation" in shown
+    assert "reads much of this data as `[UNK]`" in shown
+    for label in ("positive", "neutral", "negative"):
+        assert re.search(rf"{label} \d+% of words \(\d+ of 100 rows\)", shown)
+    suggested = re.search(r"covers English, Korean: \*\*`([^`]+)`\*\*", shown).group(1)
+    assert {"en", "ko"} <= set(next(m for m in get_task("finetune").models if m.id == suggested).languages)
+    korean = check(tabs.finetune._starter_rows("sentiment_en_ko"), BUNDLED_MINILM, "ask", "ko")
+    assert "모르는 단어" in korean and "영어, 한국어를 아는 모델" in korean
+
+
+def test_the_check_says_when_the_vocabulary_covers_the_data():
+    from core.registry import BUNDLED_MINILM
+
+    shown = make_check_handler(AppContext())(tabs.finetune._starter_rows("course"), BUNDLED_MINILM, "ask", "en")
+    assert "✅ The tokenizer of `sentence-transformers/all-MiniLM-L6-v2` knows the data's words" in shown
+    assert "[UNK]` (a word" not in shown
+
+
+def test_the_check_never_downloads_a_tokenizer_and_says_when_it_will_look():
+    shown = make_check_handler(AppContext())(
+        check_table([["a", "x", ""], ["b", "y", ""], ["c", "x", ""], ["d", "y", ""]]), "org/not-here", "ask"
+    )
+    assert "checked when training starts" in shown
+
+
+@pytest.mark.parametrize(
+    ("rows", "conflicts", "expected"),
+    [
+        ([["Good", "x", ""], ["good", "y", ""], ["Bad", "y", ""]], "ask", "⚠️ The same sentence has different"),
+        ([["Good", "x", ""], ["good", "y", ""], ["Bad", "y", ""], ["Fine", "x", ""]], "first", "row 2 (good, y)"),
+        ([["Good", "x", ""]], "ask", "⚠️ All rows have the label"),
+    ],
+)
+def test_problems_show_in_the_check_panel_not_as_a_pop_up(rows, conflicts, expected, tiny_encoder):
+    assert expected in make_check_handler(AppContext())(check_table(rows), str(tiny_encoder), conflicts, "en")
+
+
+def test_the_check_shows_the_students_text_as_written(tiny_encoder):
+    hostile = "<img src=x onerror=alert(1)> **bold** `code`"
+    rows = [
+        [hostile, "<b>x</b>", ""],
+        [hostile, "<b>x</b>", ""],
+        ["b", "y", ""],
+        ["c", "y", ""],
+        ["d", "<b>x</b>", ""],
+    ]
+    shown = make_check_handler(AppContext())(check_table(rows), str(tiny_encoder), "ask", "en")
+    assert "row 2 (" in shown
+    for raw in ("<img", "<b>", "**bold**", "`code`"):
+        assert raw not in shown
+    assert escape_markdown(hostile) in shown and "&#60;img src&#61;" not in shown  # '=' needs no escape
+
+
+def test_finetune_api_takes_the_conflict_choice(client):
+    endpoint = client.view_api(print_info=False, return_format="dict")["named_endpoints"]["/finetune"]
+    conflicts = next(p for p in endpoint["parameters"] if p["parameter_name"] == "conflicts")
+    assert conflicts["parameter_has_default"] and conflicts["parameter_default"] == "ask"
