@@ -138,9 +138,26 @@ def _task_for_architecture(architecture: str) -> Task | None:
     return next((t for t in TASKS.values() if t.head_suffixes and architecture.endswith(t.head_suffixes)), None)
 
 
+def config_architectures(source: ModelSource, config: Any) -> list[str]:
+    """The class names the config's ``architectures`` lists; ``WrongModelKind`` when that field is not a list of
+    names (a hand-edited or hostile config.json), so no later step trips over it."""
+    names = getattr(config, "architectures", None) or []
+    if isinstance(names, str):
+        names = [names]
+    if not isinstance(names, list | tuple) or not all(isinstance(n, str) and n.isidentifier() for n in names):
+        raise WrongModelKind(
+            f"'{source.name}' has a config.json whose 'architectures' field ({str(names)[:80]}) does not name a "
+            "model class, so the app cannot tell what kind of model it is. Choose a model saved with "
+            "save_pretrained(), or fix that field.",
+            ko=f"'{source.name}'의 config.json 'architectures' 항목({str(names)[:80]})이 모델 클래스 이름이 아니라서 "
+            "어떤 모델인지 알 수 없어요. save_pretrained()로 저장한 모델을 고르거나 그 항목을 고치세요.",
+        )
+    return list(names)
+
+
 def check_head(task: Task, source: ModelSource, config: Any) -> None:
     """Raise ``WrongModelKind`` when the config's architecture lacks the head this task needs."""
-    architectures = list(getattr(config, "architectures", None) or [])
+    architectures = config_architectures(source, config)
     if not task.head_suffixes or not architectures:
         return
     if any(arch.endswith(task.head_suffixes) for arch in architectures):
