@@ -121,9 +121,28 @@ class VisitorStorage:
                     continue
                 size = folder_size(model)
                 shutil.rmtree(model, ignore_errors=True)
+                archive = model.with_name(model.name + ".zip")
+                if archive.is_file():
+                    size += archive.stat().st_size
+                    archive.unlink(missing_ok=True)
                 removed.append(model)
                 total -= size
         return removed
+
+    def zip_model(self, folder: Path) -> Path:
+        """``folder`` (a saved model in this storage) as one zip beside it, for the student to download."""
+        folder = Path(folder).resolve()
+        if not _contains(self.root, folder) or not (folder / "config.json").is_file():
+            raise BadInput(
+                "There is no saved model to download yet (or it was removed after an hour). Train again, then "
+                "download it.",
+                ko="내려받을 저장된 모델이 없어요(한 시간이 지나 지워졌을 수도 있어요). 다시 학습한 뒤 내려받으세요.",
+            )
+        archive = folder.with_name(folder.name + ".zip")
+        if not archive.is_file():
+            self.sweep(room_for=folder_size(folder), keep=folder)
+            shutil.make_archive(str(folder), "zip", root_dir=folder)
+        return archive
 
     def forget(self, session: str) -> None:
         """The visitor left: remove everything of theirs."""
