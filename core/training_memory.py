@@ -31,16 +31,19 @@ class TrainingMemory:
     gradients: int
     optimizer: int
     activations: int
+    #: The checkpoint's tensors are read before they are copied into the model: a second copy, for a moment.
+    loading: int = 0
 
     @property
     def total(self) -> int:
-        return self.weights + self.gradients + self.optimizer + self.activations
+        return self.weights + self.gradients + self.optimizer + self.activations + self.loading
 
     def describe(self) -> str:
         mb = 2**20
         return (
             f"weights {self.weights / mb:,.0f} MB + gradients {self.gradients / mb:,.0f} MB + AdamW states "
-            f"{self.optimizer / mb:,.0f} MB + activations {self.activations / mb:,.0f} MB"
+            f"{self.optimizer / mb:,.0f} MB + activations {self.activations / mb:,.0f} MB + loading "
+            f"{self.loading / mb:,.0f} MB"
         )
 
 
@@ -83,6 +86,7 @@ def estimate(config: Any, parameters: int, batch_size: int, max_length: int) -> 
         gradients=parameters * FP32,
         optimizer=2 * parameters * FP32,
         activations=int(2 * per_layer_16bit * layers),
+        loading=parameters * FP32,
     )
 
 

@@ -12,7 +12,12 @@ from tests.raw_http import call
 LIMITS = QueueLimits(per_session=3, per_address=5)
 TINY_TABLE = {
     "headers": ["text", "label", "split"],
-    "data": [["I love it", "pos", "train"], ["I hate it", "neg", "train"], ["great", "pos", "eval"], ["bad", "neg", "eval"]],
+    "data": [
+        ["I love it", "pos", "train"],
+        ["I hate it", "neg", "train"],
+        ["great", "pos", "eval"],
+        ["bad", "neg", "eval"],
+    ],
 }
 
 
