@@ -13,11 +13,14 @@ from collections.abc import Sequence
 
 #: A Hugging Face Space sets SPACE_ID; an app there is public by nature.
 ON_SPACE = bool(os.environ.get("SPACE_ID"))
-QUEUE_MAX_SIZE = 128
+#: The whole queue; core/fair_queue.py's per-visitor limits keep one visitor to a small share of it.
+QUEUE_MAX_SIZE = 256
 DEFAULT_CONCURRENCY = 2
 #: Worker threads for handlers (gradio's default is 40). Requests waiting in a micro-batch hold a thread
 #: while they wait, so a class's worth of them must fit beside every other tab's events.
 MAX_THREADS = 96
+#: gradio's ``delete_cache``: every 10 minutes, remove its cached files older than an hour (public mode).
+PUBLIC_FILE_SWEEP = (600, 3600)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -111,13 +114,16 @@ def build_app(public: bool = False, offline: bool = False, inference_url: str | 
     from tabs.context import AppContext
     from tabs.deep_link import wire_deep_links
     from tabs.gradio_tuning import tune_gradio
+    from tabs.guards import install_number_guard
     from tabs.i18n import tr
     from tabs.literal import escape_markdown_outputs
     from tabs.remote_backend import build_remote_settings
 
     tune_gradio()
+    install_number_guard()
     mode = " · ".join(m for m, on in (("public", public), ("offline", offline)) if on) or "local"
-    with gr.Blocks(title="Pipeline Playground") as demo:
+    # Public mode: gradio's own sweep removes uploads and files handed to visitors after an hour.
+    with gr.Blocks(title="Pipeline Playground", delete_cache=PUBLIC_FILE_SWEEP if public else None) as demo:
         gr.Markdown(tr("app.title"))
         gr.Markdown(tr("app.intro"))
         with gr.Accordion(tr("app.settings"), open=False), gr.Row():
@@ -160,13 +166,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_prefetch(args.prefetch)
 
     from core.model_source import hub_offline
-    from tabs import tab_modules
+    from tabs import fair_queue, tab_modules
+    from tabs.guards import middleware
     from tabs.i18n import build_i18n
     from tabs.theme import CSS, playground_theme
 
     public = args.public or args.share or ON_SPACE
     demo = build_app(public=public, offline=hub_offline(), inference_url=args.inference_url)
     demo.queue(max_size=QUEUE_MAX_SIZE, default_concurrency_limit=DEFAULT_CONCURRENCY)
+    fair_queue.apply_heavy_groups(demo)
+    fair_queue.install(demo, on_space=ON_SPACE)
     demo.launch(
         server_name=args.host,
         server_port=args.port,
@@ -181,6 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         max_file_size="20mb" if public else None,
         theme=playground_theme(),
         css=CSS,
+        app_kwargs={"middleware": middleware(public=public, on_space=ON_SPACE)},
     )
     return 0
 

@@ -185,7 +185,7 @@ def compare(
         )
     measurements = []
     for source, config in ((source_a, config_a), (source_b, config_b)):
-        architecture = architecture_of(config)
+        architecture = architecture_of(config, source)
         check_download_size(TASK, source, policy)  # public mode: no oversized download behind the app's back
         with explained(source):
             files, _where = list_repo_files(source)

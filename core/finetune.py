@@ -27,8 +27,11 @@ from core.errors import BadInput, RemoteFailure, WrongModelKind
 from core.finetune_data import DroppedRow, Example, LabelledData
 from core.finetune_vocab import VocabularyReport, vocabulary_report
 from core.loading import MODEL_BUILD_LOCK, PRIVATE, LoadPolicy, check_download_size, explained_failures
+from core.model_cache import MODEL_CACHE, ModelCache
 from core.model_source import ModelSource, hub_offline, resolve_model
+from core.public_storage import VisitorStorage
 from core.registry import get_task
+from core.training_memory import check_fits, count_classifier_parameters, estimate, release_memory
 
 TASK = get_task("finetune")
 EVAL_BATCH_SIZE = 32
@@ -152,12 +155,16 @@ class FineTuneResult:
     history: list[LossPoint] = field(default_factory=list)
     epochs: list[EpochScore] = field(default_factory=list)
     stopped: bool = False
+    #: Where the model was saved, as the student should see it: the full path on the owner's machine, the
+    #: folder's name alone in public mode (no server path is ever shown to a visitor).
     saved_to: str | None = None
     seconds: float = 0.0
     #: Rows of the data left out before training (repeats, settled conflicts).
     dropped: list[DroppedRow] = field(default_factory=list)
     #: What the base model's tokenizer makes of the data (set once the tokenizer is loaded).
     vocabulary: VocabularyReport | None = None
+    #: The saved folder itself, for the server's own use (push, zip, "use it"); never in the JSON.
+    folder: Path | None = None
 
     @property
     def steps_done(self) -> int:
@@ -364,10 +371,14 @@ The evaluation set is small; treat the accuracy as a classroom measurement, not 
     return ModelCard(content)
 
 
-def save(model: Any, tokenizer: Any, result: FineTuneResult, folder: Path) -> Path:
-    """Model, tokenizer, model card (README.md) and this run's JSON, in one folder that from_pretrained reads."""
+def save(model: Any, tokenizer: Any, result: FineTuneResult, folder: Path, *, show_path: bool = True) -> Path:
+    """Model, tokenizer, model card (README.md) and this run's JSON, in one folder that from_pretrained reads.
+
+    ``show_path`` False (public mode): ``saved_to`` is the folder's name, not where it is on the server.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    result.saved_to = str(folder.resolve())
+    result.folder = folder.resolve()
+    result.saved_to = str(result.folder) if show_path else folder.name
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     model_card(result).save(folder / "README.md")
@@ -384,22 +395,38 @@ def fine_tune(
     policy: LoadPolicy = PRIVATE,
     output_dir: str | None = None,
     stop: threading.Event | None = None,
+    storage: VisitorStorage | None = None,
+    visitor: str = "",
+    cache: ModelCache = MODEL_CACHE,
 ) -> Iterator[Update]:
     """Evaluate, train, evaluate again and save, yielding an ``Update`` after each step of the way.
 
     Setting ``stop`` ends training before the next step; the model keeps what it learned and is
-    still evaluated and saved.
+    still evaluated and saved. The memory training needs is worked out first and refused when it cannot
+    fit the model memory budget; the model cache makes room for it, and everything but the saved folder
+    is freed at the end. With ``storage`` (public mode) the model is saved in ``visitor``'s folder there,
+    within its disk cap, and ``saved_to`` names the folder without its server path.
     """
-    import torch
-    from transformers import get_linear_schedule_with_warmup
+    import transformers
 
     settings = settings.check()
     source = resolve_model(model, allow_local=policy.allow_local)
-    folder = choose_output_dir(output_dir, source.name, allow_custom=policy.allow_local)
+    folder = choose_output_dir(output_dir, source.name, allow_custom=policy.allow_local and storage is None)
+    if storage is not None:
+        folder = storage.folder(visitor) / folder.name
     resolved_device = resolve_device(device)
     stop = stop or threading.Event()
     started = time.perf_counter()
     labels = list(data.labels)
+    with explained_failures(TASK, source):
+        config = transformers.AutoConfig.from_pretrained(source.location)
+    check_can_classify(source, config)
+    memory = estimate(
+        config, count_classifier_parameters(config, len(labels)), settings.batch_size, settings.max_length
+    )
+    check_fits(memory, cache.max_bytes, source.name)
+    if storage is not None:
+        storage.check_fits(memory.weights, f"The fine-tuned copy of '{source.name}'")
     steps_per_epoch = math.ceil(len(data.train) / settings.batch_size)
     result = FineTuneResult(
         model=source.name,
@@ -411,7 +438,39 @@ def fine_tune(
         device=resolved_device,
         dropped=list(data.dropped),
     )
-    tokenizer, net = load_base(source, labels, settings.seed, resolved_device, policy)
+    run: dict[str, Any] = {}  # everything big the run holds, dropped in one place at the end
+    with cache.reserve(memory.total):
+        try:
+            yield from _train(data, source, settings, resolved_device, policy, stop, result, run, started)
+            if storage is not None:
+                storage.sweep(room_for=memory.weights)
+            save(run["net"], run["tokenizer"], result, folder, show_path=storage is None)
+            if storage is not None:
+                storage.sweep(keep=folder)
+            yield Update(Stage.SAVED, result)
+        finally:
+            run.clear()
+            release_memory()
+
+
+def _train(
+    data: LabelledData,
+    source: ModelSource,
+    settings: TrainingSettings,
+    device: str,
+    policy: LoadPolicy,
+    stop: threading.Event,
+    result: FineTuneResult,
+    run: dict[str, Any],
+    started: float,
+) -> Iterator[Update]:
+    """The course's loop: before, the epochs (with Stop), after. The model and optimizer live in ``run``."""
+    import torch
+    from transformers import get_linear_schedule_with_warmup
+
+    labels = result.labels
+    run["tokenizer"], run["net"] = load_base(source, labels, settings.seed, device, policy)
+    tokenizer, net = run["tokenizer"], run["net"]
     result.vocabulary = vocabulary_report(tokenizer, data.train + data.eval, labels, source.name)
     yield Update(Stage.LOADED, result)
 
@@ -419,7 +478,7 @@ def fine_tune(
     yield Update(Stage.BEFORE, result)
 
     label2id = data.label2id
-    optimizer = torch.optim.AdamW(net.parameters(), lr=settings.learning_rate, weight_decay=0.01)
+    run["optimizer"] = optimizer = torch.optim.AdamW(net.parameters(), lr=settings.learning_rate, weight_decay=0.01)
     schedule = get_linear_schedule_with_warmup(
         optimizer, int(WARMUP_SHARE * result.total_steps), max(result.total_steps, 1)
     )
@@ -454,8 +513,6 @@ def fine_tune(
     result.after = evaluate(net, tokenizer, data.eval, labels, settings.max_length)
     result.seconds = time.perf_counter() - started
     yield Update(Stage.AFTER, result)
-    save(net, tokenizer, result, folder)
-    yield Update(Stage.SAVED, result)
 
 
 def run_to_end(updates: Iterator[Update]) -> FineTuneResult:

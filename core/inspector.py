@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.errors import ModelNotAvailable, WrongModelKind
-from core.loading import MODEL_BUILD_LOCK, PRIVATE, LoadPolicy, explained_failures
-from core.model_source import ModelSource, hub_offline, resolve_model
+from core.loading import MODEL_BUILD_LOCK, PRIVATE, LoadPolicy, config_architectures, explained_failures
+from core.model_source import ModelSource, SourceKind, hub_offline, resolve_model
 from core.registry import get_task
 from core.repo_files import RepoFile, list_repo_files, not_downloaded_offline, read_model_card
 
@@ -145,12 +145,28 @@ def load_config(model: str, policy: LoadPolicy = PRIVATE) -> tuple[ModelSource, 
     return source, config
 
 
-def architecture_of(config: Any) -> str:
-    """The class the checkpoint was saved from, when transformers has it; else the bare ``AutoModel``."""
+def architecture_of(config: Any, source: ModelSource | None = None) -> str:
+    """The class the checkpoint was saved from, when transformers has it; else the bare ``AutoModel``.
+
+    A name transformers knows but that is not a model class (``BertConfig``, ``logging``) is refused as the
+    wrong kind of model rather than built.
+    """
     import transformers
 
-    names = list(getattr(config, "architectures", None) or [])
-    return next((name for name in names if hasattr(transformers, name)), "AutoModel")
+    source = source or ModelSource(name="this model", location="", kind=SourceKind.HUB)
+    for name in config_architectures(source, config):
+        found = getattr(transformers, name, None)
+        if found is None:
+            continue
+        if isinstance(found, type) and issubclass(found, transformers.PreTrainedModel):
+            return name
+        raise WrongModelKind(
+            f"'{source.name}' names '{name}' as its architecture in config.json, and that is not a transformers "
+            "model class. Choose a model saved with save_pretrained(), or fix the 'architectures' field.",
+            ko=f"'{source.name}'의 config.json이 아키텍처로 '{name}'을(를) 적었는데, transformers의 모델 클래스가 "
+            "아니에요. save_pretrained()로 저장한 모델을 고르거나 'architectures' 항목을 고치세요.",
+        )
+    return "AutoModel"
 
 
 def kind_of(config: Any, architecture: str) -> str:
@@ -216,7 +232,7 @@ def config_fields(config: Any, with_head: bool) -> list[ConfigField]:
 def inspect_model(model: str = TASK.default.id, *, policy: LoadPolicy = PRIVATE) -> ModelReport:
     """What ``model`` is, from its config and file list alone: nothing big is downloaded."""
     source, config = load_config(model, policy)
-    architecture = architecture_of(config)
+    architecture = architecture_of(config, source)
     with explained(source):
         total, by_module = count_parameters(empty_model(config, architecture))
         files, files_from = list_repo_files(source)

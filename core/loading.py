@@ -32,14 +32,22 @@ MODEL_BUILD_LOCK = threading.RLock()
 
 @dataclass(frozen=True)
 class LoadPolicy:
-    """What loading may do: public mode accepts Hub ids only and caps download size."""
+    """What loading may do: public mode accepts Hub ids only, caps each download and the Hub cache's total."""
 
     allow_local: bool = True
     max_download_mb: int | None = None
+    #: The most the Hugging Face cache may hold after a visitor's download (public mode).
+    max_cache_mb: int | None = None
+
+
+def _public_cache_cap_mb() -> int:
+    from core.public_storage import env_number
+
+    return int(env_number("PLAYGROUND_PUBLIC_HUB_CACHE_MB", 20_000))
 
 
 PRIVATE = LoadPolicy()
-PUBLIC = LoadPolicy(allow_local=False, max_download_mb=2500)
+PUBLIC = LoadPolicy(allow_local=False, max_download_mb=2500, max_cache_mb=_public_cache_cap_mb())
 
 
 @dataclass(eq=False)  # compared and hashed by identity: one object per loaded model
@@ -163,9 +171,26 @@ def _task_for_architecture(architecture: str) -> Task | None:
     return next((t for t in TASKS.values() if t.head_suffixes and architecture.endswith(t.head_suffixes)), None)
 
 
+def config_architectures(source: ModelSource, config: Any) -> list[str]:
+    """The class names the config's ``architectures`` lists; ``WrongModelKind`` when that field is not a list of
+    names (a hand-edited or hostile config.json), so no later step trips over it."""
+    names = getattr(config, "architectures", None) or []
+    if isinstance(names, str):
+        names = [names]
+    if not isinstance(names, list | tuple) or not all(isinstance(n, str) and n.isidentifier() for n in names):
+        raise WrongModelKind(
+            f"'{source.name}' has a config.json whose 'architectures' field ({str(names)[:80]}) does not name a "
+            "model class, so the app cannot tell what kind of model it is. Choose a model saved with "
+            "save_pretrained(), or fix that field.",
+            ko=f"'{source.name}'의 config.json 'architectures' 항목({str(names)[:80]})이 모델 클래스 이름이 아니라서 "
+            "어떤 모델인지 알 수 없어요. save_pretrained()로 저장한 모델을 고르거나 그 항목을 고치세요.",
+        )
+    return list(names)
+
+
 def check_head(task: Task, source: ModelSource, config: Any) -> None:
     """Raise ``WrongModelKind`` when the config's architecture lacks the head this task needs."""
-    architectures = list(getattr(config, "architectures", None) or [])
+    architectures = config_architectures(source, config)
     if not task.head_suffixes or not architectures:
         return
     if any(arch.endswith(task.head_suffixes) for arch in architectures):
@@ -196,12 +221,29 @@ def check_download_size(task: Task, source: ModelSource, policy: LoadPolicy) -> 
         f for f in files if f.rfilename.endswith(".bin")
     ]
     total_mb = sum(f.size or 0 for f in weights) / 1e6
+    if policy.max_cache_mb:
+        check_cache_room(source.name, total_mb, policy.max_cache_mb)
     if total_mb > policy.max_download_mb:
         raise BadInput(
             f"'{source.name}' weighs {total_mb:,.0f} MB, over this public app's cap of {policy.max_download_mb:,} MB. "
             "Choose a smaller model, or run the app on your own machine.",
             ko=f"'{source.name}' 모델은 {total_mb:,.0f} MB로, 공개 앱의 한도 {policy.max_download_mb:,} MB를 넘어요. "
             "더 작은 모델을 고르거나 내 컴퓨터에서 앱을 실행하세요.",
+        )
+
+
+def check_cache_room(name: str, download_mb: float, cap_mb: int, cache_dir: str | None = None) -> None:
+    """In public mode, refuse a download that would take the Hugging Face cache over ``cap_mb`` in total."""
+    from core.hub_cache import cache_summary
+
+    used_mb = cache_summary(cache_dir).size_bytes / 1e6
+    if used_mb + download_mb > cap_mb:
+        raise BadInput(
+            f"'{name}' ({download_mb:,.0f} MB) does not fit: this public app's model downloads already take "
+            f"{used_mb:,.0f} MB of its {cap_mb:,} MB. Choose a model that is already downloaded (the model box says "
+            "so), or ask the teacher to free space in the Cache tab.",
+            ko=f"'{name}'({download_mb:,.0f} MB)을(를) 받을 자리가 없어요. 공개 앱의 모델 저장 공간 {cap_mb:,} MB 중 "
+            f"{used_mb:,.0f} MB를 이미 쓰고 있어요. 이미 받은 모델을 고르거나 선생님께 캐시 탭에서 공간을 비워 달라고 하세요.",
         )
 
 

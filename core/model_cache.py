@@ -7,11 +7,12 @@ used entries leave when the count or the approximate memory budget is exceeded.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -39,6 +40,8 @@ class ModelCache:
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._key_locks: dict[Hashable, threading.Lock] = {}
         self._lock = threading.Lock()
+        #: Memory promised to work outside the cache (a fine-tuning run), counted against the budget.
+        self._reserved = 0
         #: How many times each key was actually loaded (the load test checks "once").
         self.load_counts: Counter[Hashable] = Counter()
 
@@ -64,13 +67,34 @@ class ModelCache:
                 self._evict()
             return value
 
-    def _evict(self) -> None:
+    def _evict(self, keep: int = 1) -> None:
         evicted = False
-        while len(self._entries) > 1 and (len(self._entries) > self.max_entries or self.total_bytes > self.max_bytes):
+        while len(self._entries) > keep and (
+            len(self._entries) > self.max_entries or self.total_bytes + self._reserved > self.max_bytes
+        ):
             self._entries.popitem(last=False)
             evicted = True
         if evicted:
             gc.collect()
+
+    @contextlib.contextmanager
+    def reserve(self, nbytes: int) -> Iterator[None]:
+        """Hold ``nbytes`` of the budget for work outside the cache: the least recently used models leave now to
+        make room, and models loaded meanwhile count it. ``ValueError`` when it is more than the whole budget."""
+        if nbytes > self.max_bytes:
+            raise ValueError(f"{nbytes} bytes is more than the whole budget of {self.max_bytes} bytes")
+        with self._lock:
+            self._reserved += nbytes
+            self._evict(keep=0)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._reserved -= nbytes
+
+    @property
+    def reserved_bytes(self) -> int:
+        return self._reserved
 
     @property
     def total_bytes(self) -> int:

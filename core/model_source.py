@@ -6,7 +6,6 @@ package), or, outside public mode, a local directory made by ``save_pretrained``
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
@@ -63,8 +62,10 @@ def resolve_model(value: str | None, *, allow_local: bool = True) -> ModelSource
     - not empty, at most 300 characters, no control characters;
     - a bundled model's Hub id is served from its package (works offline);
     - outside public mode (``allow_local``), an existing directory is a local model;
-    - in public mode, anything that looks like a path, or names a folder on the server, is refused;
-    - everything else must be a valid Hub id (``name`` or ``org/name``; no ``..`` or ``--``).
+    - everything else must be a valid Hub id (``name`` or ``org/name``; no ``..`` or ``--``);
+    - in public mode the filesystem is never consulted for a string that is not a valid Hub id: every such
+      string gets one message (no oracle of which server files exist); a valid id that is also a folder inside
+      the app is refused, since from_pretrained would read the folder.
     """
     name = (value or "").strip()
     if not name:
@@ -101,29 +102,54 @@ def resolve_model(value: str | None, *, allow_local: bool = True) -> ModelSource
                 f"There is no folder '{name}' on this machine. Check the path, or type a Hub id such as 'org/name'.",
                 ko=f"이 컴퓨터에 '{name}' 폴더가 없어요. 경로를 확인하거나 'org/name' 형식의 Hub id를 입력하세요.",
             )
-    elif _looks_like_path(name) or os.path.exists(name):
-        raise BadInput(
-            f"'{name}' looks like a file path. This app is running in public mode, which accepts "
-            "Hugging Face Hub ids only (e.g. 'org/name').",
-            ko=f"입력한 '{name}' 값은 파일 경로처럼 보여요. 공개 모드에서는 Hub id('org/name')만 사용할 수 있어요.",
-        )
+    else:
+        # Public mode decides on the string alone: whatever exists on the server, a refused name gets the
+        # same message, so no visitor can learn which files are there.
+        _check_hub_id(name, public=True)
+        if Path(name).exists():
+            # A valid id is at most 'org/name' with no '..', so this can only be a folder inside the app's own
+            # directory, which from_pretrained would read instead of the Hub.
+            raise BadInput(
+                f"'{name}' is also the name of a folder inside this app, so it cannot be loaded in public mode. "
+                "Choose another model from the Hub.",
+                ko=f"입력한 '{name}' 값은 이 앱 안의 폴더 이름과 같아서 공개 모드에서 불러올 수 없어요. Hub의 다른 모델을 고르세요.",
+            )
+        return ModelSource(name=name, location=name, kind=SourceKind.HUB)
+    _check_hub_id(name, public=False)
+    return ModelSource(name=name, location=name, kind=SourceKind.HUB)
 
+
+def _check_hub_id(name: str, *, public: bool) -> None:
+    """``BadInput`` unless ``name`` is a valid Hub model id; in public mode one message for every refusal."""
     from huggingface_hub.errors import HFValidationError
     from huggingface_hub.utils import validate_repo_id
 
-    if name.count("/") > 1 or name.startswith(("http:", "https:")):
+    problem = None
+    if name.count("/") > 1 or name.startswith(("http:", "https:")) or _looks_like_path(name):
+        problem = "not a URL, a path or a longer name"
+    else:
+        try:
+            validate_repo_id(name)
+        except HFValidationError as error:
+            problem = str(error)
+    if problem is None:
+        return
+    if public:
+        raise BadInput(
+            f"'{name}' is not a Hub model id. This app is running in public mode, which accepts Hugging Face Hub "
+            "ids only: 'name' or 'org/name', with letters, digits, '-', '_' and '.' (e.g. 'distilbert/distilgpt2').",
+            ko=f"입력한 '{name}' 값은 Hub 모델 id가 아니에요. 공개 모드에서는 Hub id만 쓸 수 있어요: 'name' 또는 'org/name' "
+            "형식에 영문, 숫자, '-', '_', '.'만 써요.",
+        )
+    if problem.startswith("not a URL"):
         raise BadInput(
             f"'{name}' is not a Hub model id: an id is 'name' or 'org/name', not a URL or a longer path.",
             ko=f"입력한 '{name}' 값은 Hub 모델 id가 아니에요. 'name' 또는 'org/name' 형식이어야 해요.",
         )
-    try:
-        validate_repo_id(name)
-    except HFValidationError as error:
-        raise BadInput(
-            f"'{name}' is not a valid Hub model id ({error}). Use letters, digits, '-', '_' and '.', as 'org/name'.",
-            ko=f"입력한 '{name}' 값은 올바른 Hub 모델 id가 아니에요. 영문, 숫자, '-', '_', '.'로 'org/name' 형식을 쓰세요.",
-        ) from None
-    return ModelSource(name=name, location=name, kind=SourceKind.HUB)
+    raise BadInput(
+        f"'{name}' is not a valid Hub model id ({problem}). Use letters, digits, '-', '_' and '.', as 'org/name'.",
+        ko=f"입력한 '{name}' 값은 올바른 Hub 모델 id가 아니에요. 영문, 숫자, '-', '_', '.'로 'org/name' 형식을 쓰세요.",
+    )
 
 
 def hub_offline() -> bool:

@@ -43,7 +43,7 @@ class RunResult:
 def loaded_with_head(model: str, *, device: str = "auto", policy: LoadPolicy = PRIVATE) -> LoadedModel:
     """The checkpoint loaded as the class it was saved from (its head included), once per device."""
     source, config = load_config(model, policy)
-    task = dataclasses.replace(TASK, auto_class=architecture_of(config))
+    task = dataclasses.replace(TASK, auto_class=architecture_of(config, source))
     with explained(source):
         return load_for_task(task, model, device=device, policy=policy)
 

@@ -8,12 +8,13 @@ gradio renders a toast's message as HTML, so every message is escaped here: a ``
 import functools
 import inspect
 import logging
+import math
 from collections.abc import Callable
 from typing import Any
 
 import gradio as gr
 
-from core.errors import PlaygroundError
+from core.errors import BadInput, PlaygroundError
 from tabs.literal import toast_text
 
 log = logging.getLogger("playground")
@@ -50,6 +51,52 @@ def _user_error(error: BaseException, language: str) -> gr.Error:
     )
 
 
+def _undecodable(value: Any, depth: int = 0) -> tuple[str, int] | None:
+    """The first lone surrogate in ``value`` (a string, or one inside a list, dict or table): (the character, its
+    position). JSON can carry one (``"\\ud800"``); Python keeps it, and tokenizers and the JSON encoder fail on it."""
+    if isinstance(value, str):
+        if value.isascii():
+            return None
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            return f"U+{ord(value[error.start]):04X}", error.start
+        return None
+    if depth > 3:
+        return None
+    if hasattr(value, "to_numpy") and hasattr(value, "columns"):  # a pandas table
+        value = [*value.columns, *value.to_numpy().ravel().tolist()]
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list | tuple):
+        for item in value:
+            found = _undecodable(item, depth + 1)
+            if found:
+                return found
+    return None
+
+
+def check_inputs(arguments: dict[str, Any]) -> None:
+    """``BadInput`` for a value no handler can use, whatever the tab: text with a lone surrogate (it cannot be
+    encoded) or a number that is NaN or infinite (JSON lets a script send both)."""
+    for name, value in arguments.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise BadInput(
+                f"{name} = {value} is not a number the app can use. Enter a finite number in the range the control "
+                "shows.",
+                ko=f"{name} = {value}은(는) 쓸 수 있는 숫자가 아니에요. 입력란에 보이는 범위 안의 숫자를 넣으세요.",
+            )
+        found = _undecodable(value)
+        if found:
+            character, position = found
+            raise BadInput(
+                f"The {name} contains a character that cannot be read ({character}, a lone surrogate, at position "
+                f"{position}). It usually comes from a broken copy-paste: retype that part and try again.",
+                ko=f"{name}에 읽을 수 없는 문자({character}, 짝이 없는 서로게이트, {position}번째)가 있어요. "
+                "복사-붙여넣기가 깨진 경우가 많아요. 그 부분을 다시 입력하세요.",
+            )
+
+
 def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Decorate a tab handler so that every failure reaches the user as a clear ``gr.Error``.
 
@@ -62,11 +109,16 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         bound = signature.bind_partial(*args, **kwargs).arguments
         return resolve_language(bound.get("language"), bound.get("request"))
 
+    def checked(args: tuple, kwargs: dict) -> None:
+        bound = signature.bind_partial(*args, **kwargs).arguments
+        check_inputs({k: v for k, v in bound.items() if k not in ("request", "progress")})
+
     if inspect.isgeneratorfunction(fn):
 
         @functools.wraps(fn)
         def stream(*args: Any, **kwargs: Any) -> Any:
             try:
+                checked(args, kwargs)
                 yield from fn(*args, **kwargs)
             except Exception as error:
                 raise _user_error(error, language_of(args, kwargs)) from None
@@ -76,6 +128,7 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def call(*args: Any, **kwargs: Any) -> Any:
         try:
+            checked(args, kwargs)
             return fn(*args, **kwargs)
         except Exception as error:
             raise _user_error(error, language_of(args, kwargs)) from None

@@ -12,6 +12,7 @@ from core.loaded_models import loaded_models, unload
 from core.registry import TASKS, get_task
 from tabs.boundary import resolve_language, toast, user_errors
 from tabs.context import AppContext
+from tabs.fair_queue import status_line
 from tabs.i18n import tr
 
 TASK = get_task("cache")
@@ -233,6 +234,7 @@ def build(ctx: AppContext) -> None:
             headers=["model", "task", "class", "device", "memory"], label=tr("cache.loaded"), wrap=True
         )
         loaded_raw = gr.JSON(label=tr("common.raw"))
+        queue_line = gr.Markdown()  # running and waiting work per task (tabs/fair_queue.py)
 
         disk_outputs = [disk_raw, disk_summary, repos, selected]
         memory_outputs = [loaded_raw, loaded_rows, to_unload]
@@ -260,3 +262,19 @@ def build(ctx: AppContext) -> None:
         show_loaded.click(handlers["loaded_models"], [ctx.language], memory_outputs, api_name="loaded_models")
         tab.select(handlers["loaded_models"], [ctx.language], memory_outputs, api_visibility="private", queue=False)
         unload_button.click(handlers["unload"], [to_unload, ctx.language], memory_outputs, api_name="unload")
+        # Outside the queue, so the teacher sees it even when the queue is busy.
+        gr.on(
+            triggers=[tab.select, show_loaded.click],
+            fn=_queue_status(ctx),
+            inputs=[ctx.language],
+            outputs=queue_line,
+            api_visibility="private",
+            queue=False,
+        )
+
+
+def _queue_status(ctx: AppContext) -> Callable:
+    def queue_status(language: str = "auto", request: gr.Request = None) -> str:
+        return status_line(getattr(ctx.blocks, "_queue", None), resolve_language(language, request))
+
+    return queue_status

@@ -30,4 +30,4 @@ class AppContext:
 
     @property
     def remote_settings(self) -> RemoteSettings:
-        return RemoteSettings(base_url=self.inference_url)
+        return RemoteSettings(base_url=self.inference_url, public=self.public)

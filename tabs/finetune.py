@@ -1,5 +1,6 @@
 """Fine-tuning lab tab: data table, "before", training with a live loss curve and Stop, "after", save, use it."""
 
+import contextlib
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -20,6 +21,7 @@ from core.finetune_data import (
     to_csv,
 )
 from core.finetune_hub_data import DEFAULT_ROW_CAP, PREVIEW_ROWS, HubRows, load_hub_rows
+from core.public_storage import VisitorStorage
 from core.registry import FINETUNE_DATASETS, get_task
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
@@ -100,6 +102,8 @@ STRINGS = {
             "columns: {columns} · labels: {counts}{skipped}"
         ),
         "finetune.hub_skipped": " · left out: {skipped}",
+        "finetune.zip": "Download the model as a zip",
+        "finetune.zip_file": "Your model (kept on the server for an hour at most)",
     },
     "ko": {
         "finetune.tab": "🎓 파인튜닝 실험실",
@@ -160,6 +164,8 @@ STRINGS = {
             "열: {columns} · 레이블별 개수: {counts}{skipped}"
         ),
         "finetune.hub_skipped": " · 뺀 행: {skipped}",
+        "finetune.zip": "모델을 zip으로 내려받기",
+        "finetune.zip_file": "내 모델 (서버에는 최대 한 시간만 보관해요)",
     },
 }
 for _language, _strings in CHECK_STRINGS.items():
@@ -275,7 +281,7 @@ def _view(update: Update, data: LabelledData, language: str) -> tuple:
         gr.skip() if step else _predictions(result),
         result.saved_to or "",
         notebook_code(result.model, result.settings, result.labels) if first else gr.skip(),
-        result.saved_to or "",  # the server-side copy that "use it" and "push" trust
+        str(result.folder or ""),  # the server-side copy that "use it", "push" and the zip trust; never shown
         render_check(data, language, vocabulary=result.vocabulary) if first else gr.skip(),
     )
 
@@ -285,8 +291,9 @@ def _rows(data: str | None, rows: pd.DataFrame | list | None) -> list[list[str]]
     return read_csv(data) if data else table_rows(rows)
 
 
-def make_handler(ctx: AppContext, runs: TrainingRuns | None = None) -> Callable:
-    """The /finetune handler (a stream of updates); ``runs`` lets the Stop button reach it."""
+def make_handler(ctx: AppContext, runs: TrainingRuns | None = None, storage: VisitorStorage | None = None) -> Callable:
+    """The /finetune handler (a stream of updates); ``runs`` lets the Stop button reach it; ``storage`` (public
+    mode) keeps each visitor's models in a temporary folder of its own."""
     runs = runs or TrainingRuns()
 
     @user_errors
@@ -309,12 +316,24 @@ def make_handler(ctx: AppContext, runs: TrainingRuns | None = None) -> Callable:
         """Train a classifier on the rows (a repeat trains once; ``conflicts``: ask, first or drop)."""
         language = resolve_language(language, request)
         settings = TrainingSettings(learning_rate, epochs, batch_size, seed, max_length).check()
-        labelled = prepare_data(_rows(data, rows), seed=settings.seed, conflicts=conflicts)
+        try:
+            labelled = prepare_data(_rows(data, rows), seed=settings.seed, conflicts=conflicts)
+        finally:
+            if ctx.public and data:  # an upload is read once; in public mode it does not stay on the server
+                Path(data).unlink(missing_ok=True)
         session = getattr(request, "session_hash", None) or "direct"
         stop = runs.start(session)
         try:
             updates = fine_tune(
-                labelled, model, settings, device=device, policy=ctx.policy, output_dir=output_dir, stop=stop
+                labelled,
+                model,
+                settings,
+                device=device,
+                policy=ctx.policy,
+                output_dir=output_dir,
+                stop=stop,
+                storage=storage,
+                visitor=session,
             )
             for update in updates:
                 result = update.result
@@ -405,6 +424,7 @@ def _find_block(ctx: AppContext, elem_id: str):
 def build(ctx: AppContext) -> None:
     """The lab: data left, settings right, live training below, results and saving last."""
     runs = TrainingRuns()
+    storage = VisitorStorage() if ctx.public else None
     with gr.Tab(tr("finetune.tab"), id=TASK.id) as tab:
         with gr.Accordion(tr("common.about"), open=False):
             gr.Markdown(tr("finetune.explain"))
@@ -513,6 +533,8 @@ def build(ctx: AppContext) -> None:
         with gr.Row():
             saved_to = gr.Textbox(label=tr("finetune.saved_to"), interactive=False, scale=3)
             use_it = gr.Button(tr("finetune.use_it"), visible=not ctx.public, scale=1)
+            zip_button = gr.Button(tr("finetune.zip"), visible=ctx.public, scale=1)
+        zip_file = gr.File(label=tr("finetune.zip_file"), interactive=False, visible=ctx.public)
         with gr.Accordion(tr("finetune.push"), open=False), gr.Row():
             repo_id = gr.Textbox(label=tr("finetune.repo_id"), placeholder="your-name/my-sentiment-model")
             token = gr.Textbox(label=tr("finetune.token"), info=tr("finetune.token_info"), type="password")
@@ -537,7 +559,11 @@ def build(ctx: AppContext) -> None:
     data.upload(_upload, inputs=[data, ctx.language], outputs=[table, data], api_visibility="private").then(
         **check, api_visibility="private"
     )
-    table.change(_csv_file, inputs=table, outputs=download, api_visibility="private")
+    table.change(_csv_writer(storage), inputs=table, outputs=download, api_visibility="private")
+    if ctx.blocks is not None:
+        ctx.blocks.unload(_forgetter(storage))
+    if storage is not None:
+        zip_button.click(_zipper(storage), inputs=[saved, ctx.language], outputs=zip_file, api_visibility="private")
     hub_dataset.input(_suggested_split, inputs=hub_dataset, outputs=hub_split, api_visibility="private")
     hub_preview.click(
         make_dataset_handler(ctx),
@@ -547,7 +573,7 @@ def build(ctx: AppContext) -> None:
     )
     hub_use.click(_use_rows, inputs=hub_loaded, outputs=table, api_visibility="private")
     train.click(
-        make_handler(ctx, runs),
+        make_handler(ctx, runs, storage),
         inputs=[
             data,
             model,
@@ -586,16 +612,63 @@ def _upload(data: str | None, language: str = "auto", request: gr.Request = None
     """Show an uploaded CSV in the table (which training then reads), and empty the upload box."""
     if not data:
         return gr.skip(), gr.skip()
-    return pd.DataFrame(read_csv(data), columns=TABLE_HEADERS), None
+    try:
+        return pd.DataFrame(read_csv(data), columns=TABLE_HEADERS), None
+    finally:
+        with contextlib.suppress(OSError):
+            Path(data).unlink()  # gradio's copy of the upload: now in the table, not needed on the server
+
+
+#: Private mode: where each session's table CSV (the download button's file) is written, one file per session.
+TABLES_ROOT = Path(tempfile.gettempdir()) / "pipeline-playground-tables"
+
+
+def _table_folder(session: str | None, storage: VisitorStorage | None) -> Path:
+    if storage is not None:  # public mode: in the visitor's folder, inside the disk cap, removed when they leave
+        return storage.folder(session or "starter")
+    folder = TABLES_ROOT / VisitorStorage.visitor_key(session or "starter")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _csv_writer(storage: VisitorStorage | None = None) -> Callable:
+    def csv_file(rows: pd.DataFrame, request: gr.Request = None) -> str | None:
+        """The table as a CSV file for the download button: one file per session, rewritten on each change."""
+        path = _table_folder(getattr(request, "session_hash", None), storage) / "finetune_data.csv"
+        table = rows.values.tolist() if isinstance(rows, pd.DataFrame) else (rows or [])
+        path.write_text(to_csv(table), encoding="utf-8")
+        return str(path)
+
+    return csv_file
 
 
 def _csv_file(rows: pd.DataFrame) -> str | None:
-    """The table as a CSV file for the download button."""
-    folder = Path(tempfile.mkdtemp(prefix="finetune-data-"))
-    path = folder / "finetune_data.csv"
-    table = rows.values.tolist() if isinstance(rows, pd.DataFrame) else (rows or [])
-    path.write_text(to_csv(table), encoding="utf-8")
-    return str(path)
+    """The starter table's CSV (the download button's first file)."""
+    return _csv_writer()(rows)
+
+
+def _forgetter(storage: VisitorStorage | None) -> Callable:
+    def forget_visitor(request: gr.Request = None) -> None:
+        """The page closed: the visitor's table CSV and, in public mode, their saved models go."""
+        session = getattr(request, "session_hash", None)
+        if not session:
+            return
+        import shutil
+
+        shutil.rmtree(TABLES_ROOT / VisitorStorage.visitor_key(session), ignore_errors=True)
+        if storage is not None:
+            storage.forget(session)
+
+    return forget_visitor
+
+
+def _zipper(storage: VisitorStorage) -> Callable:
+    @user_errors
+    def zip_model(saved: str, language: str = "auto", request: gr.Request = None) -> str:
+        """The visitor's saved model as a zip, to download (public mode keeps it on the server an hour at most)."""
+        return str(storage.zip_model(Path(saved) if saved else storage.root / "none"))
+
+    return zip_model
 
 
 def _stopper(runs: TrainingRuns) -> Callable:

@@ -36,6 +36,8 @@ class RemoteSettings:
     base_url: str | None = None
     timeout: float = DEFAULT_TIMEOUT
     policy: RetryPolicy = DEFAULT_POLICY
+    #: Public mode: a model name is judged on the string alone, never looked up on this machine's disk.
+    public: bool = False
 
     def url_for(self, model: str) -> str | None:
         return self.base_url.replace("{model}", model) if self.base_url else None
@@ -173,7 +175,7 @@ def run_remote(
 
     task = get_remote_task(task_id)
     prepared = task.prepare(inputs)
-    model_id = _hub_model(model)
+    model_id = _hub_model(model, public=settings.public)
     provider = "hf-inference" if settings.base_url else check_provider(provider, task)
     target = CallTarget(task.hub_task, model_id, provider, settings.server, credential, settings.timeout)
     if hub_offline():
@@ -228,9 +230,15 @@ def run_remote(
     )
 
 
-def _hub_model(model: str | None) -> str:
-    """The Hub id the server should run; a folder on this machine cannot run remotely."""
+def _hub_model(model: str | None, *, public: bool = False) -> str:
+    """The Hub id the server should run; a folder on this machine cannot run remotely.
+
+    In public mode the string alone decides (``resolve_model``'s one message), so the answer never says
+    whether a folder of that name exists here.
+    """
     name = (model or "").strip()
+    if public:
+        return resolve_model(name, allow_local=False).name
     if name and (name.startswith(("/", "./", "../", "~", "\\")) or os.path.isdir(os.path.expanduser(name))):
         raise BadInput(
             f"'{name}' is a folder on this machine; the Inference API runs models from the Hub only. "
