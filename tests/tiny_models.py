@@ -294,6 +294,23 @@ def build_marian_multi_target(path: Path, targets: tuple[str, ...] = ("kor", "jp
     return save(MarianMTModel(config), tokenizer, path)
 
 
+def build_canine_qa(path: Path) -> Path:
+    """A CanineForQuestionAnswering: its tokenizer (one id per character) is a slow, Python one."""
+    import torch
+    from transformers import CanineConfig, CanineForQuestionAnswering, CanineTokenizer
+
+    torch.manual_seed(0)
+    config = CanineConfig(
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=37,
+        num_hash_buckets=64,
+        max_position_embeddings=256,
+    )
+    return save(CanineForQuestionAnswering(config), CanineTokenizer(model_max_length=256), path)
+
+
 def build_m2m100(path: Path) -> Path:
     """An M2M100 model with a real M2M100Tokenizer (SentencePiece trained here, ``__ko__``-style language tokens)."""
     import io
