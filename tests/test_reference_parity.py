@@ -217,11 +217,19 @@ def _differences(reference: dict[str, Any], ours: dict[str, Any]) -> str | None:
 
 
 @pytest.fixture(scope="module")
-def qa_comparison(qa_models) -> list[tuple[dict, dict, dict]]:
-    """(case, v4's answer, ours) for every generated case and every refusal: one reference run for all."""
+def reference(qa_models, seq2seq_models) -> dict[str, list[dict[str, Any]]]:
+    """v4's answers to every QA case and every generation case: one subprocess for all of them."""
+    qa_jobs = [_qa_job(case, qa_models) for case in qa_cases() + _refusals()]
+    generation_jobs = [_generation_job(case, seq2seq_models) for case in GENERATION_CASES]
+    answers = run_reference(qa_jobs + generation_jobs)
+    return {"qa": answers[: len(qa_jobs)], "generation": answers[len(qa_jobs) :]}
+
+
+@pytest.fixture(scope="module")
+def qa_comparison(reference, qa_models) -> list[tuple[dict, dict, dict]]:
+    """(case, v4's answer, ours) for every generated case and every refusal."""
     cases = qa_cases() + _refusals()
-    references = run_reference([_qa_job(case, qa_models) for case in cases])
-    return [(case, reference, _ours(case, qa_models)) for case, reference in zip(cases, references, strict=True)]
+    return [(case, theirs, _ours(case, qa_models)) for case, theirs in zip(cases, reference["qa"], strict=True)]
 
 
 def test_answer_equals_transformers_4_57_on_every_generated_case(qa_comparison):
@@ -255,3 +263,187 @@ def test_the_generated_cases_cover_what_the_issue_lists(qa_comparison):
 def test_refusals_are_the_inputs_v4_refused(qa_comparison):
     refused = [(case, reference, ours) for case, reference, ours in qa_comparison if case["kind"] == "refused"]
     assert refused and all("error" in reference and "error" in ours for _, reference, ours in refused)
+
+
+# --- summarization and translation: the settings that reach generate -------------------------------------
+
+SUMMARY_TEXT = "The tower is 324 metres tall. It was the tallest structure in the world for 41 years. " * 2
+#: (model fixture, v4 pipeline task, v4's input text, v4's options, our function, our options).
+#: A multi-target Marian model wants its target token in front: v4 left that to the user, our tab adds it.
+GENERATION_CASES = [
+    ("t5", "summarization", SUMMARY_TEXT, {}, "summarize", {}),
+    ("t5", "summarization", SUMMARY_TEXT, {"max_length": 40, "min_length": 5}, "summarize", {}),
+    ("t5", "summarization", SUMMARY_TEXT, {"num_beams": 2, "no_repeat_ngram_size": 2}, "summarize", {}),
+    ("bart", "summarization", SUMMARY_TEXT, {}, "summarize", {}),
+    ("bart", "summarization", SUMMARY_TEXT, {"max_length": 30, "min_length": 10, "num_beams": 1}, "summarize", {}),
+    ("t5", "translation_en_to_de", "Hello there, how are you?", {}, "translate", {"src_lang": "en", "tgt_lang": "de"}),
+    (
+        "t5",
+        "translation_en_to_fr",
+        "Hello there.",
+        {"num_beams": 1, "max_length": 20},
+        "translate",
+        {"tgt_lang": "fr"},
+    ),
+    ("t5", "translation", "Hello there.", {}, "translate", {}),
+    ("marian", "translation", "Hello there, how are you?", {}, "translate", {}),
+    ("marian", "translation_en_to_ko", "Hello there.", {"max_length": 16}, "translate", {"tgt_lang": "ko"}),
+    ("marian_multi", "translation", ">>kor<< I went to school today.", {}, "translate", {"tgt_lang": "kor"}),
+    ("marian_multi", "translation", ">>jpn<< I went to school.", {"num_beams": 2}, "translate", {"tgt_lang": "jpn"}),
+    ("nllb", "translation", "Hello there.", {"src_lang": "eng_Latn", "tgt_lang": "kor_Hang"}, "translate", {}),
+    (
+        "nllb",
+        "translation",
+        "이 영화 정말 재미있어요!",
+        {"src_lang": "kor_Hang", "tgt_lang": "eng_Latn"},
+        "translate",
+        {},
+    ),
+    ("m2m100", "translation", "I went to school today.", {"src_lang": "en", "tgt_lang": "ko"}, "translate", {}),
+    (
+        "m2m100",
+        "translation",
+        "세종대왕은 훈민정음을 창제하였다.",
+        {"src_lang": "ko", "tgt_lang": "en", "max_length": 20},
+        "translate",
+        {},
+    ),
+]
+#: What ``generate`` runs with: the settings a summary or translation depends on.
+GENERATION_KEYS = (
+    "max_length",
+    "max_new_tokens",
+    "min_length",
+    "min_new_tokens",
+    "num_beams",
+    "do_sample",
+    "no_repeat_ngram_size",
+    "encoder_no_repeat_ngram_size",
+    "length_penalty",
+    "early_stopping",
+    "repetition_penalty",
+    "num_return_sequences",
+    "forced_bos_token_id",
+    "forced_eos_token_id",
+    "decoder_start_token_id",
+    "bos_token_id",
+    "eos_token_id",
+    "pad_token_id",
+    "bad_words_ids",
+    "suppress_tokens",
+    "begin_suppress_tokens",
+)
+
+
+@pytest.fixture(scope="module")
+def seq2seq_models(tiny_t5, tiny_bart, tiny_marian, tiny_marian_multi, tiny_nllb, tiny_m2m100) -> dict[str, str]:
+    models = {"t5": tiny_t5, "bart": tiny_bart, "marian": tiny_marian, "marian_multi": tiny_marian_multi}
+    return {name: str(path) for name, path in {**models, "nllb": tiny_nllb, "m2m100": tiny_m2m100}.items()}
+
+
+def _generation_job(case: tuple, models: dict[str, str]) -> dict[str, Any]:
+    model, task, text, options, _, _ = case
+    return {"kind": "generation", "model": models[model], "task": task, "text": text, "options": options}
+
+
+class _Resolved(Exception):
+    """Raised inside ``generate`` once it has resolved its settings: nothing needs to be generated."""
+
+
+def _our_generation(case: tuple, models: dict[str, str]) -> dict[str, Any]:
+    """The encoder input and the settings ``generate`` resolved when our tab ran this case."""
+    from core import summarize, translate
+    from core.loading import load_for_task
+
+    model, _, text, v4_options, function, options = case
+    module = summarize if function == "summarize" else translate
+    loaded = load_for_task(module.TASK, models[model])  # the cached model our tab runs
+    generate, resolve = loaded.model.generate, loaded.model._prepare_generated_length
+    seen: dict[str, Any] = {}
+
+    def capture_inputs(*args, **kwargs):
+        seen["input_ids"] = kwargs["input_ids"][0].tolist()
+        return generate(*args, **kwargs)
+
+    def capture_settings(*args, **kwargs):
+        seen["config"] = resolve(*args, **kwargs).to_dict()
+        raise _Resolved
+
+    loaded.model.generate, loaded.model._prepare_generated_length = capture_inputs, capture_settings
+    text = text.split("<< ", 1)[1] if text.startswith(">>") else text  # our tab adds the target token itself
+    try:
+        with pytest.raises(_Resolved):
+            getattr(module, function)(text, models[model], **{**v4_options, **options})
+    finally:
+        del loaded.model.generate, loaded.model._prepare_generated_length
+    return seen
+
+
+def _expected(v4_config: dict[str, Any], options: dict[str, Any], positions: int | None) -> dict[str, Any]:
+    """v4's settings with the two differences core/seq2seq.py makes on purpose (see generation_plan):
+
+    - a ``max_length`` the user gives counts; v4 let the pipeline's leftover ``max_new_tokens=256`` win;
+    - lengths stop at a decoder's learned positions (v4 ran past them and failed with an IndexError).
+    """
+    expected = {key: v4_config.get(key) for key in GENERATION_KEYS}
+    if "max_length" in options and expected["max_new_tokens"] is not None:
+        expected["max_new_tokens"], expected["max_length"] = None, options["max_length"]
+    if positions and expected["max_new_tokens"] is not None and expected["max_new_tokens"] > positions - 1:
+        expected["max_new_tokens"], expected["max_length"] = positions - 1, positions
+    elif positions and expected["max_new_tokens"] is None and expected["max_length"] > positions:
+        expected["max_length"] = positions
+    return expected
+
+
+@pytest.mark.parametrize("index", range(len(GENERATION_CASES)))
+def test_generation_settings_equal_transformers_4_57(reference, seq2seq_models, index):
+    from transformers import AutoConfig
+
+    case = GENERATION_CASES[index]
+    theirs = reference["generation"][index]
+    assert "error" not in theirs, theirs
+    ours = _our_generation(case, seq2seq_models)
+    assert ours["input_ids"] == theirs["input_ids"]  # the same prefix, language tokens and text
+    positions = getattr(AutoConfig.from_pretrained(seq2seq_models[case[0]]), "max_position_embeddings", None)
+    expected = _expected(theirs["config"], case[3], positions)
+    assert {key: ours["config"].get(key) for key in GENERATION_KEYS} == expected
+
+
+def test_the_generation_cases_meet_both_deliberate_differences(reference):
+    """So that the two rules in ``_expected`` are exercised, not just written down."""
+    v4_lengths = [
+        (answer["config"]["max_new_tokens"], case[3])
+        for case, answer in zip(GENERATION_CASES, reference["generation"], strict=True)
+    ]
+    assert any(tokens is not None and "max_length" in options for tokens, options in v4_lengths)
+    assert any(tokens == 256 for tokens, _ in v4_lengths)  # past the tiny decoders' 64 or 128 positions
+
+
+# --- NER: core.ner against transformers 5's own token-classification pipeline ------------------------------
+
+NER_TEXTS = (
+    "My name is Wolfgang and I live in Berlin. Sylvain works at Hugging Face in Brooklyn.",
+    "  세종대왕은 조선의 왕이다. BTS는 Seoul Olympic Stadium에서 concert를 열었다.  ",
+    # longer than the tiny model's 512 tokens, with words of many pieces around the cut
+    " ".join(f"Supercalifragilistic{i} met Wolfgang in Berlin-{i}." for i in range(120)),
+)
+
+
+def _plain_entity(entity: dict[str, Any]) -> dict[str, Any]:
+    return {key: (float(value) if key == "score" else value) for key, value in entity.items()}
+
+
+@pytest.mark.parametrize("strategy", ["simple", "first", "average", "max", "none"])
+def test_ner_equals_transformers_5_token_classification(tiny_ner, strategy):
+    from transformers import pipeline
+
+    from core.ner import recognize
+
+    theirs_pipeline = pipeline("token-classification", model=str(tiny_ner), aggregation_strategy=strategy)
+    for text in NER_TEXTS:
+        ours = recognize(text, str(tiny_ner), aggregation_strategy=strategy).entities
+        theirs = [_plain_entity(entity) for entity in theirs_pipeline(text)]
+        assert [{k: v for k, v in e.items() if k != "score"} for e in ours] == [
+            {k: v for k, v in e.items() if k != "score"} for e in theirs
+        ]
+        assert [e["score"] for e in ours] == pytest.approx([e["score"] for e in theirs], rel=SCORE_TOLERANCE)
