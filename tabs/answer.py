@@ -39,7 +39,7 @@ STRINGS = {
         "answer.max_answer_len": "max_answer_len: longest answer, in tokens",
         "answer.max_seq_len": "max_seq_len: window, in tokens",
         "answer.doc_stride": "doc_stride: overlap between windows",
-        "answer.max_question_len": "max_question_len: longest question, in tokens",
+        "answer.max_question_len": "max_question_len: v4 cut the question to it with slow tokenizers only",
         "answer.impossible": 'handle_impossible_answer: allow "no answer"',
         "answer.highlight": "The answer in the context",
         "answer.table": "Top answers",
@@ -62,7 +62,7 @@ STRINGS = {
         "answer.max_answer_len": "max_answer_len: 답의 최대 길이(토큰)",
         "answer.max_seq_len": "max_seq_len: 창 크기(토큰)",
         "answer.doc_stride": "doc_stride: 창끼리 겹치는 길이",
-        "answer.max_question_len": "max_question_len: 질문의 최대 길이(토큰)",
+        "answer.max_question_len": "max_question_len: v4는 느린 토크나이저에서만 질문을 이 길이로 잘랐어요",
         "answer.impossible": 'handle_impossible_answer: "답 없음" 허용',
         "answer.highlight": "본문 속의 답",
         "answer.table": "상위 답변",
@@ -123,7 +123,7 @@ def make_handler(ctx: AppContext) -> Callable:
         context: str,
         model: str,
         top_k: int = DEFAULTS.top_k,
-        doc_stride: int = DEFAULTS.doc_stride,
+        doc_stride: int | None = DEFAULTS.doc_stride,
         max_answer_len: int = DEFAULTS.max_answer_len,
         max_seq_len: int = DEFAULTS.max_seq_len,
         max_question_len: int = DEFAULTS.max_question_len,
@@ -196,7 +196,7 @@ def build(ctx: AppContext) -> None:
                     max_seq_len = gr.Slider(
                         16, 4096, value=DEFAULTS.max_seq_len, step=1, label=tr("answer.max_seq_len")
                     )
-                    doc_stride = gr.Slider(0, 1024, value=DEFAULTS.doc_stride, step=1, label=tr("answer.doc_stride"))
+                    doc_stride = gr.Slider(0, 1024, value=DEFAULTS.stride, step=1, label=tr("answer.doc_stride"))
                     max_question_len = gr.Slider(
                         1, 512, value=DEFAULTS.max_question_len, step=1, label=tr("answer.max_question_len")
                     )

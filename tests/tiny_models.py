@@ -74,9 +74,44 @@ def drop_architectures(path: Path) -> Path:
 # --- question answering, summarization, translation (issue 3) ---------------------------------------------
 
 
-def build_bert_qa(path: Path) -> Path:
-    """A BertForQuestionAnswering with the MiniLM vocabulary (the question-answering tab's kind of model)."""
-    return build_bert(path, "BertForQuestionAnswering")
+def build_bert_qa(path: Path, padding_side: str = "right") -> Path:
+    """A BertForQuestionAnswering with the MiniLM vocabulary (the question-answering tab's kind of model).
+
+    ``padding_side="left"`` saves the tokenizer padding on the left, as XLNet's does: v4's QA pipeline
+    then put the context before the question.
+    """
+    build_bert(path, "BertForQuestionAnswering")
+    if padding_side != "right":
+        tokenizer = minilm_tokenizer()
+        tokenizer.padding_side = padding_side
+        tokenizer.save_pretrained(path)
+    return path
+
+
+def build_gpt2_qa(path: Path) -> Path:
+    """A GPT2ForQuestionAnswering with a byte-level BPE trained here: no [CLS], no special tokens between
+    question and context, and Korean split into byte pieces."""
+    import torch
+    from transformers import GPT2Config, GPT2ForQuestionAnswering
+
+    tokenizer = train_byte_level_bpe()
+    config = GPT2Config(
+        vocab_size=len(tokenizer),
+        n_embd=32,
+        n_layer=2,
+        n_head=2,
+        n_positions=512,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+    )
+    torch.manual_seed(0)
+    save(GPT2ForQuestionAnswering(config), tokenizer, path)
+    # As GPT-2's own tokenizer: no token_type_ids (a generic fast tokenizer in v4 would add them).
+    tokenizer_config = path / "tokenizer_config.json"
+    settings = json.loads(tokenizer_config.read_text())
+    settings["model_input_names"] = ["input_ids", "attention_mask"]
+    tokenizer_config.write_text(json.dumps(settings, indent=2))
+    return path
 
 
 #: T5's own task table, so the tiny model carries the same prefixes and settings as google-t5/t5-small.
@@ -257,6 +292,68 @@ def build_marian_multi_target(path: Path, targets: tuple[str, ...] = ("kor", "jp
         decoder_start_token_id=vocab["<pad>"],
     )
     return save(MarianMTModel(config), tokenizer, path)
+
+
+def build_canine_qa(path: Path) -> Path:
+    """A CanineForQuestionAnswering: its tokenizer (one id per character) is a slow, Python one."""
+    import torch
+    from transformers import CanineConfig, CanineForQuestionAnswering, CanineTokenizer
+
+    torch.manual_seed(0)
+    config = CanineConfig(
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=37,
+        num_hash_buckets=64,
+        max_position_embeddings=256,
+    )
+    return save(CanineForQuestionAnswering(config), CanineTokenizer(model_max_length=256), path)
+
+
+def build_m2m100(path: Path) -> Path:
+    """An M2M100 model with a real M2M100Tokenizer (SentencePiece trained here, ``__ko__``-style language tokens)."""
+    import io
+
+    import sentencepiece as spm
+    import torch
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
+
+    torch.manual_seed(0)
+    path.mkdir(parents=True, exist_ok=True)
+    model_bytes = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(MARIAN_CORPUS * 20),
+        model_writer=model_bytes,
+        vocab_size=150,
+        hard_vocab_limit=False,
+        character_coverage=1.0,
+        minloglevel=2,
+    )
+    (path / "sentencepiece.bpe.model").write_bytes(model_bytes.getvalue())
+    processor = spm.SentencePieceProcessor(model_proto=model_bytes.getvalue())
+    pieces = ["<s>", "<pad>", "</s>", "<unk>"]
+    pieces += [p for p in (processor.id_to_piece(i) for i in range(processor.get_piece_size())) if p not in pieces]
+    vocab = {piece: i for i, piece in enumerate(dict.fromkeys(pieces))}
+    (path / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
+    tokenizer = M2M100Tokenizer(str(path / "vocab.json"), str(path / "sentencepiece.bpe.model"))
+    config = M2M100Config(
+        # as facebook/m2m100_418M: the pieces, then the language tokens and the made-up words after them
+        vocab_size=tokenizer.encoder_size + len(tokenizer.lang_code_to_id) + tokenizer.num_madeup_words,
+        d_model=16,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=32,
+        decoder_ffn_dim=32,
+        max_position_embeddings=128,
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        decoder_start_token_id=tokenizer.eos_token_id,
+    )
+    return save(M2M100ForConditionalGeneration(config), tokenizer, path)
 
 
 #: A small chat template in the style of real ones: each message between special tokens.
