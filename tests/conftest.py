@@ -103,6 +103,14 @@ def public_app_url():
 
 
 @pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium shared by every browser test file (tests/test_browser.py launches it)."""
+    from tests.test_browser import launch_browser
+
+    yield from launch_browser()
+
+
+@pytest.fixture(scope="session")
 def client(app_url):
     from gradio_client import Client
 

@@ -351,8 +351,9 @@ def bundled_minilm() -> str:
     return BUNDLED_MINILM
 
 
-@pytest.fixture(scope="session")
-def browser():
+def launch_browser() -> Iterator[Any]:
+    """Debian's Chromium under Playwright, for the session (the ``browser`` fixture in tests/conftest.py: one
+    for every browser test file, as Playwright's sync API runs one instance per thread)."""
     if not CHROMIUM.exists():
         pytest.fail(
             f"Chromium is not installed at {CHROMIUM}: the browser tests need it. "

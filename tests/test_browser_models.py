@@ -21,8 +21,8 @@ from tests.test_browser import (
     wait_for_link_values,
 )
 
-# The browser fixtures of tests/test_browser.py, shared rather than copied.
-browser, page_for = test_browser.browser, test_browser.page_for
+# tests/test_browser.py's page fixture, shared rather than copied (the browser itself is in conftest.py).
+page_for = test_browser.page_for
 
 #: Every tab with a model box and a status line under it: (tab module, its id in links, the link's model field).
 MODEL_BOX_TABS = [
