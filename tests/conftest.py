@@ -20,6 +20,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 import pytest  # noqa: E402
 
 from tests import tiny_models  # noqa: E402
+from tests.browser_kit import browser, page_for  # noqa: E402, F401 (one Chromium for every browser test file)
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_START_TIMEOUT = 120

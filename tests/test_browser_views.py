@@ -3,7 +3,8 @@ own table as the knobs move, the embeddings maps' token labels, and the detectio
 
 Every check reads the page as drawn: a chart's bars, points and labels from its SVG (each Vega mark carries
 its data in ``aria-label``; the y axis's ticks give the scale), a table's cells, an error toast's text.
-The launched app, the browser and the page helpers are shared with ``tests/test_browser.py``.
+The launched app and the browser are the session's (``tests/conftest.py``); the page helpers are
+``tests/test_browser.py``'s.
 """
 
 import re
@@ -14,7 +15,6 @@ from typing import Any
 import pytest
 
 from core.registry import BUNDLED_MINILM
-from tests import test_browser
 from tests.test_browser import (
     RESULT_TIMEOUT_MS,
     click_example,
@@ -25,9 +25,6 @@ from tests.test_browser import (
     set_model,
     strings,
 )
-
-# The browser and its pages, shared with the first-example tests (pytest finds fixtures by module name).
-browser, page_for = test_browser.browser, test_browser.page_for
 
 #: How long a view may take to redraw after a slider move (it never calls the model).
 REDRAW_TIMEOUT_S = 30
