@@ -226,17 +226,21 @@ def build(ctx: AppContext) -> None:
         ):
             """A threshold, filter or limit change re-filters the cached detections (no model call).
 
-            On the remote backend a change waits for Run: each re-run would be one more API request."""
-            if not image or backend == "remote":
+            On the remote backend a change waits for Run: each re-run would be one more API request.
+            A number box being retyped (empty for a moment) waits for a number."""
+            if not image or backend == "remote" or threshold is None or max_detections is None:
                 return [gr.skip()] * len(outputs)
             return handler(image, threshold, model, labels, max_detections, device, language, request)
 
+        # ``input``: every change the student makes (a drag, arrow keys, a number typed in the box, applied
+        # at once), never one made by an example or a link. ``release`` waited for the box to lose focus.
         gr.on(
-            triggers=[threshold.release, max_detections.release, labels.submit],
+            triggers=[threshold.input, max_detections.input, labels.submit],
             fn=refilter,
             inputs=inputs,
             outputs=outputs,
             api_visibility="private",
+            trigger_mode="always_last",
         )
         annotated.select(make_box_picker(ctx), inputs=inputs, outputs=box, api_visibility="private")
         box.change(

@@ -5,9 +5,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import gradio as gr
-import pandas as pd
 
-from core.embeddings import SHOWN_DIMENSIONS, TokenVectors, embed_tokens, notebook_code
+from core.embeddings import SHOWN_DIMENSIONS, embed_tokens, notebook_code
 from core.registry import get_task
 from tabs.boundary import user_errors
 from tabs.context import AppContext
@@ -15,6 +14,7 @@ from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.model_picker import model_picker
+from tabs.token_map import POINT_HEADERS, point_rows, token_map
 
 TASK = get_task("inspect")
 TAB_ID = "embeddings"
@@ -35,6 +35,7 @@ STRINGS = {
         "embeddings.run": "Show the vectors",
         "embeddings.map_embeddings": "Embedding-table rows (2D PCA)",
         "embeddings.map_hidden": "Last hidden states (2D PCA)",
+        "embeddings.points": "The points on the two maps: each token and where it lands",
         "embeddings.vectors": "First dimensions of each token's vectors",
         "embeddings.download": "All vectors (CSV)",
     },
@@ -51,6 +52,7 @@ STRINGS = {
         "embeddings.run": "벡터 보기",
         "embeddings.map_embeddings": "임베딩 테이블의 행 (2D PCA)",
         "embeddings.map_hidden": "마지막 은닉 상태 (last hidden state, 2D PCA)",
+        "embeddings.points": "두 지도의 점: 토큰마다 놓인 자리",
         "embeddings.vectors": "토큰별 벡터의 앞쪽 차원",
         "embeddings.download": "전체 벡터 (CSV)",
     },
@@ -61,16 +63,6 @@ EXAMPLES = [
     "I went to the bank to deposit money. We sat on the river bank.",
     "king queen man woman prince princess",
 ]
-
-
-def points(vectors: TokenVectors, coords: list[list[float]]) -> pd.DataFrame:
-    rows = [
-        {"x": x, "y": y, "token": f"{i}:{token}"}
-        for i, (token, xy) in enumerate(zip(vectors.tokens, coords, strict=True))
-        if xy is not None
-        for x, y in [xy]
-    ]
-    return pd.DataFrame(rows, columns=["x", "y", "token"])
 
 
 def make_handler(ctx: AppContext) -> Callable:
@@ -96,8 +88,9 @@ def make_handler(ctx: AppContext) -> Callable:
         csv_path = vectors.to_csv(Path(tempfile.mkdtemp(prefix="embeddings-")) / "token_vectors.csv")
         return (
             vectors.to_json(),
-            points(vectors, vectors.embedding_2d),
-            points(vectors, vectors.hidden_2d),
+            token_map(vectors, vectors.embedding_2d),
+            token_map(vectors, vectors.hidden_2d),
+            point_rows(vectors),
             table,
             str(csv_path),
             notebook_code(vectors.model, text.strip()),
@@ -119,10 +112,9 @@ def build(ctx: AppContext) -> None:
                 run = gr.Button(tr("embeddings.run"), variant="primary")
             download = gr.File(label=tr("embeddings.download"))
         with gr.Row():
-            embedding_map = gr.ScatterPlot(
-                x="x", y="y", color="token", label=tr("embeddings.map_embeddings"), height=380
-            )
-            hidden_map = gr.ScatterPlot(x="x", y="y", color="token", label=tr("embeddings.map_hidden"), height=380)
+            embedding_map = gr.Plot(label=tr("embeddings.map_embeddings"), show_label=True)
+            hidden_map = gr.Plot(label=tr("embeddings.map_hidden"), show_label=True)
+        points = gr.Dataframe(headers=POINT_HEADERS, label=tr("embeddings.points"), interactive=False)
         headers = ["token", "id", "vector", *(f"d{i}" for i in range(SHOWN_DIMENSIONS))]
         table = gr.Dataframe(headers=headers, label=tr("embeddings.vectors"))
         raw = gr.JSON(label=tr("common.raw"))
@@ -132,6 +124,6 @@ def build(ctx: AppContext) -> None:
         run.click(
             make_handler(ctx),
             inputs=[text, model, ctx.device, ctx.language],
-            outputs=[raw, embedding_map, hidden_map, table, download, code],
+            outputs=[raw, embedding_map, hidden_map, points, table, download, code],
             api_name="embeddings",
         )

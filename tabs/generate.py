@@ -3,7 +3,6 @@
 from collections.abc import Callable, Iterator
 
 import gradio as gr
-import pandas as pd
 
 from core.errors import BadInput
 from core.generate import (
@@ -16,7 +15,7 @@ from core.generate import (
     notebook_code,
     stream_generate,
 )
-from core.next_token import NextTokenDistribution, predict_next_token, readable_token
+from core.next_token import NextTokenDistribution, predict_next_token
 from core.registry import get_task
 from core.remote import RemoteInputs
 from tabs import decoding
@@ -27,6 +26,7 @@ from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.knob_slider import knob_slider
 from tabs.model_picker import model_picker
+from tabs.next_token_view import CANDIDATE_HEADERS, next_token_views
 from tabs.remote_backend import backend_inputs, run_remote_for_tab
 
 TASK = get_task("generate")
@@ -126,11 +126,6 @@ STRINGS = {
 for _language in STRINGS:
     STRINGS[_language].update(decoding.STRINGS[_language])
 
-CANDIDATE_HEADERS = ["rank", "token", "id", "p (T=1)", "p (T)", "kept", "p (sampled)"]
-KEPT, CUT = "kept", "cut by top-k/top-p"
-CHOSEN, NOT_CHOSEN = "chosen (greedy)", "never chosen (greedy)"
-COLORS = {KEPT: "#3b82f6", CUT: "#f97316", CHOSEN: "#3b82f6", NOT_CHOSEN: "#f97316"}
-
 
 def _notice(result: GenerationResult, language: str) -> str:
     """Which mode ran, with which seed, how fast; and whether the prompt was cut to fit the window."""
@@ -166,38 +161,6 @@ def _shown_text(result: GenerationResult) -> str:
     if len(result.texts) == 1:
         return result.texts[0]
     return "\n\n".join(f"── {k + 1} · seed {result.settings.seed + k} ──\n{t}" for k, t in enumerate(result.texts))
-
-
-def _fate(kept: bool, do_sample: bool) -> str:
-    if do_sample:
-        return KEPT if kept else CUT
-    return CHOSEN if kept else NOT_CHOSEN
-
-
-def next_token_views(distribution: NextTokenDistribution | None, settings: GenerationSettings) -> tuple:
-    """The two bar charts and the table of the next-token panel (unchanged when nothing was generated yet)."""
-    if distribution is None:
-        return gr.skip(), gr.skip(), gr.skip()
-    candidates = distribution.candidates(settings)
-    labels = [f"{c['rank']}. {readable_token(c['token'])}" for c in candidates]
-    frame = pd.DataFrame(
-        {
-            "token": labels,
-            "probability": [c["probability"] for c in candidates],
-            "at_temperature": [c["probability_at_temperature"] for c in candidates],
-            "sampling": [_fate(c["kept"], settings.do_sample) for c in candidates],
-        }
-    )
-    top = max(frame["probability"].max(), frame["at_temperature"].max()) * 1.05
-    common = {"x": "token", "sort": labels, "y_lim": [0, float(top)], "x_title": "token"}
-    model_plot = gr.BarPlot(frame, y="probability", y_title="probability", **common)
-    shaped_plot = gr.BarPlot(frame, y="at_temperature", y_title="probability", color="sampling", **common)
-    table = [
-        [c["rank"], readable_token(c["token"]), c["token_id"], round(c["probability"], 4)]
-        + [round(c["probability_at_temperature"], 4), c["kept"], round(c["sampling_probability"], 4)]
-        for c in candidates
-    ]
-    return model_plot, shaped_plot, table
 
 
 def reshape_next_token(
@@ -378,13 +341,8 @@ def build(ctx: AppContext) -> None:
         gr.Markdown(tr("generate.next"))
         gr.Markdown(tr("generate.next_explain"))
         with gr.Row():
-            model_plot = gr.BarPlot(label=tr("generate.next_model"), x_label_angle=-45, height=300)
-            shaped_plot = gr.BarPlot(
-                label=tr("generate.next_shaped"),
-                x_label_angle=-45,
-                height=300,
-                color_map=COLORS,
-            )
+            model_plot = gr.Plot(label=tr("generate.next_model"), show_label=True)
+            shaped_plot = gr.Plot(label=tr("generate.next_shaped"), show_label=True)
         candidates = gr.Dataframe(headers=CANDIDATE_HEADERS, label=tr("generate.next_table"), interactive=False)
         distribution = gr.State(None)
         raw = gr.JSON(label=tr("common.raw"))

@@ -20,6 +20,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 import pytest  # noqa: E402
 
 from tests import tiny_models  # noqa: E402
+from tests.browser_kit import browser, page_for  # noqa: E402, F401 (one Chromium for every browser test file)
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_START_TIMEOUT = 120
@@ -100,14 +101,6 @@ def app_url():
 def public_app_url():
     """The real app in public mode (as with --share or on a Space)."""
     yield from launch_app("--offline", "--public")
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium shared by every browser test file (tests/test_browser.py launches it)."""
-    from tests.test_browser import launch_browser
-
-    yield from launch_browser()
 
 
 @pytest.fixture(scope="session")

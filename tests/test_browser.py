@@ -28,20 +28,9 @@ import pytest
 from core.registry import BUNDLED_MINILM, get_task
 from tabs import TAB_NAMES
 from tabs.i18n import STRINGS as SHARED_STRINGS
+from tests.browser_kit import CHROMIUM_ARGS, LOCALES, VIEWPORT, open_page  # noqa: F401 (used by other browser tests)
 from tests.fake_router import Reply
 
-CHROMIUM = Path(os.environ.get("PLAYGROUND_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-LOCALES = {"en": "en-US", "ko": "ko-KR"}
-VIEWPORT = {"width": 1280, "height": 900}
 #: A first run loads the model (and, on a busy machine, waits in the queue): generous, never a timing assertion.
 RESULT_TIMEOUT_MS = 120_000
 SCREENSHOTS_ENV = "PLAYGROUND_SCREENSHOTS"
@@ -349,46 +338,6 @@ def scripted_inference_model(fake_router) -> Iterator[str]:
 def bundled_minilm() -> str:
     """The model that ships inside a pip package: runs offline like any downloaded model."""
     return BUNDLED_MINILM
-
-
-def launch_browser() -> Iterator[Any]:
-    """Debian's Chromium under Playwright, for the session (the ``browser`` fixture in tests/conftest.py: one
-    for every browser test file, as Playwright's sync API runs one instance per thread)."""
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"Chromium is not installed at {CHROMIUM}: the browser tests need it. "
-            "Run `sh tests/install_browser.sh` (installs Debian's chromium with CJK and emoji fonts), "
-            "or set PLAYGROUND_CHROMIUM to a Chromium binary.",
-            pytrace=False,
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-def open_page(browser, url: str, language: str = "en"):
-    """A fresh browser context (its own locale, clipboard allowed) with one page."""
-    context = browser.new_context(locale=LOCALES[language], viewport=VIEWPORT)
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url.rstrip("/"))
-    context.set_default_timeout(30_000)
-    return context, context.new_page()
-
-
-@pytest.fixture
-def page_for(browser) -> Iterator[Callable]:
-    contexts = []
-
-    def make(url: str, language: str = "en"):
-        context, page = open_page(browser, url, language)
-        contexts.append(context)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture(scope="session")

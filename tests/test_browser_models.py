@@ -11,7 +11,6 @@ import pytest
 from playwright.sync_api import expect
 
 from core.registry import get_task
-from tests import test_browser
 from tests.test_browser import (
     _labels_of,
     check_translation,
@@ -20,9 +19,6 @@ from tests.test_browser import (
     strings,
     wait_for_link_values,
 )
-
-# tests/test_browser.py's page fixture, shared rather than copied (the browser itself is in conftest.py).
-page_for = test_browser.page_for
 
 #: Every tab with a model box and a status line under it: (tab module, its id in links, the link's model field).
 MODEL_BOX_TABS = [

@@ -1,5 +1,7 @@
 """The detection tab's handlers: contract outputs, pictures that match the boxes, every failure as a gr.Error."""
 
+from pathlib import Path
+
 import gradio as gr
 import pytest
 from PIL import Image
@@ -133,6 +135,21 @@ def test_image_component_hands_over_the_uploaded_file_unopened(tmp_path):
         image = image_upload("Photo")
     assert image.preprocess(ImageData(path=str(path))) == str(path)
     assert image.preprocess(None) is None
+
+
+def test_the_photo_input_still_hands_over_the_file_after_gradio_rebuilds_it(tmp_path):
+    """An event that updates a component (an example click) makes gradio rebuild the visitor's copy from
+    its class and constructor arguments: the rebuilt input must still leave the file to core."""
+    from gradio.data_classes import ImageData
+
+    path = tmp_path / "holiday.jpg"
+    path.write_bytes(b"these bytes were a photo once")
+    with gr.Blocks():
+        image = image_upload("Photo")
+    rebuilt = type(image)(**{**image.constructor_args, "value": None, "render": False})
+    assert rebuilt.preprocess(ImageData(path=str(path), url=f"http://127.0.0.1/gradio_api/file={path}")) == str(path)
+    assert rebuilt.get_block_name() == "image"  # drawn by the page as a gr.Image
+    assert not list(Path(tabs.detect.__file__).parent.glob("*.pyi"))  # gradio wrote no stub beside tabs/
 
 
 @pytest.mark.parametrize("name", ["cat.jpg", "coffee.jpg", "astronaut.jpg", "rocket.jpg"])

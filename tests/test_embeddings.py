@@ -1,6 +1,7 @@
 """The embeddings view: per-token vectors, PCA maps, the CSV download, and its bad inputs."""
 
 import csv
+import json
 
 import gradio as gr
 import pytest
@@ -55,10 +56,9 @@ def test_json_shows_only_the_first_dimensions(minilm_vectors):
 
 
 def test_handler_offers_the_full_vectors_as_csv(tiny_classifier):
-    raw, embedding_map, hidden_map, table, csv_path, code = make_handler(AppContext())(
+    raw, embedding_map, hidden_map, points, table, csv_path, code = make_handler(AppContext())(
         "good movie", str(tiny_classifier)
     )
-    assert list(embedding_map["token"]) == ["1:good", "2:movie"] and len(hidden_map) == 2
     assert len(table) == 2 * len(raw["tokens"])
     with open(csv_path, encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
@@ -75,3 +75,19 @@ def test_too_many_tokens_is_refused(tiny_classifier):
 def test_empty_text_is_a_clear_gr_error():
     with pytest.raises(gr.Error, match="The text is empty"):
         make_handler(AppContext())("", BUNDLED_MINILM)
+
+
+def test_each_point_of_both_maps_carries_its_token_as_a_label_and_a_table_row(tiny_classifier):
+    raw, embedding_map, hidden_map, points, *_ = make_handler(AppContext())("good movie", str(tiny_classifier))
+    for plot, kind in ((embedding_map, "embeddings"), (hidden_map, "last_hidden_state")):
+        spec = json.loads(plot.plot)
+        assert [(p["#"], p["token"]) for p in spec["data"]["values"]] == [(1, "good"), (2, "movie")]
+        assert [[p["x"], p["y"]] for p in spec["data"]["values"]] == raw["projection"][kind][1:3]
+        point, label = spec["layer"]
+        assert point["mark"]["type"] == "point" and label["mark"]["type"] == "text"
+        assert label["encoding"]["text"]["field"] == "token"  # the word beside each point
+        assert "color" not in spec["encoding"]  # no legend with one colour per token
+    assert [row[:2] for row in points] == [[1, "good"], [2, "movie"]]
+    assert points[0][2:] == [
+        round(v, 3) for v in raw["projection"]["embeddings"][1] + raw["projection"]["last_hidden_state"][1]
+    ]

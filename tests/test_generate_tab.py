@@ -1,7 +1,10 @@
 """The generation tab's handlers: streamed contract outputs, the next-token panel, and clear gr.Errors."""
 
+import json
+
 import gradio as gr
 import pytest
+from gradio.components.plot import AltairPlotData
 
 import core.generate
 import tabs.generate
@@ -10,6 +13,7 @@ from core.next_token import NextTokenDistribution
 from tabs import decoding
 from tabs.context import AppContext
 from tabs.generate import make_handler, next_token_views, reshape_next_token
+from tabs.next_token_view import CANDIDATE_HEADERS
 
 PROMPT = "Hello, my name is"
 
@@ -21,7 +25,7 @@ def test_handler_streams_then_ends_with_every_panel(tiny_gpt2):
     assert raw == [{"generated_text": PROMPT + text}]
     assert "Base model" in notice and "seed 42" in notice
     assert model_text == PROMPT
-    assert isinstance(model_plot, gr.BarPlot) and isinstance(shaped_plot, gr.BarPlot)
+    assert isinstance(model_plot, AltairPlotData) and isinstance(shaped_plot, AltairPlotData)
     assert len(table) == 20 and isinstance(distribution, NextTokenDistribution)
     assert "set_seed(42)" in code and str(tiny_gpt2) in code
 
@@ -121,7 +125,7 @@ def test_core_generate_is_what_the_tab_calls():
 def test_greedy_panel_says_which_token_is_chosen(tiny_gpt2):
     *_, last = make_handler(AppContext())(PROMPT, str(tiny_gpt2), 3)
     _plot, shaped, table = reshape_next_token(last[7], 1.0, 50, 1.0, 1.0, False)
-    fates = [row[3] for row in shaped.value["data"]]
+    fates = [row["sampling"] for row in json.loads(shaped.plot)["data"]["values"]]
     assert fates[0] == "chosen (greedy)" and set(fates[1:]) == {"never chosen (greedy)"}
     assert [row[5] for row in table[:2]] == [True, False]
 
@@ -129,3 +133,21 @@ def test_greedy_panel_says_which_token_is_chosen(tiny_gpt2):
 def test_an_emptied_seed_box_draws_a_new_seed_and_shows_it(tiny_gpt2):
     *_, last = make_handler(AppContext())(PROMPT, str(tiny_gpt2), 3, 1.0, 50, 1.0, 1.0, 1, True, None)
     assert "🎲 seed " in last[2]
+
+
+@pytest.mark.parametrize("temperature", [0.3, 1.0, 1.7])
+def test_both_charts_draw_the_tables_columns_on_one_axis_that_holds_every_bar(tiny_gpt2, temperature):
+    *_, last = make_handler(AppContext())(PROMPT, str(tiny_gpt2), 3)
+    model_plot, shaped_plot, table = reshape_next_token(last[7], temperature, 3, 1.0, 1.0, True)
+    domains = []
+    for plot, column in ((model_plot, 3), (shaped_plot, 4)):
+        spec = json.loads(plot.plot)
+        y = spec["encoding"]["y"]
+        values = [row[y["field"]] for row in spec["data"]["values"]]
+        assert [round(value, 4) for value in values] == [row[column] for row in table]
+        assert y["title"] == CANDIDATE_HEADERS[column]  # the axis is named like the table's column
+        assert y["scale"]["domain"][0] == 0 and max(values) <= y["scale"]["domain"][1]
+        domains.append(y["scale"]["domain"])
+    assert domains[0] == domains[1]  # one scale: the charts stay comparable
+    fills = [row["sampling"] for row in json.loads(shaped_plot.plot)["data"]["values"]]
+    assert fills == ["kept"] * 3 + ["cut by top-k/top-p"] * 17  # top_k = 3
