@@ -111,6 +111,7 @@ def build_app(public: bool = False, offline: bool = False, inference_url: str | 
     import gradio as gr
 
     from tabs import tab_modules
+    from tabs.boundary import clear_results_on_failure
     from tabs.context import AppContext
     from tabs.deep_link import wire_deep_links
     from tabs.gradio_tuning import tune_gradio
@@ -152,6 +153,7 @@ def build_app(public: bool = False, offline: bool = False, inference_url: str | 
                 module.build(ctx)
         wire_deep_links(ctx, tabs)
         escape_markdown_outputs(demo)  # a status line or notice shows <mask> as text, never as HTML
+        clear_results_on_failure(demo)  # after an error, no result of an earlier run stays on screen
     return demo
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import gradio as gr
+from gradio.events import Dependency
 
 from core.errors import BadInput, PlaygroundError
 from tabs.literal import toast_text
@@ -148,3 +149,40 @@ def toast(kind: str, message: str, language: str, duration: float | None = 10) -
     english, korean = _TOAST_TITLES[kind]
     show = gr.Info if kind == "info" else gr.Warning
     show(toast_text(message), duration=duration, title=korean if language == "ko" else english)
+
+
+#: Events whose outputs describe this machine (the cache, the loaded models), not the inputs of the run that
+#: failed: after a refused delete, the list on screen is still true.
+KEEP_RESULTS_ON_FAILURE = frozenset(
+    {"cache_list", "cache_delete", "prefetch_plan", "prefetch", "loaded_models", "unload"}
+)
+
+
+def _nothing(count: int) -> Callable[[], Any]:
+    def clear() -> Any:
+        return None if count == 1 else [None] * count
+
+    return clear
+
+
+def clear_results_on_failure(blocks: gr.Blocks) -> None:
+    """After a public event fails, empty the outputs it would have filled: nothing on screen stays from a run
+    whose inputs are no longer the ones shown (one model's details under a box that names another).
+
+    One pass over the whole app, so every tab (and every new one) behaves alike. Outputs that are also inputs
+    of the event (an editable table) and ``gr.State`` are left alone; the error toast says what went wrong.
+    """
+    for event in list(blocks.fns.values()):
+        if event.api_visibility != "public" or event.fn is None or event.api_name in KEEP_RESULTS_ON_FAILURE:
+            continue
+        inputs = {block._id for block in event.inputs}
+        results = [block for block in event.outputs if block._id not in inputs and not isinstance(block, gr.State)]
+        if results:
+            Dependency(None, {}, event._id, event.fn).failure(
+                _nothing(len(results)),
+                None,
+                results,
+                queue=False,
+                show_progress="hidden",
+                api_visibility="private",
+            )
