@@ -178,9 +178,12 @@ def make_check_handler(ctx: AppContext) -> Callable[..., str]:
         language = resolve_language(language, request)
         try:
             data = prepare_data(table_rows(table), conflicts=conflicts)
-            vocabulary = report_if_here(data, model, policy=ctx.policy)
         except PlaygroundError as problem:
             return render_check(None, language, problem=problem)
+        try:
+            vocabulary = report_if_here(data, model, policy=ctx.policy)
+        except PlaygroundError:  # a wrong model name: the model box's status line says what is wrong
+            vocabulary = None
         return render_check(data, language, vocabulary=vocabulary)
 
     return check_data

@@ -346,3 +346,9 @@ def test_the_lab_checks_the_data_in_the_browser(app_url, browser, tmp_path):  # 
         expect(check).to_contain_text("row 9 (<b>what a great day</b>, positive): same sentence as row 8")
     finally:
         context.close()
+
+
+def test_a_wrong_model_name_leaves_the_data_check_in_place():
+    rows = check_table([["a", "x", ""], ["b", "y", ""], ["c", "x", ""], ["d", "y", ""]])
+    shown = make_check_handler(AppContext(public=True))(rows, "/etc", "ask", "en")
+    assert "✅ **4 rows** will be used" in shown and "checked when training starts" in shown
