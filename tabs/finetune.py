@@ -571,7 +571,9 @@ def build(ctx: AppContext) -> None:
         outputs=[hub_raw, hub_summary, hub_table, hub_loaded],
         api_name="load_dataset",
     )
-    hub_use.click(_use_rows, inputs=hub_loaded, outputs=table, api_visibility="private")
+    hub_use.click(_use_rows, inputs=hub_loaded, outputs=table, api_visibility="private").then(
+        **check, api_visibility="private"
+    )
     train.click(
         make_handler(ctx, runs, storage),
         inputs=[

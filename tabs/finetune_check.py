@@ -47,8 +47,8 @@ _TEXT = {
         "✅ **{rows}행**을 써요: 학습 {train}행, 평가 {eval}행 · 레이블: {counts}",
     ),
     "dropped": (
-        "↩️ **{n} row(s) left out**, each trained on once:",
-        "↩️ **{n}행을 뺐어요**. 같은 문장은 한 번만 학습해요:",
+        "↩️ **{n} row(s) left out**, so that each sentence is used once:",
+        "↩️ **{n}행을 뺐어요**. 같은 문장은 한 번만 써요:",
     ),
     DropReason.REPEAT: (
         "same sentence and label as row {same_as}: a repeat would count twice in training, or leak into evaluation",
@@ -178,9 +178,12 @@ def make_check_handler(ctx: AppContext) -> Callable[..., str]:
         language = resolve_language(language, request)
         try:
             data = prepare_data(table_rows(table), conflicts=conflicts)
-            vocabulary = report_if_here(data, model, policy=ctx.policy)
         except PlaygroundError as problem:
             return render_check(None, language, problem=problem)
+        try:
+            vocabulary = report_if_here(data, model, policy=ctx.policy)
+        except PlaygroundError:  # a wrong model name: the model box's status line says what is wrong
+            vocabulary = None
         return render_check(data, language, vocabulary=vocabulary)
 
     return check_data

@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from tests.test_browser import browser, open_page  # noqa: F401 (``browser`` is a fixture)
+from tabs import TAB_NAMES
+from tests.test_browser import SCREENSHOTS_ENV, browser, open_page, save_screenshot  # noqa: F401 (fixture)
 
 #: WCAG 2.0, 2.1 and 2.2, levels A and AA, as axe tags them.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
@@ -108,24 +109,33 @@ def settle(page, panel) -> None:
     )
 
 
-def scan_every_tab(page, url: str, axe_script: str) -> list[Violation]:
+def load(page, url: str, axe_script: str):
+    """Open the app, wait for its tab bar, put axe in the page; the tab bar."""
     page.goto(url)
     bar = page.locator(".tab-wrapper").first
     bar.get_by_role("tab").first.wait_for()
     page.evaluate(axe_script)
+    return bar
+
+
+def scan_every_tab(page, url: str, axe_script: str) -> tuple[list[Violation], list[str]]:
+    """The violations found, and the places scanned: the page, each tab, each tab inside a tab."""
+    bar = load(page, url, axe_script)
     page.locator("button.label-wrap").first.click()  # the Settings accordion above the tabs: open it too
-    found = list(counted(run_axe(page), "page"))
+    found, scanned = list(counted(run_axe(page), "page")), ["page"]
     for title in tab_titles(bar):
         open_tab(bar, title)
         panel = page.locator("[role=tabpanel]:visible").first
         settle(page, panel)
         found += counted(run_axe(page, panel.element_handle(), bar.element_handle()), title)
+        scanned.append(title)
         inner = panel.locator(".tab-wrapper")
         for sub_title in tab_titles(inner.first)[1:] if inner.count() else []:
             open_tab(inner.first, sub_title)
             settle(page, panel)
             found += counted(run_axe(page, panel.element_handle()), f"{title} › {sub_title}")
-    return found
+            scanned.append(f"{title} › {sub_title}")
+    return found, scanned
 
 
 PAGES = [
@@ -144,12 +154,14 @@ def test_no_serious_accessibility_violation_on_any_tab(language, viewport, query
         if viewport:
             page.set_viewport_size(viewport)
         started = time.perf_counter()
-        found = scan_every_tab(page, f"{app_url}{query}", axe_script)
+        found, scanned = scan_every_tab(page, f"{app_url}{query}", axe_script)
         print(
             f"axe over every tab ({language}, {viewport or 'desktop'}{query}): {time.perf_counter() - started:.1f} s"
         )
     finally:
         context.close()
+    tabs = [place for place in scanned if place != "page" and " › " not in place]
+    assert len(tabs) == len(TAB_NAMES) and any(" › " in place for place in scanned), scanned
     assert not found, f"{len(found)} accessibility violation(s):\n" + "\n".join(map(str, found))
 
 
@@ -165,3 +177,22 @@ def test_no_serious_accessibility_violation_on_any_tab(language, viewport, query
 )
 def test_only_gradios_own_markup_is_excused(rule, html, known):
     assert is_known_upstream(rule, html) is known
+
+
+def test_published_screenshots_come_in_light_and_dark(app_url, browser, tmp_path, monkeypatch):  # noqa: F811
+    """With PLAYGROUND_SCREENSHOTS set, the screenshot helper also saves the same page in dark mode."""
+    from PIL import Image, ImageStat
+
+    published = tmp_path / "published"
+    monkeypatch.setenv(SCREENSHOTS_ENV, str(published))
+    context, page = open_page(browser, app_url)
+    try:
+        page.goto(app_url)
+        page.get_by_role("tab").first.wait_for()
+        save_screenshot(page, tmp_path, "classify")
+        assert not page.evaluate("document.body.classList.contains('dark')")  # the page is light again after
+    finally:
+        context.close()
+    light, dark = (Image.open(published / name).convert("L") for name in ("classify.png", "classify.dark.png"))
+    assert light.size[0] == dark.size[0]
+    assert ImageStat.Stat(dark).mean[0] < ImageStat.Stat(light).mean[0] / 2

@@ -4,7 +4,7 @@ result read from the page's raw-output panel, the labels checked in Korean, and 
 Playwright drives Debian's Chromium by path; a browser is never downloaded (no ``playwright install``).
 On a fresh machine run ``sh tests/install_browser.sh`` first. Screenshots go to pytest's tmp dir
 (``…/screenshots/<tab>.png`` and ``<tab>.ko.png``); with ``PLAYGROUND_SCREENSHOTS=docs/screenshots``
-they are also copied there for the README.
+they are also copied there for the README, each with a dark twin (``<tab>.dark.png``, ``<tab>.ko.dark.png``).
 
 A new tab is one entry in ``TAB_CASES``: its id, the fixture that gives its tiny model, and a check of
 the raw JSON its first example returns; a tab whose inputs need more than "first example, then the model"
@@ -17,6 +17,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -346,6 +347,7 @@ def screenshot_dir(tmp_path_factory) -> Path:
 
 
 def save_screenshot(page, folder: Path, name: str) -> Path:
+    """``<name>.png``; when publishing (PLAYGROUND_SCREENSHOTS), also ``<name>.dark.png``, the same page dark."""
     path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     published = os.environ.get(SCREENSHOTS_ENV)
@@ -353,7 +355,23 @@ def save_screenshot(page, folder: Path, name: str) -> Path:
         target = Path(published)
         target.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target / path.name)
+        dark = folder / f"{name}.dark.png"
+        with dark_mode(page):
+            page.screenshot(path=str(dark), full_page=True)
+        shutil.copyfile(dark, target / dark.name)
     return path
+
+
+@contextmanager
+def dark_mode(page) -> Iterator[None]:
+    """The page in dark mode, as a browser set to dark shows it (gradio follows the system's colour scheme)."""
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_function("() => document.body.classList.contains('dark')")
+    try:
+        yield
+    finally:
+        page.emulate_media(color_scheme="light")
+        page.wait_for_function("() => !document.body.classList.contains('dark')")
 
 
 # --- the page, as a user sees it -------------------------------------------------------------------------

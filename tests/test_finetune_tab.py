@@ -7,11 +7,13 @@ import pandas as pd
 import pytest
 from gradio_client import handle_file
 from gradio_client.exceptions import AppError
+from playwright.sync_api import expect
 
 import tabs.finetune
 from tabs.context import AppContext
 from tabs.finetune import TABLE_HEADERS, make_handler
 from tabs.finetune_check import escape_markdown, make_check_handler
+from tests.test_browser import browser  # noqa: F401 (a fixture)
 
 CSV = (
     "text,label\n"
@@ -315,3 +317,38 @@ def test_finetune_api_takes_the_conflict_choice(client):
     endpoint = client.view_api(print_info=False, return_format="dict")["named_endpoints"]["/finetune"]
     conflicts = next(p for p in endpoint["parameters"] if p["parameter_name"] == "conflicts")
     assert conflicts["parameter_has_default"] and conflicts["parameter_default"] == "ask"
+
+
+def test_the_lab_checks_the_data_in_the_browser(app_url, browser, tmp_path):  # noqa: F811
+    """Opening the lab shows the check of the starter set; an upload and the conflict choice update it."""
+    from core.registry import get_task
+    from tests.test_browser import open_page, select_tab, strings
+
+    text = strings("finetune", "en")
+    multilingual = next(m.id for m in get_task("finetune").models if {"en", "ko"} <= set(m.languages))
+    path = tmp_path / "data.csv"
+    path.write_text(
+        CSV + "I love this song,positive\n<b>What a GREAT day</b>,negative\n<b>what a great day</b>,positive\n"
+    )
+    context, page = open_page(browser, app_url)
+    try:
+        page.goto(app_url)
+        panel = select_tab(page, text["finetune.tab"])
+        check = panel.locator("#finetune-data-check")
+        expect(check).to_contain_text("reads much of this data as [UNK]", timeout=60_000)
+        expect(check).to_contain_text(multilingual)
+
+        panel.locator("input[type=file]").first.set_input_files(str(path))
+        expect(check).to_contain_text("different labels in rows 8, 9 ('<b>What a GREAT day</b>'", timeout=60_000)
+        panel.get_by_label(text["finetune.conflicts_first"]).check()
+        expect(check).to_contain_text("2 row(s) left out", timeout=60_000)
+        expect(check).to_contain_text("row 7 (I love this song, positive): same sentence and label as row 1")
+        expect(check).to_contain_text("row 9 (<b>what a great day</b>, positive): same sentence as row 8")
+    finally:
+        context.close()
+
+
+def test_a_wrong_model_name_leaves_the_data_check_in_place():
+    rows = check_table([["a", "x", ""], ["b", "y", ""], ["c", "x", ""], ["d", "y", ""]])
+    shown = make_check_handler(AppContext(public=True))(rows, "/etc", "ask", "en")
+    assert "✅ **4 rows** will be used" in shown and "checked when training starts" in shown
