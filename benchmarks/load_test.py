@@ -1,11 +1,13 @@
 """Load test: many concurrent gradio_client users sending mixed requests to the real app.
 
 Starts ``app.py --offline`` on loopback with tiny random models (built here, no network),
-then ``--users`` threads each send ``--requests`` requests drawn in turn from ``REQUESTS``.
-Reports failures (goal: zero), p50/p95 latency, throughput, the app's peak memory, and how
-many times each model was loaded (goal: once each, read from the app's own log).
+then ``--users`` threads each send ``--requests`` requests drawn in turn from ``REQUESTS``,
+while one more visitor floods ``/finetune`` (bursts of calls from one session for as long as the
+users run; issue 16). Reports failures of the users (goal: zero), p50/p95 latency, throughput,
+the app's peak memory, how many times each model was loaded (goal: once each, read from the
+app's own log), and what became of the flood (goal: refused at once, one run at a time).
 
-    .venv/bin/python benchmarks/load_test.py [--users 50] [--requests 20] [--time-limit 900]
+    .venv/bin/python benchmarks/load_test.py [--users 50] [--requests 20] [--time-limit 900] [--no-flood]
 """
 
 import argparse
@@ -69,6 +71,36 @@ REQUESTS = {
 }
 
 
+#: The flooding visitor's fine-tune: a tiny table, one epoch.
+FLOOD_TABLE = {
+    "headers": ["text", "label", "split"],
+    "data": [
+        ["I love it", "pos", "train"],
+        ["I hate it", "neg", "train"],
+        ["great", "pos", "eval"],
+        ["bad", "neg", "eval"],
+    ],
+}
+FLOOD_BURST = 20
+
+
+@dataclass
+class FloodReport:
+    """What one visitor's /finetune flood got: sent, refused at once (429), let in (one at a time), other answers."""
+
+    sent: int = 0
+    refused: int = 0
+    let_in: int = 0
+    other: list[str] = field(default_factory=list)
+    slowest_refusal_s: float = 0.0
+
+    def line(self) -> str:
+        return (
+            f"{self.sent} calls from one session: {self.refused} refused at once (429, slowest "
+            f"{self.slowest_refusal_s * 1000:,.0f} ms), {self.let_in} let in, {len(self.other)} other"
+        )
+
+
 @dataclass
 class LoadReport:
     users: int
@@ -79,6 +111,7 @@ class LoadReport:
     loads: Counter = field(default_factory=Counter)
     peak_rss_mb: float = 0.0
     app_log_tail: str = ""
+    flood: FloodReport | None = None
 
     @property
     def p50(self) -> float:
@@ -98,6 +131,8 @@ class LoadReport:
             ("app peak memory (RSS)", f"{self.peak_rss_mb:,.0f} MB"),
             ("model loads", ", ".join(f"{name}: {n}" for name, n in sorted(self.loads.items())) or "none"),
         ]
+        if self.flood is not None:
+            rows.append(("/finetune flood", self.flood.line()))
         return "\n".join(["| measurement | value |", "|---|---|", *(f"| {a} | {b} |" for a, b in rows)])
 
 
@@ -107,13 +142,45 @@ def peak_rss_mb(pid: int) -> float:
     return int(match.group(1)) / 1024 if match else 0.0
 
 
-def run_load_test(users: int = 50, requests: int = 20, time_limit: float = 900) -> LoadReport:
+def flood_finetune(url: str, model: str, until: threading.Event, report: FloodReport) -> None:
+    """One visitor (one session) sends /finetune through raw ``queue/join``, as a script would, in bursts of
+    ``FLOOD_BURST`` a second until ``until`` is set. It never reads its results: accepted runs still train."""
+    import json
+    import urllib.request
+    import uuid
+
+    from tests.raw_http import join
+
+    with urllib.request.urlopen(f"{url}config", timeout=30) as answer:
+        config = json.loads(answer.read())
+    fn_index = next(d["id"] for d in config["dependencies"] if d.get("api_name") == "finetune")
+    # The lab's inputs in order: data, model, learning rate, epochs, batch size, seed, max length, table,
+    # folder, device, language.
+    data = [None, model, 1e-3, 1, 4, 1, 16, FLOOD_TABLE, "", "auto", "auto"]
+    session = uuid.uuid4().hex
+    while not until.is_set():
+        for _ in range(FLOOD_BURST):
+            sent_at = time.perf_counter()
+            status, answer = join(url, fn_index, data, session_hash=session)
+            report.sent += 1
+            if status == 429:
+                report.refused += 1
+                report.slowest_refusal_s = max(report.slowest_refusal_s, time.perf_counter() - sent_at)
+            elif status == 200:
+                report.let_in += 1
+            else:
+                report.other.append(f"HTTP {status}: {answer}"[:300])
+        until.wait(1.0)
+
+
+def run_load_test(users: int = 50, requests: int = 20, time_limit: float = 900, flood: bool = True) -> LoadReport:
     import subprocess
 
     from gradio_client import Client
 
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
     with tempfile.TemporaryDirectory() as tmp:
+        env["PLAYGROUND_OUTPUT_DIR"] = str(Path(tmp) / "finetuned")
         models = build_models(Path(tmp))
         log_path = Path(tmp) / "app.log"
         port = free_port()
@@ -156,12 +223,23 @@ def run_load_test(users: int = 50, requests: int = 20, time_limit: float = 900) 
                         report.latencies.append(time.perf_counter() - started)
 
             threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
+            users_done = threading.Event()
+            flooder = None
+            if flood:
+                report.flood = FloodReport()
+                flooder = threading.Thread(
+                    target=flood_finetune, args=(url, models["classifier"], users_done, report.flood)
+                )
+                flooder.start()
             started = time.perf_counter()
             for t in threads:
                 t.start()
             for t in threads:
                 t.join()
             report.seconds = time.perf_counter() - started
+            users_done.set()
+            if flooder is not None:
+                flooder.join()
             report.peak_rss_mb = peak_rss_mb(app.pid)
         finally:
             app.terminate()
@@ -180,8 +258,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--time-limit", type=float, default=900)
+    parser.add_argument("--no-flood", action="store_true", help="without the visitor flooding /finetune")
     args = parser.parse_args()
-    report = run_load_test(args.users, args.requests, args.time_limit)
+    report = run_load_test(args.users, args.requests, args.time_limit, flood=not args.no_flood)
     print(report.table())
     for failure in report.failures[:20]:
         print("FAILED:", failure)
