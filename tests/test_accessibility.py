@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from tabs import TAB_NAMES
-from tests.test_browser import SCREENSHOTS_ENV, browser, open_page, save_screenshot  # noqa: F401 (fixture)
+from tests.test_browser import SCREENSHOTS_ENV, open_page, save_screenshot
 
 #: WCAG 2.0, 2.1 and 2.2, levels A and AA, as axe tags them.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]

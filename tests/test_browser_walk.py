@@ -30,8 +30,7 @@ from tests.test_browser import (
     strings,
 )
 
-# The browser and its pages, the bundled model and the scripted Inference API model: test_browser's fixtures.
-browser, page_for = test_browser.browser, test_browser.page_for
+# The bundled model and the scripted Inference API model: test_browser's fixtures (the browser is conftest's).
 bundled_minilm, scripted_inference_model = test_browser.bundled_minilm, test_browser.scripted_inference_model
 
 MISSING = "org/not-here"  # a Hub id that is not in the (empty) offline cache

@@ -13,7 +13,6 @@ import tabs.finetune
 from tabs.context import AppContext
 from tabs.finetune import TABLE_HEADERS, make_handler
 from tabs.finetune_check import escape_markdown, make_check_handler
-from tests.test_browser import browser  # noqa: F401 (a fixture)
 
 CSV = (
     "text,label\n"
