@@ -155,8 +155,8 @@ def flood_finetune(url: str, model: str, until: threading.Event, report: FloodRe
         config = json.loads(answer.read())
     fn_index = next(d["id"] for d in config["dependencies"] if d.get("api_name") == "finetune")
     # The lab's inputs in order: data, model, learning rate, epochs, batch size, seed, max length, table,
-    # folder, device, language.
-    data = [None, model, 1e-3, 1, 4, 1, 16, FLOOD_TABLE, "", "auto", "auto"]
+    # folder, device, language, what to do with conflicting labels.
+    data = [None, model, 1e-3, 1, 4, 1, 16, FLOOD_TABLE, "", "auto", "auto", "ask"]
     session = uuid.uuid4().hex
     while not until.is_set():
         for _ in range(FLOOD_BURST):

@@ -17,11 +17,10 @@ from core.finetune_data import Conflicts, DroppedRow, DropReason, LabelledData, 
 from core.finetune_vocab import VocabularyReport, report_if_here
 from tabs.boundary import resolve_language
 from tabs.context import AppContext
+from tabs.literal import md_literal
 
 #: Left-out rows listed by number; the raw output has them all.
 SHOWN_ROWS = 12
-#: Characters that would format or inject: Markdown emphasis, code, links, tables, maths, HTML (mid-line text).
-_MARKDOWN = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]{}|~$<>&"})
 
 STRINGS = {
     "en": {
@@ -95,11 +94,6 @@ _TEXT = {
 _LANGUAGES = {"en": ("English", "영어"), "ko": ("Korean", "한국어"), "multi": ("other scripts", "그 밖의 문자")}
 
 
-def escape_markdown(text: str) -> str:
-    """The student's text, shown as written: no Markdown or HTML in it takes effect."""
-    return text.translate(_MARKDOWN)
-
-
 def _code(text: str) -> str:
     """Inside a code span nothing is rendered, but a backtick would end it."""
     return "`" + text.replace("`", "'") + "`"
@@ -111,9 +105,9 @@ def _t(key: object, language: str, **values: object) -> str:
 
 
 def _dropped_line(row: DroppedRow, language: str) -> str:
-    quoted = escape_markdown(row.text if len(row.text) <= 60 else row.text[:59] + "…")
+    quoted = md_literal(row.text if len(row.text) <= 60 else row.text[:59] + "…")
     where = f"row {row.row}" if language != "ko" else f"{row.row}행"
-    return f"- {where} ({quoted}, {escape_markdown(row.label)}): {_t(row.reason, language, same_as=row.same_as)}"
+    return f"- {where} ({quoted}, {md_literal(row.label)}): {_t(row.reason, language, same_as=row.same_as)}"
 
 
 def _vocabulary_lines(report: VocabularyReport, language: str) -> list[str]:
@@ -122,10 +116,10 @@ def _vocabulary_lines(report: VocabularyReport, language: str) -> list[str]:
         share = max((c.share for c in report.labels), default=0.0)
         return [_t("covered", language, model=model, unk=unk, share=share)]
     shares = ", ".join(
-        _t("share", language, label=escape_markdown(c.label), share=c.share, hit=c.rows_with_unknown, rows=c.rows)
+        _t("share", language, label=md_literal(c.label), share=c.share, hit=c.rows_with_unknown, rows=c.rows)
         for c in report.labels
     )
-    examples = ", ".join(escape_markdown(word) for word in report.examples)
+    examples = ", ".join(md_literal(word) for word in report.examples)
     lines = [_t("unknown", language, model=model, unk=unk, shares=shares, examples=examples)]
     choice = report.suggestion
     if choice is None:
@@ -144,9 +138,9 @@ def render_check(
 ) -> str:
     """The check as Markdown: the problem that stops training, or what trains, what was left out, the vocabulary."""
     if problem is not None or data is None:
-        return _t("problem", language, message=escape_markdown(problem.text(language) if problem else ""))
+        return _t("problem", language, message=md_literal(problem.text(language) if problem else ""))
     counts = Counter(e.label for e in data.train + data.eval)
-    label_counts = ", ".join(f"{escape_markdown(label)} {counts[label]}" for label in data.labels)
+    label_counts = ", ".join(f"{md_literal(label)} {counts[label]}" for label in data.labels)
     rows = len(data.train) + len(data.eval)
     lines = [_t("summary", language, rows=rows, train=len(data.train), eval=len(data.eval), counts=label_counts)]
     if data.dropped:

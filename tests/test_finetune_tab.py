@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 import tabs.finetune
 from tabs.context import AppContext
 from tabs.finetune import TABLE_HEADERS, make_handler
-from tabs.finetune_check import escape_markdown, make_check_handler
+from tabs.finetune_check import make_check_handler
+from tabs.literal import markdown_without_html, md_literal
 
 CSV = (
     "text,label\n"
@@ -307,9 +308,12 @@ def test_the_check_shows_the_students_text_as_written(tiny_encoder):
     ]
     shown = make_check_handler(AppContext())(check_table(rows), str(tiny_encoder), "ask", "en")
     assert "row 2 (" in shown
+    assert md_literal(hostile) in shown
+    # As the page gets it (every Markdown output passes the app's guard): the text shown literally, once escaped.
+    rendered = markdown_without_html(shown)
     for raw in ("<img", "<b>", "**bold**", "`code`"):
-        assert raw not in shown
-    assert escape_markdown(hostile) in shown and "&#60;img src&#61;" not in shown  # '=' needs no escape
+        assert raw not in rendered
+    assert "&lt;img src=x onerror=alert(1)&gt;" in rendered and "&amp;" not in rendered
 
 
 def test_finetune_api_takes_the_conflict_choice(client):
