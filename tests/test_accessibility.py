@@ -98,12 +98,15 @@ def open_tab(wrapper, title: str) -> None:
 
 
 def settle(page, panel) -> None:
-    """The panel is shown and laid out, and none of its outputs is still waiting for an event."""
+    """The panel is shown and laid out, none of its outputs is still waiting for an event, and no text is
+    still fading back in (gradio dims a pending Markdown to 20% and fades it back over 0.15 s)."""
     panel.locator(".block:visible").first.wait_for()
     page.wait_for_function(
         """panel => ![...panel.querySelectorAll('[data-testid=status-tracker]')]
             .some(tracker => !tracker.classList.contains('hide'))
-            && !panel.querySelector('.pending')""",
+            && !panel.querySelector('.pending')
+            && [...panel.querySelectorAll('[data-testid=markdown-wrapper]')]
+                .every(text => getComputedStyle(text).opacity === '1')""",
         arg=panel.element_handle(),
         timeout=SETTLE_TIMEOUT_MS,
     )
