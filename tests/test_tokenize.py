@@ -175,7 +175,8 @@ def test_the_tokenizer_loads_once_under_its_own_key():
     load_tokenizer(BUNDLED_MINILM)
     tokenize("one")
     tokenize("two")
-    assert key in MODEL_CACHE.keys() and MODEL_CACHE.load_counts[key] <= before + 1
+    cached = MODEL_CACHE.keys()  # a list of keys, not a dict view
+    assert key in cached and MODEL_CACHE.load_counts[key] <= before + 1
     loaded = MODEL_CACHE.load_counts[key]
     tokenize("three")
     assert MODEL_CACHE.load_counts[key] == loaded
