@@ -26,7 +26,7 @@ from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.knob_slider import knob_slider
-from tabs.model_picker import model_picker
+from tabs.model_picker import model_picker, refresh_status_after
 from tabs.remote_backend import backend_inputs, run_remote_for_tab
 
 TASK = get_task("generate")
@@ -426,6 +426,7 @@ def build(ctx: AppContext) -> None:
             api_name="generate",
         )
         stop.click(None, cancels=[event], api_visibility="private", queue=False)
+        refresh_status_after(ctx, model, event)
 
         gr.on(
             triggers=[temperature.change, top_k.change, top_p.change, repetition_penalty.change, do_sample.change],

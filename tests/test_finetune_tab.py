@@ -315,3 +315,10 @@ def test_finetune_api_takes_the_conflict_choice(client):
     endpoint = client.view_api(print_info=False, return_format="dict")["named_endpoints"]["/finetune"]
     conflicts = next(p for p in endpoint["parameters"] if p["parameter_name"] == "conflicts")
     assert conflicts["parameter_has_default"] and conflicts["parameter_default"] == "ask"
+
+
+def test_the_epoch_table_shows_accuracy_as_a_rounded_percentage(small_csv, tiny_encoder, tmp_path):
+    outputs = run(make_handler(AppContext()), small_csv, tiny_encoder, tmp_path, epochs=2)
+    raw, epochs = outputs[-1][0], outputs[-1][4]
+    assert list(epochs["eval_accuracy"]) == [f"{e['eval_accuracy']:.1%}" for e in raw["epochs"]]
+    assert all(re.fullmatch(r"\d{1,3}\.\d%", shown) for shown in epochs["eval_accuracy"])
