@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_browser import browser, open_page  # noqa: F401 (``browser`` is a fixture)
+from tests.test_browser import open_page
 
 #: WCAG 2.0, 2.1 and 2.2, levels A and AA, as axe tags them.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
