@@ -113,7 +113,7 @@ def build_app(public: bool = False, offline: bool = False, inference_url: str | 
     from tabs import tab_modules
     from tabs.boundary import clear_results_on_failure
     from tabs.context import AppContext
-    from tabs.deep_link import wire_deep_links
+    from tabs.deep_link import link_notice, wire_deep_links
     from tabs.gradio_tuning import tune_gradio
     from tabs.guards import install_number_guard
     from tabs.i18n import tr
@@ -148,10 +148,11 @@ def build_app(public: bool = False, offline: bool = False, inference_url: str | 
             remote=remote,
             inference_url=inference_url,
         )
+        notice = link_notice()  # says why, when a link names a tab this app does not have
         with gr.Tabs() as tabs:
             for module in tab_modules():
                 module.build(ctx)
-        wire_deep_links(ctx, tabs)
+        wire_deep_links(ctx, tabs, notice)
         escape_markdown_outputs(demo)  # a status line or notice shows <mask> as text, never as HTML
         clear_results_on_failure(demo)  # after an error, no result of an earlier run stays on screen
     return demo

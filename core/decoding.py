@@ -97,7 +97,7 @@ def _cell(cells: dict[str, Any], column: str, default: Any, kind: type, row: int
     except (TypeError, ValueError):
         raise BadInput(
             f"Row {row}: {column} is '{value}', which is not a number.",
-            ko=f"{row}번째 줄: {column} 값 '{value}'은(는) 숫자가 아니에요.",
+            ko=f"{row}번째 줄: {column} 칸의 '{value}' 값은 숫자가 아니에요.",
         ) from None
     return int(number) if kind is int else number
 
@@ -119,7 +119,7 @@ def parse_settings(rows: Sequence[Sequence[Any]]) -> list[DecodingSetting]:
         except ValueError:
             raise BadInput(
                 f"Row {number}: the strategy '{name}' is unknown. Use one of: greedy, beam, sample.",
-                ko=f"{number}번째 줄: '{name}'은(는) 모르는 방식이에요. greedy, beam, sample 중에서 고르세요.",
+                ko=f"{number}번째 줄: '{name}' 방식은 없는 방식이에요. greedy, beam, sample 중에서 고르세요.",
             ) from None
         setting = DecodingSetting(
             strategy=strategy,

@@ -365,7 +365,7 @@ def attention_map(raw: RawDetections, query: int) -> np.ndarray:
             f"'{raw.model}' returns no attention of its object queries over the image to show (DETR and conditional "
             "DETR have decoder cross-attention, YOLOS has detection tokens; deformable DETR samples a few points "
             "instead). Try facebook/detr-resnet-50.",
-            ko=f"'{raw.model}'은(는) 객체 쿼리가 이미지를 본 어텐션을 돌려주지 않아요(DETR와 conditional DETR은 디코더 "
+            ko=f"'{raw.model}' 모델은 객체 쿼리가 이미지를 본 어텐션을 돌려주지 않아요(DETR와 conditional DETR은 디코더 "
             "크로스 어텐션, YOLOS는 탐지 토큰이 있어요. deformable DETR은 몇 개의 점만 봐요). "
             "facebook/detr-resnet-50으로 해 보세요.",
         )

@@ -84,7 +84,7 @@ class TrainingSettings:
                 raise BadInput(
                     f"{name} = {value!r} is out of range: choose a {'whole number' if whole else 'number'} from "
                     f"{limit.low:g} to {limit.high:g} ({limit.hint_en}).",
-                    ko=f"{name} = {value!r}은(는) 범위를 벗어났어요. {limit.low:g} ~ {limit.high:g} 사이"
+                    ko=f"{name} = {value!r} 값은 범위를 벗어났어요. {limit.low:g} ~ {limit.high:g} 사이"
                     f"{'의 정수' if whole else ''}를 고르세요({limit.hint_ko}).",
                 )
         return TrainingSettings(
@@ -224,7 +224,7 @@ def choose_output_dir(output_dir: str | None, model: str, *, allow_custom: bool 
             raise BadInput(
                 f"'{wanted}' already exists and is not an empty folder. Choose a new folder name, so nothing "
                 "is overwritten.",
-                ko=f"'{wanted}'은(는) 이미 있고 빈 폴더가 아니에요. 덮어쓰지 않도록 새 폴더 이름을 고르세요.",
+                ko=f"'{wanted}' 폴더는 이미 있고 비어 있지 않아요. 덮어쓰지 않도록 새 폴더 이름을 고르세요.",
             )
         return path
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -247,7 +247,7 @@ def check_can_classify(source: ModelSource, config: Any) -> None:
         f"'{source.name}' is a {config.model_type} model, and transformers has no sequence-classification head "
         f"for it (AutoModelForSequenceClassification cannot add one). Fine-tune a text encoder instead, e.g. "
         f"{suggestions}.",
-        ko=f"'{source.name}'은(는) {config.model_type} 모델이라 transformers에 문장 분류 헤드가 없어요"
+        ko=f"'{source.name}' 모델은 {config.model_type} 모델이라 transformers에 문장 분류 헤드가 없어요"
         f"(AutoModelForSequenceClassification이 헤드를 붙일 수 없어요). 텍스트 인코더를 고르세요. 추천: {suggestions}",
     )
 
@@ -426,7 +426,9 @@ def fine_tune(
     )
     check_fits(memory, cache.max_bytes, source.name)
     if storage is not None:
-        storage.check_fits(memory.weights, f"The fine-tuned copy of '{source.name}'")
+        storage.check_fits(
+            memory.weights, f"The fine-tuned copy of '{source.name}'", f"'{source.name}' 모델을 파인튜닝한 사본"
+        )
     steps_per_epoch = math.ceil(len(data.train) / settings.batch_size)
     result = FineTuneResult(
         model=source.name,
@@ -551,7 +553,7 @@ def push_to_hub(folder: str | None, repo_id: str, token: str | None, *, private:
     except HFValidationError as error:
         raise BadInput(
             f"'{repo_id}' is not a repository id to push to ({error}). Write it as 'your-name/model-name'.",
-            ko=f"'{repo_id}'은(는) 올바른 저장소 id가 아니에요. '내-아이디/모델-이름' 형식으로 쓰세요.",
+            ko=f"입력한 '{repo_id}' 값은 올바른 저장소 id가 아니에요. '내-아이디/모델-이름' 형식으로 쓰세요.",
         ) from None
     if hub_offline():
         raise RemoteFailure(

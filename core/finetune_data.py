@@ -280,7 +280,7 @@ def parse_conflicts(value: Conflicts | str | None) -> Conflicts:
         choices = ", ".join(c.value for c in Conflicts)
         raise BadInput(
             f"conflicts = {value!r} is not a choice. Use one of: {choices}.",
-            ko=f"conflicts = {value!r}은(는) 고를 수 있는 값이 아니에요. 다음 중 하나를 쓰세요: {choices}.",
+            ko=f"conflicts에 준 {value!r} 값은 고를 수 없는 값이에요. 다음 중 하나를 쓰세요: {choices}.",
         ) from None
 
 

@@ -86,7 +86,7 @@ def resolve_dataset(value: str | None, *, allow_local: bool = True) -> tuple[str
     if len(name) > MAX_ID_LENGTH or any(unicodedata.category(ch).startswith("C") for ch in name):
         raise BadInput(
             f"The dataset name {name[:80]!r} is too long or has invisible characters. Type it as 'org/name'.",
-            ko=f"데이터셋 이름 {name[:80]!r}이(가) 너무 길거나 보이지 않는 문자가 있어요. 'org/name' 형식으로 입력하세요.",
+            ko=f"{name[:80]!r} 데이터셋 이름이 너무 길거나 보이지 않는 문자가 있어요. 'org/name' 형식으로 입력하세요.",
         )
     if allow_local and Path(name).expanduser().is_dir():
         return str(Path(name).expanduser().resolve()), True
@@ -95,7 +95,7 @@ def resolve_dataset(value: str | None, *, allow_local: bool = True) -> tuple[str
         raise BadInput(
             f"'{name}' looks like a file path. This app is running in public mode, which accepts "
             "Hugging Face Hub dataset ids only (e.g. 'org/name').",
-            ko=f"'{name}'은(는) 파일 경로처럼 보여요. 공개 모드에서는 Hub 데이터셋 id('org/name')만 사용할 수 있어요.",
+            ko=f"입력한 '{name}' 값은 파일 경로처럼 보여요. 공개 모드에서는 Hub 데이터셋 id('org/name')만 사용할 수 있어요.",
         )
     if looks_like_path:
         raise BadInput(
@@ -112,7 +112,7 @@ def resolve_dataset(value: str | None, *, allow_local: bool = True) -> tuple[str
     except HFValidationError as error:
         raise BadInput(
             f"'{name}' is not a valid Hub dataset id ({error}). Use 'org/name' with letters, digits, '-', '_' and '.'.",
-            ko=f"'{name}'은(는) 올바른 Hub 데이터셋 id가 아니에요. 영문, 숫자, '-', '_', '.'로 'org/name' 형식을 쓰세요.",
+            ko=f"입력한 '{name}' 값은 올바른 Hub 데이터셋 id가 아니에요. 영문, 숫자, '-', '_', '.'로 'org/name' 형식을 쓰세요.",
         ) from None
     return name, False
 
@@ -140,7 +140,7 @@ def _open(location: str, config: str, split: str) -> Any:
             raise DataNotAvailable(
                 f"'{location}' is a gated dataset: accept its terms on huggingface.co/datasets/{location} and set "
                 "HF_TOKEN, or use another dataset.",
-                ko=f"'{location}'은(는) 승인이 필요한(gated) 데이터셋이에요. huggingface.co/datasets/{location}에서 "
+                ko=f"'{location}' 데이터셋은 승인이 필요한(gated) 데이터셋이에요. huggingface.co/datasets/{location}에서 "
                 "약관에 동의하고 HF_TOKEN을 설정하거나, 다른 데이터셋을 쓰세요.",
             ) from None
         raise _not_found(location) from None
@@ -153,7 +153,7 @@ def _open(location: str, config: str, split: str) -> Any:
             raise BadInput(
                 f"'{location}' is built by a loading script, and this app never runs code from a dataset. "
                 "Choose a dataset stored as data files (parquet, CSV, JSON).",
-                ko=f"'{location}'은(는) 로딩 스크립트로 만드는 데이터셋인데, 이 앱은 데이터셋의 코드를 실행하지 않아요. "
+                ko=f"'{location}' 데이터셋은 로딩 스크립트로 만드는 데이터셋인데, 이 앱은 데이터셋의 코드를 실행하지 않아요. "
                 "파일(parquet, CSV, JSON)로 저장된 데이터셋을 고르세요.",
             ) from None
         raise
@@ -182,7 +182,7 @@ def _unreachable(location: str, error: Exception) -> DataNotAvailable:
     return DataNotAvailable(
         f"Could not reach the Hugging Face Hub for '{location}' ({error}). Check the connection, "
         "or use the starter set or a CSV.",
-        ko=f"'{location}'을(를) 받으러 Hugging Face Hub에 연결하지 못했어요. 인터넷 연결을 확인하거나, "
+        ko=f"'{location}' 데이터셋을 받으러 Hugging Face Hub에 연결하지 못했어요. 인터넷 연결을 확인하거나, "
         "예제 데이터나 CSV를 쓰세요.",
     )
 
@@ -202,7 +202,7 @@ def _pick(columns: list[str], chosen: str, usual: tuple[str, ...], what: str, wh
         if chosen not in columns:
             raise BadInput(
                 f"The dataset has no {what} column {chosen!r}. Its columns are: {found}.",
-                ko=f"데이터셋에 {what_ko} 열 {chosen!r}이(가) 없어요. 있는 열: {found}.",
+                ko=f"{what_ko} 열로 고른 {chosen!r} 열이 데이터셋에 없어요. 있는 열: {found}.",
             )
         return chosen
     by_lower = {c.lower(): c for c in columns}
@@ -259,7 +259,7 @@ def load_hub_rows(
         raise DataNotAvailable(
             f"Loading '{location}' from the Hub needs the internet, and this app is offline. "
             "Use the starter set or a CSV.",
-            ko=f"Hub에서 '{location}'을(를) 불러오려면 인터넷이 필요한데, 지금은 오프라인이에요. 예제 데이터나 CSV를 쓰세요.",
+            ko=f"Hub에서 '{location}' 데이터셋을 불러오려면 인터넷이 필요한데, 지금은 오프라인이에요. 예제 데이터나 CSV를 쓰세요.",
         )
     stream = _open(location, config, split)
     if stream.features is None:  # CSV/JSON files carry no schema: datasets infers it from the first rows

@@ -90,7 +90,7 @@ class GenerationSettings:
             if not ok:
                 raise BadInput(
                     f"{name} is {value}, outside its range: use {allowed}.",
-                    ko=f"{name} 값 {value}은(는) 범위를 벗어났어요. {allowed} 사이로 정해 주세요.",
+                    ko=f"{name}에 준 {value} 값은 범위를 벗어났어요. {allowed} 사이로 정해 주세요.",
                 )
         if self.do_sample and not 0 < self.temperature <= MAX_TEMPERATURE:
             raise BadInput(

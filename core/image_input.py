@@ -74,7 +74,7 @@ def _read_bytes(source: str | os.PathLike) -> bytes:
     if not path.is_file():
         raise BadInput(
             f"The image file '{path.name}' was not found. Upload the image again.",
-            ko=f"이미지 파일 '{path.name}'을(를) 찾지 못했어요. 이미지를 다시 올려 주세요.",
+            ko=f"'{path.name}' 이미지 파일을 찾지 못했어요. 이미지를 다시 올려 주세요.",
         )
     size = path.stat().st_size
     if size == 0:
@@ -120,7 +120,7 @@ def _open(data: bytes, name: str) -> Image.Image:
         raise BadInput(
             f"'{name}' is not an image this app can read. Upload a photo in one of these formats: "
             f"{', '.join(FORMATS)}.",
-            ko=f"'{name}'은(는) 읽을 수 있는 이미지가 아니에요. 다음 형식의 사진을 올려 주세요: {', '.join(FORMATS)}.",
+            ko=f"'{name}' 파일은 읽을 수 있는 이미지가 아니에요. 다음 형식의 사진을 올려 주세요: {', '.join(FORMATS)}.",
         ) from None
 
 

@@ -130,7 +130,7 @@ def explained(source: ModelSource) -> Iterator[None]:
         raise WrongModelKind(
             f"'{source.name}' uses an architecture that transformers {transformers.__version__} does not know. "
             "Upgrade transformers (pip install -U transformers), or choose another model.",
-            ko=f"'{source.name}'은(는) transformers {transformers.__version__}가 모르는 아키텍처예요. "
+            ko=f"'{source.name}' 모델은 transformers {transformers.__version__} 버전이 모르는 아키텍처예요. "
             "transformers를 업그레이드하거나 다른 모델을 고르세요.",
         ) from error
 
@@ -163,7 +163,7 @@ def architecture_of(config: Any, source: ModelSource | None = None) -> str:
         raise WrongModelKind(
             f"'{source.name}' names '{name}' as its architecture in config.json, and that is not a transformers "
             "model class. Choose a model saved with save_pretrained(), or fix the 'architectures' field.",
-            ko=f"'{source.name}'의 config.json이 아키텍처로 '{name}'을(를) 적었는데, transformers의 모델 클래스가 "
+            ko=f"'{source.name}'의 config.json이 아키텍처로 '{name}' 클래스를 적었는데, transformers의 모델 클래스가 "
             "아니에요. save_pretrained()로 저장한 모델을 고르거나 'architectures' 항목을 고치세요.",
         )
     return "AutoModel"

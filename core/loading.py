@@ -242,7 +242,7 @@ def check_cache_room(name: str, download_mb: float, cap_mb: int, cache_dir: str 
             f"'{name}' ({download_mb:,.0f} MB) does not fit: this public app's model downloads already take "
             f"{used_mb:,.0f} MB of its {cap_mb:,} MB. Choose a model that is already downloaded (the model box says "
             "so), or ask the teacher to free space in the Cache tab.",
-            ko=f"'{name}'({download_mb:,.0f} MB)을(를) 받을 자리가 없어요. 공개 앱의 모델 저장 공간 {cap_mb:,} MB 중 "
+            ko=f"'{name}' 모델({download_mb:,.0f} MB)을 받을 자리가 없어요. 공개 앱의 모델 저장 공간 {cap_mb:,} MB 중 "
             f"{used_mb:,.0f} MB를 이미 쓰고 있어요. 이미 받은 모델을 고르거나 선생님께 캐시 탭에서 공간을 비워 달라고 하세요.",
         )
 

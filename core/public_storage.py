@@ -89,15 +89,17 @@ class VisitorStorage:
     def total_bytes(self) -> int:
         return folder_size(self.root) if self.root.is_dir() else 0
 
-    def check_fits(self, needed_bytes: int, what: str) -> None:
-        """``BadInput`` when ``needed_bytes`` alone is over the total cap: no removal could make room."""
+    def check_fits(self, needed_bytes: int, what: str, what_ko: str | None = None) -> None:
+        """``BadInput`` when ``needed_bytes`` alone is over the total cap: no removal could make room.
+
+        ``what`` names the thing to save in English ("The fine-tuned copy of 'x'"), ``what_ko`` in Korean."""
         cap = self.limits.max_total_bytes
         if needed_bytes > cap:
             raise BadInput(
                 f"{what} would take about {needed_bytes / 2**20:,.0f} MB on the server, over this public app's "
                 f"limit of {cap / 2**20:,.0f} MB for saved models. Choose a smaller base model, or run the app on "
                 "your own machine.",
-                ko=f"{what}은(는) 서버에 약 {needed_bytes / 2**20:,.0f} MB가 필요해서, 공개 앱의 저장 한도 "
+                ko=f"{what_ko or what} 저장에 서버 공간이 약 {needed_bytes / 2**20:,.0f} MB 필요해서, 공개 앱의 저장 한도 "
                 f"{cap / 2**20:,.0f} MB를 넘어요. 더 작은 기본 모델을 고르거나 내 컴퓨터에서 앱을 실행하세요.",
             )
 

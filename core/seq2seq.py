@@ -102,7 +102,7 @@ def require_seq2seq(loaded: LoadedModel) -> None:
         raise WrongModelKind(
             f"'{loaded.source.name}' is not an encoder-decoder (sequence-to-sequence) model, so it cannot write a new "
             f"text from yours. Choose one such as {', '.join(m.id for m in loaded.task.models[:2])}.",
-            ko=f"'{loaded.source.name}'은(는) 인코더-디코더(seq2seq) 모델이 아니라 새 문장을 써 낼 수 없어요. "
+            ko=f"'{loaded.source.name}' 모델은 인코더-디코더(seq2seq) 모델이 아니라 새 문장을 써 낼 수 없어요. "
             f"{', '.join(m.id for m in loaded.task.models[:2])} 같은 모델을 고르세요.",
         )
 

@@ -64,7 +64,7 @@ def check_encoder(loaded: LoadedModel) -> None:
         raise WrongModelKind(
             f"'{loaded.source.name}' is an encoder-decoder model ({loaded.config.model_type}); sentence embeddings "
             f"come from an encoder such as {TASK.default.id}. Try: {', '.join(m.id for m in TASK.models)}.",
-            ko=f"'{loaded.source.name}'은(는) 인코더-디코더 모델이에요. 문장 임베딩은 {TASK.default.id} 같은 "
+            ko=f"'{loaded.source.name}' 모델은 인코더-디코더 모델이에요. 문장 임베딩은 {TASK.default.id} 같은 "
             "인코더 모델로 만들어요.",
         )
 

@@ -15,12 +15,12 @@ def require_text(text: str | None, *, what: str = "text", what_ko: str = "텍스
     if not cleaned:
         raise BadInput(
             f"The {what} is empty. Type or paste some text, or click one of the examples.",
-            ko=f"{what_ko}이(가) 비어 있어요. 문장을 입력하거나 아래 예시를 눌러 보세요.",
+            ko=f"{what_ko} 칸이 비어 있어요. 문장을 입력하거나 아래 예시를 눌러 보세요.",
         )
     if len(cleaned) > MAX_CHARS:
         raise BadInput(
             f"The {what} is {len(cleaned):,} characters long; the limit is {MAX_CHARS:,}. Paste a shorter part.",
-            ko=f"{what_ko}이(가) {len(cleaned):,}자로 너무 길어요. {MAX_CHARS:,}자 이하로 줄여 주세요.",
+            ko=f"{what_ko} 칸의 글이 {len(cleaned):,}자로 너무 길어요. {MAX_CHARS:,}자 이하로 줄여 주세요.",
         )
     return cleaned
 

@@ -167,7 +167,7 @@ def check_max_length(max_length: int | float | None, limit: int | None, name: st
         raise BadInput(
             f"max_length must be a whole number above 0, not {max_length}: it is how many tokens a sentence may "
             "have, such as 512 (BERT's limit). Leave it empty to use the model's own limit.",
-            ko=f"max_length는 0보다 큰 정수여야 해요({max_length}은(는) 안 돼요). 한 문장의 최대 토큰 수예요"
+            ko=f"max_length는 0보다 큰 정수여야 해요({max_length} 값은 안 돼요). 한 문장의 최대 토큰 수예요"
             "(예: BERT 한도 512). 비워 두면 모델 한도를 써요.",
         )
     value = int(max_length)
@@ -176,7 +176,7 @@ def check_max_length(max_length: int | float | None, limit: int | None, name: st
         raise BadInput(
             f"max_length {value:,} is above the limit of '{name}', {ceiling:,} tokens (its model cannot read more). "
             f"Use {ceiling:,} or less.",
-            ko=f"max_length {value:,}은(는) '{name}'의 한도 {ceiling:,}토큰보다 커요(모델이 그보다 길게 읽지 못해요). "
+            ko=f"max_length {value:,}토큰은 '{name}'의 한도 {ceiling:,}토큰보다 커요(모델이 그보다 길게 읽지 못해요). "
             f"{ceiling:,} 이하로 정하세요.",
         )
     return value
@@ -194,7 +194,7 @@ def parse_padding(padding: str | bool | None) -> Padding:
         choices = ", ".join(p.value for p in Padding)
         raise BadInput(
             f"padding must be one of {choices}, not {padding!r}.",
-            ko=f"padding은 {choices} 중 하나여야 해요({padding!r}은(는) 안 돼요).",
+            ko=f"padding은 {choices} 중 하나여야 해요({padding!r} 값은 안 돼요).",
         ) from None
 
 

@@ -71,14 +71,14 @@ def parse_ids(ids: str, vocabulary_size: int) -> list[int]:
     if bad:
         raise BadInput(
             f"Ids are whole numbers such as 101 or 7592; {', '.join(map(repr, bad[:5]))} is not.",
-            ko=f"id는 101, 7592 같은 정수여야 해요. {', '.join(map(repr, bad[:5]))}은(는) 정수가 아니에요.",
+            ko=f"id는 101, 7592 같은 정수여야 해요. 정수가 아닌 값: {', '.join(map(repr, bad[:5]))}.",
         )
     values = [int(p) for p in raw]
     out_of_range = [v for v in values if not 0 <= v < vocabulary_size]
     if out_of_range:
         raise BadInput(
             f"Id {out_of_range[0]} is outside this vocabulary: ids go from 0 to {vocabulary_size - 1}.",
-            ko=f"id {out_of_range[0]}은(는) 어휘 사전 범위를 벗어나요. id는 0부터 {vocabulary_size - 1}까지예요.",
+            ko=f"id {out_of_range[0]} 값은 어휘 사전 범위를 벗어나요. id는 0부터 {vocabulary_size - 1}까지예요.",
         )
     return values
 

@@ -100,7 +100,7 @@ def parse_algorithm(algorithm: str) -> Algorithm:
     except ValueError:
         raise BadInput(
             f"The algorithm must be 'bpe' or 'wordpiece', not {algorithm!r}.",
-            ko=f"알고리즘은 'bpe' 또는 'wordpiece'여야 해요({algorithm!r}은(는) 안 돼요).",
+            ko=f"알고리즘은 'bpe' 또는 'wordpiece'여야 해요({algorithm!r} 값은 안 돼요).",
         ) from None
 
 
@@ -109,7 +109,7 @@ def check_vocab_size(vocab_size: int | float | None) -> int:
     if vocab_size is None or float(vocab_size) != int(vocab_size) or not MIN_VOCAB <= int(vocab_size) <= MAX_VOCAB:
         raise BadInput(
             f"The vocabulary size must be a whole number from {MIN_VOCAB} to {MAX_VOCAB:,}, not {vocab_size}.",
-            ko=f"어휘 크기는 {MIN_VOCAB}부터 {MAX_VOCAB:,}까지의 정수여야 해요({vocab_size}은(는) 안 돼요).",
+            ko=f"어휘 크기는 {MIN_VOCAB}부터 {MAX_VOCAB:,}까지의 정수여야 해요({vocab_size} 값은 안 돼요).",
         )
     return int(vocab_size)
 

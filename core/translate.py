@@ -154,7 +154,7 @@ def choose_pair(languages: Languages, src_lang: str | None, tgt_lang: str | None
             raise BadInput(
                 f"{what} '{name}'. It needs src_lang and tgt_lang among its {len(languages.codes)} codes, "
                 f"e.g. {sample}…",
-                ko=f"'{name}'은(는) 언어 코드로 원문 언어(src_lang)와 번역할 언어(tgt_lang)를 정해야 해요. "
+                ko=f"'{name}' 모델은 언어 코드로 원문 언어(src_lang)와 번역할 언어(tgt_lang)를 정해야 해요. "
                 f"지원 코드 {len(languages.codes)}개 중 예: {sample}…",
             )
         return src_lang, tgt_lang
@@ -168,7 +168,7 @@ def choose_pair(languages: Languages, src_lang: str | None, tgt_lang: str | None
         raise BadInput(
             f"'{name}' does not translate {wanted[0]}→{wanted[1]}. It supports: {listed}. "
             "Pick one of these pairs, or a model for your pair.",
-            ko=f"'{name}'은(는) {wanted[0]}→{wanted[1]} 번역을 지원하지 않아요. 지원: {listed}. "
+            ko=f"'{name}' 모델은 {wanted[0]}→{wanted[1]} 번역을 지원하지 않아요. 지원: {listed}. "
             "이 중에서 고르거나 다른 모델을 고르세요.",
         )
     return wanted

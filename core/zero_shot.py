@@ -134,7 +134,7 @@ def check_nli_head(loaded: LoadedModel) -> None:
     raise WrongModelKind(
         f"'{loaded.source.name}' is not an NLI model: its labels are {labels}, and zero-shot classification needs "
         f"one called 'entailment' (with 'neutral' and 'contradiction'). Try: {suggestions}.",
-        ko=f"'{loaded.source.name}'은(는) NLI 모델이 아니에요. 레이블이 {labels}인데, 제로샷 분류에는 'entailment'"
+        ko=f"'{loaded.source.name}' 모델은 NLI 모델이 아니에요. 레이블이 {labels}인데, 제로샷 분류에는 'entailment'"
         f"(함의) 레이블이 있는 모델이 필요해요. 추천: {suggestions}",
     )
 

@@ -12,7 +12,7 @@ from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
-from tabs.model_picker import model_picker
+from tabs.model_picker import model_picker, refresh_status_after
 from tabs.remote_backend import backend_inputs, run_remote_for_tab
 
 TASK = get_task("answer")
@@ -233,7 +233,7 @@ def build(ctx: AppContext) -> None:
             inputs=[question, context, model],
             headers=["Question · 질문", "Context · 본문", "Model · 모델"],
         )
-        run.click(
+        ran = run.click(
             make_handler(ctx),
             inputs=[
                 question,
@@ -252,3 +252,4 @@ def build(ctx: AppContext) -> None:
             outputs=[raw, highlight, table, notice, code],
             api_name="answer",
         )
+        refresh_status_after(ctx, model, ran)

@@ -85,7 +85,7 @@ def check_inputs(arguments: dict[str, Any]) -> None:
             raise BadInput(
                 f"{name} = {value} is not a number the app can use. Enter a finite number in the range the control "
                 "shows.",
-                ko=f"{name} = {value}은(는) 쓸 수 있는 숫자가 아니에요. 입력란에 보이는 범위 안의 숫자를 넣으세요.",
+                ko=f"{name} = {value} 값은 쓸 수 있는 숫자가 아니에요. 입력란에 보이는 범위 안의 숫자를 넣으세요.",
             )
         found = _undecodable(value)
         if found:

@@ -12,7 +12,7 @@ from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
-from tabs.model_picker import model_picker
+from tabs.model_picker import model_picker, refresh_status_after
 from tabs.remote_backend import backend_inputs, run_remote_for_tab
 
 TASK = get_task("classify")
@@ -52,7 +52,9 @@ STRINGS = {
     },
 }
 
-TABLE_HEADERS = ["#", "문장 · text", "레이블 · label", "점수 · score", "모든 점수 · all scores"]
+#: The label and its score come before the sentence: a long sentence wraps in its column and never pushes
+#: them out of view (gradio sizes a column to its longest cell, up to the table's whole width).
+TABLE_HEADERS = ["#", "레이블 · label", "점수 · score", "문장 · text", "모든 점수 · all scores"]
 
 
 def _notice(result: ClassificationResult, language: str) -> str:
@@ -76,9 +78,9 @@ def _table(result: ClassificationResult) -> list[list]:
     return [
         [
             i + 1,
-            text,
             scores[0]["label"],
             round(scores[0]["score"], 4),
+            text,
             ", ".join(f"{s['label']}: {s['score']:.3f}" for s in scores),
         ]
         for i, (text, scores) in enumerate(zip(result.texts, result.scores, strict=True))
@@ -150,7 +152,7 @@ def build(ctx: AppContext) -> None:
             inputs=[text, model],
             headers=["Sentences · 문장", "Model · 모델"],
         )
-        run.click(
+        ran = run.click(
             make_handler(ctx),
             inputs=[text, model, ctx.device, ctx.language, *backend_inputs(ctx)],
             outputs=[raw, label, table, notice, code],
@@ -159,3 +161,4 @@ def build(ctx: AppContext) -> None:
             # forward pass: many may wait there at once. Without batching, the app's default applies.
             concurrency_limit=BATCHED_CONCURRENCY if BATCHER.enabled else "default",
         )
+        refresh_status_after(ctx, model, ran)

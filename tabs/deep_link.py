@@ -17,8 +17,10 @@ import gradio as gr
 from core.errors import PlaygroundError
 from core.model_source import resolve_model
 from core.text_input import MAX_CHARS
+from tabs.boundary import resolve_language
 from tabs.context import AppContext
 from tabs.i18n import tr
+from tabs.literal import md_code
 
 #: A URL is not a document: links carry short examples, not books.
 MAX_LINK_TEXT = 2_000
@@ -126,20 +128,68 @@ def fill_from_url(params: dict[str, str], targets: list[LinkTarget], public: boo
     return target.tab_id, values
 
 
-def wire_deep_links(ctx: AppContext, tabs: gr.Tabs) -> None:
+#: A link to a tab this app does not have (a typo, an old link): the first tab opens, and the page says why.
+_UNKNOWN_TAB = (
+    "⚠️ This link asks for a tab called {name}, which this app does not have, so it opened {first}. "
+    "Tabs a link can open: {known}.",
+    "⚠️ 링크에 적힌 탭 이름 {name}에 맞는 탭이 이 앱에 없어서 {first} 탭을 열었어요. 링크로 열 수 있는 탭: {known}.",
+)
+#: How much of an unknown tab name the notice quotes (a URL can be long).
+MAX_QUOTED_TAB = 40
+
+
+def link_notice() -> gr.Markdown:
+    """Where the page says why a link did not open the tab it named (empty and hidden otherwise)."""
+    return gr.Markdown(visible=False)
+
+
+def unknown_tab_notice(name: str, tab_ids: list[str], first_title: str, language: str) -> str:
+    """The notice for ``?tab=<name>`` when no tab has that id, in ``language``; ``name`` shown as typed."""
+    quoted = md_code(name[:MAX_QUOTED_TAB] + ("…" if len(name) > MAX_QUOTED_TAB else ""))
+    text = _UNKNOWN_TAB[1] if language == "ko" else _UNKNOWN_TAB[0]
+    return text.format(name=quoted, first=first_title, known=", ".join(f"`{t}`" for t in tab_ids))
+
+
+def _tab_title(tab: Any, language: str) -> str:
+    """A tab's title as the student sees it in ``language`` (its label is an i18n key of some tab module)."""
+    from tabs import tab_modules
+
+    key = getattr(tab.label, "key", tab.label)
+    for module in tab_modules():
+        title = getattr(module, "STRINGS", {}).get(language, {}).get(key)
+        if title:
+            return title
+    return str(key)
+
+
+def wire_deep_links(ctx: AppContext, tabs: gr.Tabs, notice: gr.Markdown | None = None) -> None:
     """One page-load event that opens the tab a link names, with its inputs filled in.
 
-    A tab without a link button (the fine-tuning lab, the cache) is still opened by ``?tab=<its id>``.
+    A tab without a link button (the fine-tuning lab, the cache) is still opened by ``?tab=<its id>``. A link
+    naming a tab that does not exist opens the first tab, and ``notice`` (``link_notice``) says so.
     """
     components = [c for target in ctx.links for c in target.fields.values()]
-    tab_ids = {child.id for child in tabs.children if isinstance(getattr(child, "id", None), str)}
+    tab_list = [child for child in tabs.children if isinstance(getattr(child, "id", None), str)]
+    tab_ids = [child.id for child in tab_list]
+    notices = [notice] if notice is not None else []
 
-    def on_load(request: gr.Request) -> list:
+    def on_load(language: str = "auto", request: gr.Request = None) -> list:
         params = dict(request.query_params) if request is not None else {}
         tab_id, values = fill_from_url(params, ctx.links, ctx.public)
         if tab_id is None and params.get("tab") in tab_ids:
             tab_id = params["tab"]
         tab_update = gr.Tabs(selected=tab_id) if tab_id else gr.Tabs()
-        return [tab_update, *(values.get(c, gr.skip()) for c in components)]
+        said = gr.skip()
+        if tab_id is None and params.get("tab") and tab_list:
+            lang = resolve_language(language, request)
+            text = unknown_tab_notice(params["tab"], tab_ids, _tab_title(tab_list[0], lang), lang)
+            said = gr.Markdown(text, visible=True)
+        return [tab_update, *(values.get(c, gr.skip()) for c in components), *([said] if notices else [])]
 
-    ctx.blocks.load(on_load, inputs=None, outputs=[tabs, *components], api_visibility="private", queue=False)
+    ctx.blocks.load(
+        on_load,
+        inputs=[ctx.language] if ctx.language is not None else None,
+        outputs=[tabs, *components, *notices],
+        api_visibility="private",
+        queue=False,
+    )

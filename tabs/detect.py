@@ -25,7 +25,7 @@ from tabs.detect_strings import STRINGS, counts_text, notice_text
 from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.image_upload import image_upload
-from tabs.model_picker import model_picker
+from tabs.model_picker import model_picker, refresh_status_after
 from tabs.remote_backend import backend_inputs, run_remote_for_tab
 
 TASK = get_task("detect")
@@ -209,7 +209,8 @@ def build(ctx: AppContext) -> None:
         inputs = [image, threshold, model, labels, max_detections, ctx.device, ctx.language, *backend_inputs(ctx)]
         outputs = [raw, annotated, counts, notice, table, box, code]
         handler = make_handler(ctx)
-        run.click(handler, inputs=inputs, outputs=outputs, api_name="detect")
+        ran = run.click(handler, inputs=inputs, outputs=outputs, api_name="detect")
+        refresh_status_after(ctx, model, ran)
 
         def refilter(
             image,

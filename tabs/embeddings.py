@@ -13,7 +13,7 @@ from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
-from tabs.model_picker import model_picker
+from tabs.model_picker import model_picker, refresh_status_after
 from tabs.token_map import POINT_HEADERS, point_rows, token_map
 
 TASK = get_task("inspect")
@@ -121,9 +121,10 @@ def build(ctx: AppContext) -> None:
         code = gr.Code(language="python", label=tr("common.code"))
         link_button(ctx, TAB_ID, {"text": text, "model": model})
         examples([[e] for e in EXAMPLES], inputs=[text], headers=["Text · 텍스트"])
-        run.click(
+        ran = run.click(
             make_handler(ctx),
             inputs=[text, model, ctx.device, ctx.language],
             outputs=[raw, embedding_map, hidden_map, points, table, download, code],
             api_name="embeddings",
         )
+        refresh_status_after(ctx, model, ran)

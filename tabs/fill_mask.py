@@ -12,7 +12,7 @@ from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.literal import md_code
-from tabs.model_picker import model_picker
+from tabs.model_picker import model_picker, refresh_status_after
 from tabs.remote_backend import backend_inputs, run_remote_for_tab
 from tabs.truncation_notice import truncation_notice
 
@@ -188,9 +188,10 @@ def build(ctx: AppContext) -> None:
             api_visibility="private",
             queue=False,
         )
-        run.click(
+        ran = run.click(
             make_handler(ctx),
             inputs=[text, model, top_k, ctx.device, ctx.language, *backend_inputs(ctx)],
             outputs=[raw, label, table, notice, code],
             api_name="fill_mask",
         )
+        refresh_status_after(ctx, model, ran)

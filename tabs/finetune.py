@@ -28,12 +28,13 @@ from tabs.context import AppContext
 from tabs.finetune_check import CONFLICT_CHOICES, make_check_handler, render_check, table_rows
 from tabs.finetune_check import STRINGS as CHECK_STRINGS
 from tabs.i18n import tr
-from tabs.model_picker import model_picker
+from tabs.model_picker import model_picker, refresh_status_after
 
 TASK = get_task("finetune")
 DEFAULTS = TrainingSettings()
 STARTER = "sentiment_en_ko"
 TABLE_HEADERS = ["text", "label", "split"]
+EPOCH_HEADERS = ["epoch", "step", "eval_accuracy"]
 #: The loss curve's columns, numeric even before the first step: the browser fixes the chart's axis types on the
 #: first value it draws (later values only replace the data), and an empty frame's columns would be read as text.
 LOSS_COLUMNS = {"epoch": "int64", "step": "int64", "loss": "float64"}
@@ -245,6 +246,12 @@ def _status(update: Update, language: str) -> str:
     )
 
 
+def _epoch_rows(result: FineTuneResult) -> pd.DataFrame:
+    """Accuracy after each epoch as a student reads it, "36.7%" (the raw JSON keeps 0.36666…)."""
+    rows = [[e["epoch"], e["step"], f"{e['eval_accuracy']:.1%}"] for e in result.epochs or []]
+    return pd.DataFrame(rows, columns=EPOCH_HEADERS)
+
+
 def _matrix(evaluation, labels: list[str]) -> list[list]:
     if evaluation is None:
         return []
@@ -275,7 +282,7 @@ def _view(update: Update, data: LabelledData, language: str) -> tuple:
         _status(update, language),
         pd.DataFrame(data.rows(), columns=TABLE_HEADERS) if first else gr.skip(),
         pd.DataFrame(result.history or [], columns=list(LOSS_COLUMNS)).astype(LOSS_COLUMNS),
-        pd.DataFrame(result.epochs or [], columns=["epoch", "step", "eval_accuracy"]),
+        _epoch_rows(result),
         gr.skip() if step else gr.Dataframe(value=_matrix(result.before, result.labels), headers=headers),
         gr.skip() if step else gr.Dataframe(value=_matrix(result.after, result.labels), headers=headers),
         gr.skip() if step else _predictions(result),
@@ -523,7 +530,7 @@ def build(ctx: AppContext) -> None:
         with gr.Row():
             # A loss is never negative: from 0 up, the ticks are round numbers and the fall shows to scale.
             loss = gr.LinePlot(x="step", y="loss", label=tr("finetune.loss"), height=260, y_lim=[0, None])
-            epoch_table = gr.Dataframe(headers=["epoch", "step", "eval_accuracy"], label=tr("finetune.epoch_table"))
+            epoch_table = gr.Dataframe(headers=EPOCH_HEADERS, label=tr("finetune.epoch_table"))
         with gr.Row():
             before = gr.Dataframe(label=tr("finetune.before_matrix"))
             after = gr.Dataframe(label=tr("finetune.after_matrix"))
@@ -574,7 +581,7 @@ def build(ctx: AppContext) -> None:
     hub_use.click(_use_rows, inputs=hub_loaded, outputs=table, api_visibility="private").then(
         **check, api_visibility="private"
     )
-    train.click(
+    ran = train.click(
         make_handler(ctx, runs, storage),
         inputs=[
             data,
@@ -596,6 +603,7 @@ def build(ctx: AppContext) -> None:
         concurrency_id="finetune",
         show_progress="minimal",
     )
+    refresh_status_after(ctx, model, ran)
     stop.click(_stopper(runs), inputs=ctx.language, outputs=status, api_visibility="private", queue=False)
     push.click(
         _pusher,

@@ -25,7 +25,7 @@ from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.knob_slider import knob_slider
-from tabs.model_picker import model_picker
+from tabs.model_picker import model_picker, refresh_status_after
 from tabs.next_token_view import CANDIDATE_HEADERS, next_token_views
 from tabs.remote_backend import backend_inputs, run_remote_for_tab
 
@@ -384,6 +384,7 @@ def build(ctx: AppContext) -> None:
             api_name="generate",
         )
         stop.click(None, cancels=[event], api_visibility="private", queue=False)
+        refresh_status_after(ctx, model, event)
 
         gr.on(
             triggers=[temperature.change, top_k.change, top_p.change, repetition_penalty.change, do_sample.change],

@@ -15,7 +15,7 @@ from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.literal import md_literal
-from tabs.model_picker import model_picker
+from tabs.model_picker import model_picker, refresh_status_after
 
 TASK = get_task("inspect")
 
@@ -103,6 +103,22 @@ def run_summary(result: RunResult, language: str) -> str:
     return "\n\n".join(lines)
 
 
+def head_rows(result: RunResult) -> list[list]:
+    """The "tokens and what the head predicts" table: a token-level head (MLM, causal LM, NER) predicts for each
+    token; a sentence-level head (a classifier) predicts once per sentence, shown beside the sentence's tokens;
+    the body alone predicts nothing ("—")."""
+    if result.token_predictions:
+        return [
+            [i + 1, p["token"], p["prediction"], round(p["score"], 4)]
+            for i, row in enumerate(result.token_predictions)
+            for p in row
+        ]
+    best = [(row[0]["label"], round(row[0]["score"], 4)) for row in result.predictions] or [("—", None)] * len(
+        result.tokens
+    )
+    return [[i + 1, " ".join(tokens), *best[i]] for i, tokens in enumerate(result.tokens)]
+
+
 def make_handler(ctx: AppContext) -> Callable:
     """The /inspect handler: config, parameters, memory and files of ``model``, nothing big downloaded."""
 
@@ -146,16 +162,11 @@ def make_run_handler(ctx: AppContext) -> Callable:
     ) -> tuple:
         result = run_model(text, model, device=device, policy=ctx.policy)
         first = {p["label"]: p["score"] for p in result.predictions[0]} if result.predictions else None
-        rows = [
-            [i + 1, p["token"], p["prediction"], round(p["score"], 4)]
-            for i, row in enumerate(result.token_predictions)
-            for p in row
-        ] or [[i + 1, " ".join(tokens), "", None] for i, tokens in enumerate(result.tokens)]
         return (
             result.to_json(),
             run_summary(result, resolve_language(language, request)),
             first,
-            rows,
+            head_rows(result),
             run_code(result.model, result.architecture, result.texts),
         )
 
@@ -201,15 +212,16 @@ def build(ctx: AppContext) -> None:
         link_button(ctx, TASK.id, {"model": model, "text": text})
         examples([[m.id] for m in TASK.models], inputs=[model], headers=["Model · 모델"])
 
-        inspect.click(
+        inspect.click(  # reads the config and the file list only: the model is not downloaded
             make_handler(ctx),
             inputs=[model, ctx.language],
             outputs=[raw, summary_box, fields, modules, files, card, code],
             api_name="inspect",
         )
-        run.click(
+        ran = run.click(
             make_run_handler(ctx),
             inputs=[text, model, ctx.device, ctx.language],
             outputs=[run_raw, shapes, prediction, tokens, run_code_box],
             api_name="run_model",
         )
+        refresh_status_after(ctx, model, ran)

@@ -3,8 +3,11 @@
 The status line tells, before anything runs, whether the model ships with the app, was
 downloaded before, will download (and how big it is), or cannot load because the app is offline;
 then it offers, in one click, a model that works here (bundled, or already in the local cache).
-When a link names a model (``?tab=…&model=…``), the line describes that model from the first paint.
+When a link names a model (``?tab=…&model=…``), the line describes that model from the first paint; after each
+Run (``refresh_status_after``) it is written again, as a run may have downloaded the model.
 """
+
+from typing import Any
 
 import gradio as gr
 
@@ -146,4 +149,13 @@ def model_picker(task: Task, ctx: AppContext) -> tuple[gr.Dropdown, gr.Markdown]
         queue=False,
     )
     use_instead.click(lambda instead: instead, inputs=offered, outputs=model, api_visibility="private", queue=False)
+    ctx.model_status[model] = {"fn": show_status, "inputs": [model, ctx.language], "outputs": outputs}
     return model, status
+
+
+def refresh_status_after(ctx: AppContext, model: gr.Dropdown, *events: Any) -> None:
+    """After each of ``events`` (a tab's Run), the status line under ``model`` is written again: a Run may have
+    downloaded the model, and "Not downloaded" would then be false. It follows failures too (a download that
+    finished before the run failed)."""
+    for event in events:
+        event.then(**ctx.model_status[model], api_visibility="private", queue=False)

@@ -12,7 +12,7 @@ from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.literal import md_code
-from tabs.model_picker import model_picker
+from tabs.model_picker import model_picker, refresh_status_after
 from tabs.remote_backend import backend_inputs, run_remote_for_tab
 from tabs.truncation_notice import truncation_notice
 
@@ -190,9 +190,10 @@ def build(ctx: AppContext) -> None:
             inputs=[text, model, strategy],
             headers=["Text · 문장", "Model · 모델", "aggregation_strategy · 묶는 방식"],
         )
-        run.click(
+        ran = run.click(
             make_handler(ctx),
             inputs=[text, model, strategy, ctx.device, ctx.language, *backend_inputs(ctx)],
             outputs=[raw, highlighted, table, notice, code],
             api_name="ner",
         )
+        refresh_status_after(ctx, model, ran)

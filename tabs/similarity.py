@@ -12,7 +12,7 @@ from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
-from tabs.model_picker import model_picker
+from tabs.model_picker import model_picker, refresh_status_after
 from tabs.remote_backend import backend_inputs, run_remote_for_tab
 
 MULTILINGUAL_MODEL = TASK.model_for_language("multi")
@@ -173,9 +173,10 @@ def build(ctx: AppContext) -> None:
             inputs=[text, model],
             headers=["Sentences · 문장들", "Model · 모델"],
         )
-        run.click(
+        ran = run.click(
             make_handler(ctx),
             inputs=[text, model, ctx.device, ctx.language, *backend_inputs(ctx)],
             outputs=[raw, heatmap, summary, code],
             api_name="similarity",
         )
+        refresh_status_after(ctx, model, ran)

@@ -14,7 +14,7 @@ from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.literal import md_code
-from tabs.model_picker import model_picker
+from tabs.model_picker import model_picker, refresh_status_after
 from tabs.remote_backend import backend_inputs, run_remote_for_tab
 
 TASK = get_task("summarize")
@@ -203,7 +203,7 @@ def build(ctx: AppContext) -> None:
             inputs=[text, model, max_length, min_length],
             headers=["Text · 글", "Model · 모델", "max_length · 최대 길이", "min_length · 최소 길이"],
         )
-        run.click(
+        ran = run.click(
             make_handler(ctx),
             inputs=[
                 text,
@@ -220,3 +220,4 @@ def build(ctx: AppContext) -> None:
             outputs=[raw, summary, notes, code],
             api_name="summarize",
         )
+        refresh_status_after(ctx, model, ran)

@@ -6,6 +6,8 @@ WCAG 2 AA asks for 4.5:1. The same hues, one or two steps darker, reach it: whit
 orange 700 is too dark on a dark page: dark mode keeps gradio's orange 500 (CSS below). The JSON viewer's
 syntax colours are CSS variables of its own, pale on white: darker shades of the same hues in light mode.
 A long path in a text (``code``) wraps on a phone instead of making its box a scroll region.
+A table's header breaks only between words (gradio's ``break-word`` made "token s" of a narrow column's
+"tokens"): a header is then as wide as its longest word, and Korean words stay whole too (``keep-all``).
 tests/test_accessibility.py runs axe on every tab, light and dark.
 """
 
@@ -23,6 +25,7 @@ body:not(.dark) .json-node.json-node {
 }
 .dark .json-node.json-node { --number-color: #719fad; }
 .prose code { overflow-wrap: anywhere; }
+th.header-cell span.header.text { word-break: keep-all; overflow-wrap: normal; }
 """
 
 

@@ -20,7 +20,7 @@ from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
-from tabs.model_picker import model_picker
+from tabs.model_picker import model_picker, refresh_status_after
 from tabs.token_view import CSS, MAX_SHOWN_TOKENS, render_batch
 
 TASK = get_task("tokenize")
@@ -264,7 +264,8 @@ def _build_tokenize(ctx: AppContext) -> None:
     inputs = [text, tokenizer, padding, truncation, max_length, special, text_pair, ctx.language]
     outputs = [raw, view, notice, ids_table, mask_table, types_table, tensors, code]
     run_tokenize = make_handler(ctx)
-    run.click(run_tokenize, inputs=inputs, outputs=outputs, api_name="tokenize")
+    ran = run.click(run_tokenize, inputs=inputs, outputs=outputs, api_name="tokenize")
+    refresh_status_after(ctx, tokenizer, ran)
 
     def rerun(text: str, *options):
         """Toggling an option re-tokenizes at once, so its effect is visible (nothing to do without text)."""

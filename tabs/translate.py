@@ -12,7 +12,7 @@ from tabs.context import AppContext
 from tabs.deep_link import fill_from_url, link_button
 from tabs.examples import examples
 from tabs.i18n import tr
-from tabs.model_picker import model_picker
+from tabs.model_picker import model_picker, refresh_status_after
 from tabs.remote_backend import backend_inputs, run_remote_for_tab
 from tabs.summarize import notice, optional_int
 
@@ -213,7 +213,7 @@ def build(ctx: AppContext) -> None:
         # A model id typed in the box is committed when the box loses focus, that is by the very click on Run:
         # the model box's change event is then still on its way while the run reads the pickers, which show the
         # previous model's direction. So a run first brings the pickers in line with its model, then runs.
-        run.click(
+        ran = run.click(
             follow_model,
             inputs=[model, src_lang, tgt_lang],
             outputs=[src_lang, tgt_lang],
@@ -235,3 +235,4 @@ def build(ctx: AppContext) -> None:
             outputs=[raw, translation, notes, code],
             api_name="translate",
         )
+        refresh_status_after(ctx, model, ran)

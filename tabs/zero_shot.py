@@ -22,7 +22,7 @@ from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.literal import md_code, md_literal
-from tabs.model_picker import model_picker
+from tabs.model_picker import model_picker, refresh_status_after
 from tabs.remote_backend import backend_inputs, run_remote_for_tab
 from tabs.truncation_notice import truncation_notice
 
@@ -222,9 +222,10 @@ def build(ctx: AppContext) -> None:
             api_visibility="private",
             queue=False,
         )
-        run.click(
+        ran = run.click(
             make_handler(ctx),
             inputs=[text, labels, model, multi_label, template, ctx.device, ctx.language, *backend_inputs(ctx)],
             outputs=[raw, chart, hypotheses, notice, code],
             api_name="zero_shot",
         )
+        refresh_status_after(ctx, model, ran)

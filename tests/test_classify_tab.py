@@ -13,7 +13,7 @@ def test_handler_returns_raw_json_first_then_the_visuals(tiny_classifier):
     raw, label, table, notice, code = make_handler(AppContext())("I like apple\nI felt very sad", str(tiny_classifier))
     assert isinstance(raw, list) and len(raw) == 2 and {"label", "score"} == set(raw[0][0])
     assert label == {s["label"]: s["score"] for s in raw[0]}
-    assert [row[1] for row in table] == ["I like apple", "I felt very sad"]
+    assert [row[3] for row in table] == ["I like apple", "I felt very sad"]
     assert notice == ""
     assert str(tiny_classifier) in code
 

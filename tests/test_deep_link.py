@@ -55,3 +55,14 @@ def test_numbers_are_clamped_and_choices_checked():
     assert values[MULTI] is True
     _, values = fill_from_url({"tab": "ner", "threshold": "nan", "strategy": "simple"}, TARGETS, False)
     assert THRESHOLD not in values and values[STRATEGY] == "simple"
+
+
+def test_the_notice_for_an_unknown_tab_quotes_it_as_text_in_the_students_language():
+    from tabs.deep_link import unknown_tab_notice
+    from tabs.literal import markdown_without_html
+
+    english = unknown_tab_notice("<img src=x onerror=alert(1)>", ["classify", "ner"], "😊 Sentiment", "en")
+    assert "so it opened 😊 Sentiment" in english and "`classify`, `ner`" in english
+    assert "<img" not in markdown_without_html(english) and "&#60;img" in markdown_without_html(english)
+    korean = unknown_tab_notice("x" * 500, ["classify"], "😊 감성 분석", "ko")
+    assert "😊 감성 분석 탭을 열었어요" in korean and "x" * 41 not in korean

@@ -355,3 +355,10 @@ def test_a_wrong_model_name_leaves_the_data_check_in_place():
     rows = check_table([["a", "x", ""], ["b", "y", ""], ["c", "x", ""], ["d", "y", ""]])
     shown = make_check_handler(AppContext(public=True))(rows, "/etc", "ask", "en")
     assert "✅ **4 rows** will be used" in shown and "checked when training starts" in shown
+
+
+def test_the_epoch_table_shows_accuracy_as_a_rounded_percentage(small_csv, tiny_encoder, tmp_path):
+    outputs = run(make_handler(AppContext()), small_csv, tiny_encoder, tmp_path, epochs=2)
+    raw, epochs = outputs[-1][0], outputs[-1][4]
+    assert list(epochs["eval_accuracy"]) == [f"{e['eval_accuracy']:.1%}" for e in raw["epochs"]]
+    assert all(re.fullmatch(r"\d{1,3}\.\d%", shown) for shown in epochs["eval_accuracy"])

@@ -59,3 +59,17 @@ def test_run_with_empty_text_is_a_clear_gr_error():
 def test_public_mode_refuses_a_local_folder(tiny_classifier):
     with pytest.raises(gr.Error, match="public mode"):
         make_handler(AppContext(public=True))(str(tiny_classifier))
+
+
+def test_a_classifiers_head_predicts_once_per_sentence_and_the_table_shows_it(tiny_classifier):
+    """A sentence-level head has no per-token guess: each sentence's row carries its label and score."""
+    raw, _shapes, _first, rows, _code = make_run_handler(AppContext())(
+        "I like apple\nI felt very sad", str(tiny_classifier)
+    )
+    assert [row[2] for row in rows] == [sentence[0]["label"] for sentence in raw["predictions"]]
+    assert [row[3] for row in rows] == [round(sentence[0]["score"], 4) for sentence in raw["predictions"]]
+
+
+def test_the_body_alone_predicts_nothing_and_says_so():
+    *_, rows, _code = make_run_handler(AppContext())("hello", BUNDLED_MINILM, "cpu", "en")
+    assert [row[2:] for row in rows] == [["—", None]]

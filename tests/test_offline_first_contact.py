@@ -17,8 +17,12 @@ from tests import tiny_models
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASSIFY, NER, SIMILARITY, TRANSLATE = (get_task(t) for t in ("classify", "ner", "similarity", "translate"))
-#: "은(는)", "이(가)", "을(를)", "(으)로", "와(과)": a particle the message could not decide.
-UNDECIDED_PARTICLE = re.compile(r"[은는이가을를와과]\([은는이가을를와과]\)|\(으\)로")
+#: "은(는)", "이(가)", "을(를)", "(으)로", "와(과)", "(이)라는": a particle the message could not decide.
+UNDECIDED_PARTICLE = re.compile(r"[은는이가을를와과]\([은는이가을를와과]\)|\((으|이)\)")
+#: Every module that can word a message: a Korean sentence decides its particles (a fixed noun before them).
+MESSAGE_MODULES = sorted(
+    str(p.relative_to(ROOT)) for p in [*ROOT.glob("core/**/*.py"), *ROOT.glob("tabs/**/*.py"), ROOT / "app.py"]
+)
 
 
 @pytest.fixture
@@ -128,11 +132,15 @@ def test_one_download_command_everywhere():
     assert offenders == []
 
 
-@pytest.mark.parametrize(
-    "module", ["core/loading.py", "core/model_source.py", "core/hub_cache.py", "core/repo_files.py"]
-)
-def test_korean_messages_about_models_decide_their_particles(module):
-    assert UNDECIDED_PARTICLE.findall((ROOT / module).read_text()) == []
+def test_every_module_is_checked_for_particles():
+    assert {"core/loading.py", "core/remote/faults.py", "tabs/boundary.py", "app.py"} <= set(MESSAGE_MODULES)
+
+
+@pytest.mark.parametrize("module", MESSAGE_MODULES)
+def test_korean_messages_decide_their_particles(module):
+    lines = (ROOT / module).read_text(encoding="utf-8").splitlines()
+    undecided = [f"{module}:{n}: {line.strip()}" for n, line in enumerate(lines, 1) if UNDECIDED_PARTICLE.search(line)]
+    assert undecided == []
 
 
 def test_pop_ups_come_from_the_boundary_with_a_title():

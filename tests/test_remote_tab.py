@@ -42,7 +42,7 @@ def test_sentiment_tab_runs_remotely_with_the_same_first_output_shape(router, ct
     local = make_classify_handler(ctx)("I like apple", str(tiny_classifier), "cpu", "en", "local")
     assert remote[0] == [{"label": "POSITIVE", "score": 0.7}, {"label": "NEGATIVE", "score": 0.3}]
     assert all(set(item) == {"label", "score"} for item in local[0]) and set(remote[0][0]) == set(local[0][0])
-    assert remote[1] == {"POSITIVE": 0.7, "NEGATIVE": 0.3} and remote[2][0][2] == "POSITIVE"
+    assert remote[1] == {"POSITIVE": 0.7, "NEGATIVE": 0.3} and remote[2][0][1] == "POSITIVE"
     assert "🌐" in remote[3] and "InferenceClient" in remote[4]
 
 

@@ -84,9 +84,9 @@ def built():
     seen = {}
     wire = tabs.deep_link.wire_deep_links
 
-    def keep(ctx, tabs_block):
+    def keep(ctx, tabs_block, *more):
         seen["ctx"] = ctx
-        wire(ctx, tabs_block)
+        wire(ctx, tabs_block, *more)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(tabs.deep_link, "wire_deep_links", keep)

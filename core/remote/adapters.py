@@ -255,7 +255,7 @@ def _generate_prepare(inputs: RemoteInputs) -> Prepared:
     if not isinstance(tokens, (int, float)) or not 1 <= tokens <= MAX_NEW_TOKENS:
         raise BadInput(
             f"The number of new tokens must be between 1 and {MAX_NEW_TOKENS}, not {tokens!r}.",
-            ko=f"새로 만들 토큰 수는 1에서 {MAX_NEW_TOKENS} 사이여야 해요({tokens!r}은(는) 안 돼요).",
+            ko=f"새로 만들 토큰 수는 1에서 {MAX_NEW_TOKENS} 사이여야 해요({tokens!r} 값은 안 돼요).",
         )
     given = _given(inputs, GENERATION_KNOBS)
     if not given:  # the Inference API tab: the model's own decoding defaults, as before
@@ -350,7 +350,7 @@ def _detect_prepare(inputs: RemoteInputs) -> Prepared:
     if not isinstance(inputs.threshold, (int, float)) or not 0.0 <= inputs.threshold <= 1.0:
         raise BadInput(
             f"The threshold {inputs.threshold} is outside 0–1. Choose a score between 0 and 1, e.g. 0.5.",
-            ko=f"임계값 {inputs.threshold}이(가) 0~1 밖이에요. 0과 1 사이 값(예: 0.5)을 고르세요.",
+            ko=f"임계값으로 준 {inputs.threshold} 값이 0~1 밖이에요. 0과 1 사이 값(예: 0.5)을 고르세요.",
         )
     from core.detect import check_max_detections
 

@@ -84,13 +84,13 @@ def check_provider(provider: str | None, task: RemoteTask) -> str:
     if name != "auto" and name not in PROVIDERS:
         raise BadInput(
             f"Unknown provider '{name}'. Choose one of: {', '.join(provider_names())}.",
-            ko=f"'{name}'은(는) 없는 제공자예요. 다음 중에서 고르세요: {', '.join(provider_names())}.",
+            ko=f"제공자 목록에 '{name}' 항목이 없어요. 다음 중에서 고르세요: {', '.join(provider_names())}.",
         )
     if name != "auto" and task.hub_task not in PROVIDERS[name]:
         offer = ", ".join(providers_for(task.hub_task)) or "none"
         raise BadInput(
             f"Provider '{name}' does not offer {task.hub_task}. Providers that do: {offer} (or 'auto').",
-            ko=f"제공자 '{name}'은(는) {task.hub_task} 작업을 지원하지 않아요. 지원하는 제공자: {offer} (또는 'auto').",
+            ko=f"'{name}' 제공자는 {task.hub_task} 작업을 지원하지 않아요. 지원하는 제공자: {offer} (또는 'auto').",
         )
     return name
 
@@ -243,7 +243,7 @@ def _hub_model(model: str | None, *, public: bool = False) -> str:
         raise BadInput(
             f"'{name}' is a folder on this machine; the Inference API runs models from the Hub only. "
             "Run it locally, or push it to the Hub and use its id ('org/name').",
-            ko=f"'{name}'은(는) 이 컴퓨터의 폴더예요. Inference API는 Hub의 모델만 실행해요. "
+            ko=f"'{name}' 경로는 이 컴퓨터의 폴더예요. Inference API는 Hub의 모델만 실행해요. "
             "로컬에서 실행하거나 Hub에 올린 뒤 그 id('org/name')를 쓰세요.",
         )
     return resolve_model(name, allow_local=False).name

@@ -85,7 +85,7 @@ def translate(error: BaseException, target: CallTarget) -> PlaygroundError:
         return RemoteFailure(
             f"{where} did not answer within {target.timeout:g} s for '{model}'. A cold model can take a while "
             "to start: try again in a minute, pick a smaller model, or run it locally.",
-            ko=f"{where}이(가) {target.timeout:g}초 안에 '{model}'의 답을 주지 않았어요. 처음 깨어나는 모델은 "
+            ko=f"{where} 서버가 {target.timeout:g}초 안에 '{model}'의 답을 주지 않았어요. 처음 깨어나는 모델은 "
             "오래 걸릴 수 있어요. 잠시 뒤 다시 하거나, 더 작은 모델이나 로컬 실행을 써 보세요.",
         )
     status = _http_status(error)
@@ -95,21 +95,21 @@ def translate(error: BaseException, target: CallTarget) -> PlaygroundError:
         return BadInput(
             f"{where} refused {target.credential.describe('en')} (401: invalid or expired). "
             "Create a new token at https://huggingface.co/settings/tokens and paste it again.",
-            ko=f"{where}이(가) {target.credential.describe('ko')}을 거부했어요(401: 잘못되었거나 만료됨). "
+            ko=f"{where} 서버가 {target.credential.describe('ko')}을 거부했어요(401: 잘못되었거나 만료됨). "
             "https://huggingface.co/settings/tokens 에서 새 토큰을 만들어 다시 붙여 넣으세요.",
         )
     if isinstance(error, GatedRepoError) or (status == 403 and "gated" in said.lower()):
         return ModelNotAvailable(
             f"'{model}' is a gated model (403). Open https://huggingface.co/{model}, accept its conditions "
             "with your account, and use a token of that account.",
-            ko=f"'{model}'은(는) 접근 승인이 필요한 모델이에요(403). https://huggingface.co/{model} 에서 조건에 "
+            ko=f"'{model}' 모델은 접근 승인이 필요해요(403). https://huggingface.co/{model} 에서 조건에 "
             "동의한 뒤 그 계정의 토큰을 쓰세요.",
         )
     if status == 403:
         return BadInput(
             f"{where} refused {target.credential.describe('en')} for '{model}' (403: not allowed).{said} "
             "A fine-grained token needs the permission 'Make calls to Inference Providers'.",
-            ko=f"{where}이(가) '{model}'에 대해 {target.credential.describe('ko')}을 허용하지 않았어요(403). "
+            ko=f"{where} 서버가 '{model}'에 대해 {target.credential.describe('ko')}을 허용하지 않았어요(403). "
             "세분화된(fine-grained) 토큰이면 'Make calls to Inference Providers' 권한을 켜세요.",
         )
     if status == 404:
@@ -117,13 +117,13 @@ def translate(error: BaseException, target: CallTarget) -> PlaygroundError:
             f"'{model}' was not found on {where} (404): no such model, or this provider does not serve it "
             f"for {target.hub_task}. Check the id, choose provider 'auto' or another provider, "
             "or run the model locally.",
-            ko=f"{where}에서 '{model}'을(를) 찾지 못했어요(404). 없는 모델이거나 이 제공자가 {target.hub_task} 작업으로 "
+            ko=f"{where}에서 '{model}' 모델을 찾지 못했어요(404). 없는 모델이거나 이 제공자가 {target.hub_task} 작업으로 "
             "서비스하지 않아요. id를 확인하거나 제공자를 'auto'나 다른 것으로 바꾸거나 로컬에서 실행하세요.",
         )
     if status in (400, 413, 422):
         return BadInput(
             f"{where} refused the input for '{model}' ({status}).{said} Shorten or fix the input and try again.",
-            ko=f"{where}이(가) '{model}'의 입력을 거부했어요({status}). 입력을 줄이거나 고쳐서 다시 해 보세요.",
+            ko=f"{where} 서버가 '{model}'의 입력을 거부했어요({status}). 입력을 줄이거나 고쳐서 다시 해 보세요.",
         )
     if status is not None:
         return RemoteFailure(
@@ -149,7 +149,7 @@ def no_token(target: CallTarget) -> BadInput:
     return BadInput(
         f"{target.where} needs a Hugging Face token and none was given. Sign in with Hugging Face, paste a token "
         "(https://huggingface.co/settings/tokens) in the token box under Settings, or set HF_TOKEN where the app runs.",
-        ko=f"{target.where}은(는) Hugging Face 토큰이 필요한데 토큰이 없어요. Hugging Face로 로그인하거나, 설정의 토큰 칸에 "
+        ko=f"{target.where} 서버는 Hugging Face 토큰이 필요한데 토큰이 없어요. Hugging Face로 로그인하거나, 설정의 토큰 칸에 "
         "토큰(https://huggingface.co/settings/tokens)을 붙여 넣거나, 앱을 실행하는 곳에 HF_TOKEN을 설정하세요.",
     )
 
@@ -162,25 +162,25 @@ def _provider_refusal(message: str, target: CallTarget) -> PlaygroundError:
         return BadInput(
             f"Provider '{provider}' does not offer the task {task} for '{model}'. Choose provider 'auto' "
             "or 'hf-inference', or run the task locally.",
-            ko=f"제공자 '{provider}'은(는) '{model}'의 {task} 작업을 지원하지 않아요. 'auto'나 'hf-inference'를 고르거나 로컬에서 실행하세요.",
+            ko=f"'{provider}' 제공자는 '{model}'의 {task} 작업을 지원하지 않아요. 'auto'나 'hf-inference'를 고르거나 로컬에서 실행하세요.",
         )
     if "is not supported by provider" in lowered or "no provider mapping" in lowered:
         return ModelNotAvailable(
             f"No inference provider serves '{model}'"
             + (f" through '{provider}'" if provider != "auto" else "")
             + ". Pick a model from the list, or run it locally.",
-            ko=f"'{model}'을(를) 서비스하는 추론 제공자가 없어요. 목록에서 모델을 고르거나 로컬에서 실행하세요.",
+            ko=f"'{model}' 모델을 서비스하는 추론 제공자가 없어요. 목록에서 모델을 고르거나 로컬에서 실행하세요.",
         )
     if "doesn't support task" in lowered or "supported task" in lowered:
         return WrongModelKind(
             f"'{model}' is not a {task} model on the Hub, so the Inference API will not run it for this task. "
             "Pick a model made for this task.",
-            ko=f"'{model}'은(는) Hub에서 {task} 모델이 아니라 이 작업에 쓸 수 없어요. 이 작업용 모델을 고르세요.",
+            ko=f"'{model}' 모델은 Hub에서 {task} 모델이 아니라 이 작업에 쓸 수 없어요. 이 작업용 모델을 고르세요.",
         )
     if "api_key" in lowered or "log in" in lowered or "non-hugging face api key" in lowered:
         return BadInput(
             f"Provider '{provider}' needs a Hugging Face token (hf_…). Sign in or paste a token.",
-            ko=f"제공자 '{provider}'은(는) Hugging Face 토큰(hf_…)이 필요해요. 로그인하거나 토큰을 붙여 넣으세요.",
+            ko=f"'{provider}' 제공자는 Hugging Face 토큰(hf_…)이 필요해요. 로그인하거나 토큰을 붙여 넣으세요.",
         )
     return RemoteFailure(
         f"huggingface_hub refused the call: {redact(message, target.credential.secret)[:MAX_QUOTE]}",
