@@ -409,7 +409,9 @@ def run_and_read(page, panel, text: dict[str, str], run: str = "common.run", don
     for _ in range(RESULT_TIMEOUT_MS // 500):
         if toast.is_visible():
             pytest.fail(f"The page showed an error instead of a result: {toast.inner_text()}")
-        raw.get_by_role("button", name="Copy").click()
+        # force: while a stream (training) redraws the panel, the button is never "stable" for long; a click
+        # that lands between two updates still copies a whole value, and the loop reads again until ``done``.
+        raw.get_by_role("button", name="Copy").click(force=True)
         value = json.loads(page.evaluate("navigator.clipboard.readText()"))
         if done(value):
             return value

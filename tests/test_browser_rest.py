@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import expect
 
-from tests import test_browser, tiny_models
+from tests import tiny_models
 from tests.test_browser import (
     RESULT_TIMEOUT_MS,
     finetune_done,
@@ -25,9 +25,6 @@ from tests.test_browser import (
     wait_for_link_values,
 )
 from tests.test_browser_models import EXPECT_MS, status_line, visible_panel, wait_for_link_text
-
-# tests/test_browser.py's page fixture, shared rather than copied (the browser itself is in conftest.py).
-page_for = test_browser.page_for
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 LONG_SENTENCE = " ".join(["This sentence keeps going about apples, pears, schools and mosquitoes"] * 4)
