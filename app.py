@@ -106,6 +106,13 @@ def run_list_cache() -> int:
     return 0
 
 
+def name_tab_panels(tabs) -> None:
+    """Give each task's panel the element id ``tab-<id>``: its tab button then names it (aria-controls)."""
+    for tab in tabs.children:
+        if getattr(tab, "id", None) and not tab.elem_id:
+            tab.elem_id = f"tab-{tab.id}"
+
+
 def build_app(public: bool = False, offline: bool = False, inference_url: str | None = None):  # -> gr.Blocks
     """The whole app: a header, global settings, one tab per module in tabs/."""
     import gradio as gr
@@ -152,6 +159,7 @@ def build_app(public: bool = False, offline: bool = False, inference_url: str | 
         with gr.Tabs() as tabs:
             for module in tab_modules():
                 module.build(ctx)
+        name_tab_panels(tabs)
         wire_deep_links(ctx, tabs, notice)
         escape_markdown_outputs(demo)  # a status line or notice shows <mask> as text, never as HTML
         clear_results_on_failure(demo)  # after an error, no result of an earlier run stays on screen

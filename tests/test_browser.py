@@ -25,6 +25,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from core.registry import BUNDLED_MINILM, get_task
 from tabs import TAB_NAMES
@@ -389,7 +391,13 @@ def select_tab(page, title: str):
         page.get_by_role("button", name="More tabs").click()
         button = page.locator(".overflow-dropdown button", has_text=title)
     button.click()
-    return page.locator("[role=tabpanel]:visible").first
+    # Pin the panel once its tab shows itself selected: "the visible panel", looked up again at each
+    # use, could land on the previous tab's panel while the switch is under way. Each task's panel has the
+    # element id ``tab-<id>`` (app.name_tab_panels); a nested tab's panel has none.
+    page.get_by_role("tab", name=title, exact=True, selected=True).wait_for()  # an overflow tab moves into the bar
+    panel = page.locator(f"#{page.locator('[role=tabpanel][id^=tab-]:visible').first.get_attribute('id')}")
+    panel.wait_for(state="visible")
+    return panel
 
 
 def raw_panel(panel, text: dict[str, str]):
@@ -411,7 +419,11 @@ def run_and_read(page, panel, text: dict[str, str], run: str = "common.run", don
             pytest.fail(f"The page showed an error instead of a result: {toast.inner_text()}")
         # force: while a stream (training) redraws the panel, the button is never "stable" for long; a click
         # that lands between two updates still copies a whole value, and the loop reads again until ``done``.
-        raw.get_by_role("button", name="Copy").click(force=True)
+        copy = raw.get_by_role("button", name="Copy")
+        try:
+            copy.click(force=True, timeout=5_000)
+        except PlaywrightError:  # redrawn mid-click ("outside of the viewport"): the same click, sent directly
+            copy.dispatch_event("click")
         value = json.loads(page.evaluate("navigator.clipboard.readText()"))
         if done(value):
             return value
@@ -594,8 +606,6 @@ def test_gradio_settings_panel_switches_the_labels_to_korean(app_url, page_for):
 
 def test_the_cache_tab_lists_the_downloaded_models_without_a_refresh(app_url, cached_tiny_classifier, page_for):
     """The list of repositories on disk is there when the tab opens: no Refresh click needed."""
-    from playwright.sync_api import expect
-
     text = strings("cache", "en")
     page = page_for(app_url)
     page.goto(app_url)
