@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 #: A Hugging Face Space sets SPACE_ID; an app there is public by nature.
 ON_SPACE = bool(os.environ.get("SPACE_ID"))
-#: The whole queue; core/fair_queue.py's per-visitor limits keep one visitor to a small share of it.
+#: The whole queue; core/public/fair_queue.py's per-visitor limits keep one visitor to a small share of it.
 QUEUE_MAX_SIZE = 256
 DEFAULT_CONCURRENCY = 2
 #: Worker threads for handlers (gradio's default is 40). Requests waiting in a micro-batch hold a thread
@@ -75,8 +75,8 @@ def apply_environment(args: argparse.Namespace) -> None:
 def run_prefetch(names: list[str]) -> int:
     """Download each named task's default model, or each named Hub id; every default when none is named."""
     from core.errors import PlaygroundError
-    from core.hub_cache import prefetch
     from core.registry import TASKS
+    from core.runtime.hub_cache import prefetch
 
     def task_offering(model_id: str):
         return next((t for t in TASKS.values() if any(m.id == model_id for m in t.models)), TASKS["inspect"])
@@ -99,7 +99,7 @@ def run_prefetch(names: list[str]) -> int:
 
 
 def run_list_cache() -> int:
-    from core.hub_cache import list_cached
+    from core.runtime.hub_cache import list_cached
 
     for repo in list_cached():
         print(f"{repo.size_bytes / 1e6:10,.1f} MB  {repo.repo_type:8} {repo.repo_id}")
@@ -176,7 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.prefetch is not None:
         return run_prefetch(args.prefetch)
 
-    from core.model_source import hub_offline
+    from core.runtime.model_source import hub_offline
     from tabs import fair_queue, tab_modules
     from tabs.guards import middleware
     from tabs.i18n import build_i18n

@@ -2,7 +2,7 @@
 
 Builds a real-size stand-in for each task's default model here (the published architecture
 from transformers' default configs, random weights: memory depends on the architecture, not on
-the values), then loads one after another through ``core.loading.load_for_task`` in a fresh
+the values), then loads one after another through ``core.runtime.loading.load_for_task`` in a fresh
 process per setting, touches every weight (as a first run does; safetensors are memory-mapped), and reads the
 process's resident memory after each load and at its peak.
 
@@ -25,8 +25,8 @@ from benchmarks.stand_ins import build_stand_ins  # noqa: E402
 PROBE = """
 import json, re, sys
 from pathlib import Path
-from core.loading import load_for_task
-from core.model_cache import MODEL_CACHE
+from core.runtime.loading import load_for_task
+from core.runtime.model_cache import MODEL_CACHE
 from core.registry import get_task
 
 def rss(field):

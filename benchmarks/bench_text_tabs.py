@@ -7,7 +7,7 @@ call after 0.1 s of idle (the ways in turns, so machine load falls on all alike;
 from this pass, where no call inherits the spinning worker threads of the one before):
 
 - ``direct``  — ``pipeline(task, model=path)(text, ...)``, as in a notebook;
-- ``core``    — the core function (``core.fill_mask.fill_mask`` / ``core.ner.recognize``): checks + pipeline;
+- ``core``    — the core function (``core.text.fill_mask.fill_mask`` / ``core.text.ner.recognize``): checks + pipeline;
 - ``handler`` — the tab's handler (what gradio calls), with its tables, notices and code panel;
 - ``app``     — ``app.py --offline`` on loopback through gradio's HTTP API (POST ``/gradio_api/call/<api>``, then
   its event stream), one kept connection and session as a browser tab has: HTTP, queue and JSON included;
@@ -131,8 +131,8 @@ def main() -> int:
     from transformers import pipeline
 
     from benchmarks.bench_foundation import call_over_http
-    from core.fill_mask import fill_mask
-    from core.ner import recognize
+    from core.text.fill_mask import fill_mask
+    from core.text.ner import recognize
     from tabs import fill_mask as fill_mask_tab
     from tabs import ner as ner_tab
     from tabs.context import AppContext

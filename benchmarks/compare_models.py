@@ -1,6 +1,6 @@
 """Check the course's claim "DistilBERT: 40% less memory, 60% faster than BERT" on this machine.
 
-Runs the Compare tab's own measurement (core.compare: each model loaded in a fresh process, a
+Runs the Compare tab's own measurement (core.inspect.compare: each model loaded in a fresh process, a
 warm-up, then the median of N runs; peak memory above the pre-load baseline).
 
     python benchmarks/compare_models.py                       # offline: the two architectures, random weights
@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.compare import compare  # noqa: E402
+from core.inspect.compare import compare  # noqa: E402
 from core.registry import BUNDLED_MINILM, COMPARE_DEFAULTS, bundled_path  # noqa: E402
 
 TEXT = "I like apple\nIt was a very informative, fun and enjoyable time.\nIt was a waste of time.\nI felt very sad"

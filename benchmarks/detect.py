@@ -98,9 +98,9 @@ def in_process(model: Path, work: Path, runs: int) -> dict[str, list[float]]:
 
 
 def threshold_moves(model: Path, work: Path) -> dict[str, object]:
-    from core.detect import raw_detections
-    from core.loading import load_for_task
     from core.registry import get_task
+    from core.runtime.loading import load_for_task
+    from core.vision.detect import raw_detections
     from tabs.context import AppContext
     from tabs.detect import make_handler
 

@@ -30,8 +30,8 @@ def one_run(rows: int, max_length: int, epochs: int) -> dict:
     import torch  # noqa: F401 (imported here so the baseline below includes it)
     import transformers  # noqa: F401
 
-    from core.finetune import TrainingSettings, fine_tune, run_to_end
-    from core.finetune_data import load_starter, prepare_data
+    from core.finetune.data import load_starter, prepare_data
+    from core.finetune.train import TrainingSettings, fine_tune, run_to_end
 
     baseline_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     data = prepare_data(load_starter("sentiment_en_ko"))

@@ -20,9 +20,9 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.answer import answer  # noqa: E402
+from core.generation.summarize import stream_summary  # noqa: E402
 from core.registry import BUNDLED_MINILM, bundled_path  # noqa: E402
-from core.summarize import stream_summary  # noqa: E402
+from core.text.answer import answer  # noqa: E402
 
 CONTEXT_SENTENCE = "Seoul is the capital of South Korea and its largest city. "
 

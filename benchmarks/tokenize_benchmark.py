@@ -16,11 +16,11 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from core.inputs.text import MAX_CHARS  # noqa: E402
 from core.registry import BUNDLED_MINILM  # noqa: E402
-from core.text_input import MAX_CHARS  # noqa: E402
-from core.tokenize import tokenize  # noqa: E402
-from core.tokenizer_compare import compare  # noqa: E402
-from core.tokenizer_training import sample_corpus, train_tokenizer  # noqa: E402
+from core.tokenizers.compare import compare  # noqa: E402
+from core.tokenizers.tokenize import tokenize  # noqa: E402
+from core.tokenizers.training import sample_corpus, train_tokenizer  # noqa: E402
 from tabs.context import AppContext  # noqa: E402
 from tabs.tokenize import make_handler  # noqa: E402
 

@@ -4,9 +4,9 @@ from collections.abc import Callable
 
 import gradio as gr
 
-from core.answer import AnswerResult, QASettings, answer, notebook_code
 from core.registry import get_task
 from core.remote import RemoteInputs
+from core.text.answer import AnswerResult, QASettings, answer, notebook_code
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.deep_link import link_button

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import gradio as gr
 
 from core.errors import BadInput
-from core.hub_cache import cache_summary, delete_cached, plan_prefetch, prefetch, prefetchable_tasks
-from core.loaded_models import loaded_models, unload
 from core.registry import TASKS, get_task
+from core.runtime.hub_cache import cache_summary, delete_cached, plan_prefetch, prefetch, prefetchable_tasks
+from core.runtime.loaded_models import loaded_models, unload
 from tabs.boundary import resolve_language, toast, user_errors
 from tabs.context import AppContext
 from tabs.fair_queue import status_line

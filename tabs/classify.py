@@ -4,9 +4,9 @@ from collections.abc import Callable
 
 import gradio as gr
 
-from core.classify import BATCHER, ClassificationResult, classify, notebook_code
 from core.registry import get_task
 from core.remote import RemoteInputs
+from core.text.classify import BATCHER, ClassificationResult, classify, notebook_code
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.deep_link import link_button

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 import gradio as gr
 
-from core.compare import DEFAULT_RUNS, MAX_RUNS, Comparison, compare, notebook_code
+from core.inspect.compare import DEFAULT_RUNS, MAX_RUNS, Comparison, compare, notebook_code
 from core.registry import BUNDLED_MINILM, COMPARE_DEFAULTS, get_task
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext

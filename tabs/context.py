@@ -3,8 +3,8 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.loading import PRIVATE, PUBLIC, LoadPolicy
 from core.remote.client import RemoteSettings
+from core.runtime.loading import PRIVATE, PUBLIC, LoadPolicy
 
 
 @dataclass(frozen=True)

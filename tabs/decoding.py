@@ -5,8 +5,15 @@ from typing import Any
 
 import gradio as gr
 
-from core.decoding import COLUMNS, DEFAULT_ROWS, MAX_SETTINGS, ComparisonResult, compare_decoding, notebook_code
-from core.generate import MAX_NEW_TOKENS
+from core.generation.decoding import (
+    COLUMNS,
+    DEFAULT_ROWS,
+    MAX_SETTINGS,
+    ComparisonResult,
+    compare_decoding,
+    notebook_code,
+)
+from core.generation.generate import MAX_NEW_TOKENS
 from tabs.boundary import user_errors
 from tabs.context import AppContext
 from tabs.i18n import tr

@@ -15,8 +15,8 @@ from typing import Any
 import gradio as gr
 
 from core.errors import PlaygroundError
-from core.model_source import resolve_model
-from core.text_input import MAX_CHARS
+from core.inputs.text import MAX_CHARS
+from core.runtime.model_source import resolve_model
 from tabs.boundary import resolve_language
 from tabs.context import AppContext
 from tabs.i18n import tr

@@ -5,7 +5,9 @@ from pathlib import Path
 
 import gradio as gr
 
-from core.detect import (
+from core.registry import get_task
+from core.remote import RemoteInputs, RemoteResult
+from core.vision.detect import (
     DEFAULT_MAX_DETECTIONS,
     DEFAULT_THRESHOLD,
     MAX_DETECTIONS,
@@ -15,9 +17,7 @@ from core.detect import (
     notebook_code,
     raw_detections,
 )
-from core.detect_view import caption, captioned, display_image, label_color, scaled_box, where_it_looked
-from core.registry import get_task
-from core.remote import RemoteInputs, RemoteResult
+from core.vision.detect_view import caption, captioned, display_image, label_color, scaled_box, where_it_looked
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.deep_link import link_button

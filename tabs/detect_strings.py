@@ -1,6 +1,6 @@
 """Korean and English texts of the detection tab: labels, the DETR explanation, and result sentences."""
 
-from core.detect import DetectionResult
+from core.vision.detect import DetectionResult
 
 STRINGS = {
     "en": {

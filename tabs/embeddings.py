@@ -6,7 +6,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from core.embeddings import SHOWN_DIMENSIONS, embed_tokens, notebook_code
+from core.inspect.embeddings import SHOWN_DIMENSIONS, embed_tokens, notebook_code
 from core.registry import get_task
 from tabs.boundary import user_errors
 from tabs.context import AppContext

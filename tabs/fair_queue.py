@@ -1,4 +1,4 @@
-"""core/fair_queue.py applied to gradio's queue, and the teacher's view of it.
+"""core/public/fair_queue.py applied to gradio's queue, and the teacher's view of it.
 
 gradio has concurrency groups (``concurrency_id``/``concurrency_limit``) but no per-visitor limit, so the one
 door every queued call passes, ``Queue.push`` (``/queue/join`` and ``/call``), is wrapped: a call over a
@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.fair_queue import HEAVY_GROUPS, QueueLimits, TaskLoad, Ticket, admission, fair_order, queue_load
+from core.public.fair_queue import HEAVY_GROUPS, QueueLimits, TaskLoad, Ticket, admission, fair_order, queue_load
 from tabs.boundary import _undecodable
 from tabs.visitors import request_address
 
 
 def apply_heavy_groups(blocks: Any) -> None:
-    """Give each heavy event its own concurrency group (core.fair_queue.HEAVY_GROUPS)."""
+    """Give each heavy event its own concurrency group (core.public.fair_queue.HEAVY_GROUPS)."""
     for fn in blocks.fns.values():
         group = HEAVY_GROUPS.get(fn.api_name or "")
         if group is not None:

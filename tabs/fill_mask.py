@@ -4,8 +4,8 @@ from collections.abc import Callable
 
 import gradio as gr
 
-from core.fill_mask import MAX_TOP_K, TASK, FillMaskResult, fill_mask, known_mask_token, notebook_code
 from core.remote import RemoteInputs
+from core.text.fill_mask import MAX_TOP_K, TASK, FillMaskResult, fill_mask, known_mask_token, notebook_code
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.deep_link import link_button

@@ -9,8 +9,7 @@ from pathlib import Path
 import gradio as gr
 import pandas as pd
 
-from core.finetune import FineTuneResult, Stage, TrainingSettings, Update, fine_tune, notebook_code, push_to_hub
-from core.finetune_data import (
+from core.finetune.data import (
     MAX_ROWS,
     STARTER_SETS,
     Conflicts,
@@ -20,8 +19,9 @@ from core.finetune_data import (
     read_csv,
     to_csv,
 )
-from core.finetune_hub_data import DEFAULT_ROW_CAP, PREVIEW_ROWS, HubRows, load_hub_rows
-from core.public_storage import VisitorStorage
+from core.finetune.hub_data import DEFAULT_ROW_CAP, PREVIEW_ROWS, HubRows, load_hub_rows
+from core.finetune.train import FineTuneResult, Stage, TrainingSettings, Update, fine_tune, notebook_code, push_to_hub
+from core.public.storage import VisitorStorage
 from core.registry import FINETUNE_DATASETS, get_task
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
@@ -353,7 +353,7 @@ def make_handler(ctx: AppContext, runs: TrainingRuns | None = None, storage: Vis
     return run_finetune
 
 
-#: Why a dataset row was left out (core/finetune_hub_data.py's reasons), in English and Korean.
+#: Why a dataset row was left out (core/finetune/hub_data.py's reasons), in English and Korean.
 _SKIPPED = {
     "duplicate": ("duplicate", "중복"),
     "empty_text": ("empty text", "빈 텍스트"),

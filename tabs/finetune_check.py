@@ -13,8 +13,8 @@ import gradio as gr
 import pandas as pd
 
 from core.errors import PlaygroundError
-from core.finetune_data import Conflicts, DroppedRow, DropReason, LabelledData, prepare_data, rows_from_table
-from core.finetune_vocab import VocabularyReport, report_if_here
+from core.finetune.data import Conflicts, DroppedRow, DropReason, LabelledData, prepare_data, rows_from_table
+from core.finetune.vocab import VocabularyReport, report_if_here
 from tabs.boundary import resolve_language
 from tabs.context import AppContext
 from tabs.literal import md_literal

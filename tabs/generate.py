@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterator
 import gradio as gr
 
 from core.errors import BadInput
-from core.generate import (
+from core.generation.generate import (
     MAX_NEW_TOKENS,
     MAX_PROMPT_TOKENS,
     MAX_RETURN_SEQUENCES,
@@ -15,7 +15,7 @@ from core.generate import (
     notebook_code,
     stream_generate,
 )
-from core.next_token import NextTokenDistribution, predict_next_token
+from core.generation.next_token import NextTokenDistribution, predict_next_token
 from core.registry import get_task
 from core.remote import RemoteInputs
 from tabs import decoding

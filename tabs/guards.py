@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from core.public_storage import env_number
+from core.public.storage import env_number
 from tabs.visitors import client_address
 
 Scope = dict[str, Any]

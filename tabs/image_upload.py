@@ -15,7 +15,7 @@ def _hand_over_the_file(self: gr.Image, payload: Any) -> Any:
 
 
 # gr.Image opens every upload with Pillow before the handler runs, so a file that is not an image, or a
-# decompression bomb, would fail there with no useful message: ``core.image_input`` checks it instead.
+# decompression bomb, would fail there with no useful message: ``core.inputs.image`` checks it instead.
 # The change has to live on the class: when an event updates the component (clicking an example does),
 # gradio rebuilds the visitor's copy as ``type(component)(**constructor_args)``, and a method replaced on
 # the instance is lost, so a bad file uploaded after an example got gradio's bare "Error" (issue 14).

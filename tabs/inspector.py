@@ -4,11 +4,11 @@ from collections.abc import Callable
 
 import gradio as gr
 
-from core.inspector import ModelReport, inspect_model
-from core.inspector import notebook_code as inspect_code
+from core.inspect.inspector import ModelReport, inspect_model
+from core.inspect.inspector import notebook_code as inspect_code
+from core.inspect.run_model import RunResult, run_model
+from core.inspect.run_model import notebook_code as run_code
 from core.registry import get_task
-from core.run_model import RunResult, run_model
-from core.run_model import notebook_code as run_code
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.deep_link import link_button

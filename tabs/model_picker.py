@@ -12,10 +12,10 @@ from typing import Any
 import gradio as gr
 
 from core.errors import PlaygroundError
-from core.loading import download_hint, format_size, known_size_mb
-from core.model_source import Availability, availability, resolve_model
 from core.registry import Task
-from core.runnable_here import runnable_here
+from core.runtime.loading import download_hint, format_size, known_size_mb
+from core.runtime.model_source import Availability, availability, resolve_model
+from core.runtime.runnable_here import runnable_here
 from tabs.boundary import resolve_language
 from tabs.context import AppContext
 from tabs.deep_link import fill_from_url

@@ -4,8 +4,8 @@ from collections.abc import Callable
 
 import gradio as gr
 
-from core.ner import AGGREGATION_STRATEGIES, TASK, NerResult, entity_type, notebook_code, recognize
 from core.remote import RemoteInputs
+from core.text.ner import AGGREGATION_STRATEGIES, TASK, NerResult, entity_type, notebook_code, recognize
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.deep_link import link_button

@@ -10,8 +10,8 @@ from typing import Any
 
 import gradio as gr
 
-from core.generate import GenerationSettings
-from core.next_token import NextTokenDistribution, readable_token
+from core.generation.generate import GenerationSettings
+from core.generation.next_token import NextTokenDistribution, readable_token
 from tabs.vega_chart import TEXT_COLOR, vega_lite
 
 CANDIDATE_HEADERS = ["rank", "token", "id", "p (T=1)", "p (T)", "kept", "p (sampled)"]

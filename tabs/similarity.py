@@ -6,7 +6,7 @@ from collections.abc import Callable
 import gradio as gr
 
 from core.remote import RemoteInputs
-from core.similarity import TASK, SimilarityResult, notebook_code, similarity
+from core.text.similarity import TASK, SimilarityResult, notebook_code, similarity
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.deep_link import link_button

@@ -4,10 +4,10 @@ from collections.abc import Callable, Iterator
 
 import gradio as gr
 
+from core.generation.summarize import SummaryResult, notebook_code, stream_summary
+from core.generation.translate import TranslationResult
 from core.registry import get_task
 from core.remote import RemoteInputs
-from core.summarize import SummaryResult, notebook_code, stream_summary
-from core.translate import TranslationResult
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.deep_link import link_button

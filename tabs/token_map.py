@@ -3,7 +3,7 @@ points as table rows, so that "apple lands near banana" can be read off the page
 
 from typing import Any
 
-from core.embeddings import TokenVectors
+from core.inspect.embeddings import TokenVectors
 from tabs.vega_chart import TEXT_COLOR, vega_lite
 
 MAP_HEIGHT = 380

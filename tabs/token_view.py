@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from core.tokenize import TokenizedBatch, TokenPiece
+from core.tokenizers.tokenize import TokenizedBatch, TokenPiece
 
 #: The coloured view stops here; counts and tables still cover everything.
 MAX_SHOWN_TOKENS = 1500

@@ -6,7 +6,7 @@ import gradio as gr
 import pandas as pd
 
 from core.registry import get_task
-from core.tokenize import (
+from core.tokenizers.tokenize import (
     MARKERS,
     Padding,
     TokenizedBatch,

@@ -5,8 +5,8 @@ from collections.abc import Callable
 import gradio as gr
 import pandas as pd
 
-from core.tokenize import TASK
-from core.tokenizer_compare import Comparison, compare, notebook_code
+from core.tokenizers.compare import Comparison, compare, notebook_code
+from core.tokenizers.tokenize import TASK
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.examples import examples

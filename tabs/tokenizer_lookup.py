@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 import gradio as gr
 
-from core.tokenizer_lookup import chat_model, decode, render_chat, token_ids
+from core.tokenizers.lookup import chat_model, decode, render_chat, token_ids
 from tabs.boundary import user_errors
 from tabs.context import AppContext
 from tabs.i18n import tr

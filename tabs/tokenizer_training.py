@@ -5,7 +5,7 @@ from collections.abc import Callable
 import gradio as gr
 import pandas as pd
 
-from core.tokenizer_training import (
+from core.tokenizers.training import (
     MAX_VOCAB,
     MIN_VOCAB,
     Algorithm,

@@ -4,9 +4,9 @@ from collections.abc import Callable, Iterator
 
 import gradio as gr
 
+from core.generation.translate import model_languages, notebook_code, stream_translation
 from core.registry import get_task
 from core.remote import RemoteInputs
-from core.translate import model_languages, notebook_code, stream_translation
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.deep_link import fill_from_url, link_button

@@ -1,6 +1,6 @@
 """The one sentence that tells a student the model read only part of a long text."""
 
-from core.token_window import Truncation
+from core.inputs.token_window import Truncation
 
 
 def truncation_notice(truncation: Truncation | None, language: str) -> str:

@@ -6,7 +6,7 @@ import gradio as gr
 import pandas as pd
 
 from core.remote import RemoteInputs
-from core.zero_shot import (
+from core.text.zero_shot import (
     ENGLISH_TEMPLATE,
     KOREAN_TEMPLATE,
     MAX_LABELS,

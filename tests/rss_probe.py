@@ -24,10 +24,10 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(2)
-    from core.finetune import TrainingSettings, fine_tune, run_to_end
-    from core.finetune_data import prepare_data
-    from core.model_cache import ModelCache
-    from core.training_memory import release_memory
+    from core.finetune.data import prepare_data
+    from core.finetune.memory import release_memory
+    from core.finetune.train import TrainingSettings, fine_tune, run_to_end
+    from core.runtime.model_cache import ModelCache
 
     rows = [[f"I love item {i}", "pos", "train"] for i in range(8)] + [
         [f"I hate item {i}", "neg", "train"] for i in range(8)

@@ -1,14 +1,14 @@
-"""core.answer: v4's span search, windows over long contexts, offsets, top_k, impossible answers, bad input."""
+"""core.text.answer: v4's span search, windows over long contexts, offsets, top_k, impossible answers, bad input."""
 
 import ast
 
 import numpy as np
 import pytest
 
-from core.answer import QASettings, answer, notebook_code, postprocess, preprocess
 from core.errors import BadInput, WrongModelKind
-from core.loading import load_for_task
 from core.registry import get_task
+from core.runtime.loading import load_for_task
+from core.text.answer import QASettings, answer, notebook_code, postprocess, preprocess
 from tests import tiny_models
 
 CONTEXT = "My name is Wolfgang and I live in Berlin. Hugging Face is based in New York City."

@@ -58,7 +58,7 @@ def test_building_the_app_loads_no_model_and_imports_no_torch():
     done = run_python(
         "import sys, app\n"
         "app.build_app()\n"
-        "from core.model_cache import MODEL_CACHE\n"
+        "from core.runtime.model_cache import MODEL_CACHE\n"
         "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules), MODEL_CACHE.keys())"
     )
     assert done.returncode == 0, done.stderr

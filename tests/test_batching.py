@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from core.batching import MicroBatcher
-from core.classify import BATCHER, classify
+from core.runtime.batching import MicroBatcher
+from core.text.classify import BATCHER, classify
 
 
 def run_concurrently(batcher, requests):

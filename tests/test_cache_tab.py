@@ -3,9 +3,9 @@
 import gradio as gr
 import pytest
 
-from core.model_cache import MODEL_CACHE
+from core.inspect.run_model import loaded_with_head
 from core.registry import BUNDLED_MINILM
-from core.run_model import loaded_with_head
+from core.runtime.model_cache import MODEL_CACHE
 from tabs.cache import make_handlers
 from tabs.context import AppContext
 

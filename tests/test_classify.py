@@ -1,11 +1,11 @@
-"""core.classify: the pipeline's output shape, truncation notes, batch limits, the code panel."""
+"""core.text.classify: the pipeline's output shape, truncation notes, batch limits, the code panel."""
 
 import ast
 
 import pytest
 
-from core.classify import classify, notebook_code
 from core.errors import BadInput
+from core.text.classify import classify, notebook_code
 from tests.tiny_models import SENTIMENT_LABELS
 
 

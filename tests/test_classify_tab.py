@@ -3,7 +3,7 @@
 import gradio as gr
 import pytest
 
-import core.classify
+import core.text.classify
 import tabs.classify
 from tabs.classify import make_handler
 from tabs.context import AppContext
@@ -67,4 +67,4 @@ def test_unexpected_failure_is_logged_not_shown(monkeypatch, caplog):
 
 
 def test_core_classify_is_what_the_tab_calls():
-    assert tabs.classify.classify is core.classify.classify
+    assert tabs.classify.classify is core.text.classify.classify

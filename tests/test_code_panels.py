@@ -6,13 +6,13 @@ import io
 
 import pytest
 
-from core.answer import answer
-from core.answer import notebook_code as answer_code
 from core.code_panel import text_literal
-from core.summarize import notebook_code as summary_code
-from core.summarize import summarize
-from core.translate import notebook_code as translation_code
-from core.translate import translate
+from core.generation.summarize import notebook_code as summary_code
+from core.generation.summarize import summarize
+from core.generation.translate import notebook_code as translation_code
+from core.generation.translate import translate
+from core.text.answer import answer
+from core.text.answer import notebook_code as answer_code
 
 CONTEXT = " ".join(f"Sentence {i} is about topic {i}." for i in range(40))
 

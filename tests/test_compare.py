@@ -3,8 +3,8 @@
 import gradio as gr
 import pytest
 
-from core.compare import Comparison, Measurement, compare
 from core.errors import BadInput, ModelNotAvailable
+from core.inspect.compare import Comparison, Measurement, compare
 from core.registry import BUNDLED_MINILM
 from tabs.compare import make_handler, table, verdict
 from tabs.context import AppContext

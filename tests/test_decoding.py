@@ -1,12 +1,12 @@
-"""core.decoding: the settings table, the side-by-side runs, and that each column can be reproduced."""
+"""core.generation.decoding: the settings table, the side-by-side runs, and that each column can be reproduced."""
 
 import ast
 
 import pytest
 
-from core.decoding import DEFAULT_ROWS, Strategy, compare_decoding, notebook_code, parse_settings
 from core.errors import BadInput
-from core.generate import GenerationSettings, generate
+from core.generation.decoding import DEFAULT_ROWS, Strategy, compare_decoding, notebook_code, parse_settings
+from core.generation.generate import GenerationSettings, generate
 
 PROMPT = "Once upon a time"
 

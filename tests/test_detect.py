@@ -1,4 +1,4 @@
-"""core.detect on a tiny random DETR: the pipeline's shape, boxes in the photo, threshold and filters, the cache."""
+"""core.vision.detect on a tiny random DETR: the pipeline's shape, boxes in the photo, threshold and filters, the cache."""
 
 import ast
 
@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.detect import (
+from core.errors import BadInput, ModelNotAvailable, WrongModelKind
+from core.vision.detect import (
     DETECTIONS,
     attention_map,
     check_max_detections,
@@ -16,7 +17,6 @@ from core.detect import (
     parse_labels,
     raw_detections,
 )
-from core.errors import BadInput, ModelNotAvailable, WrongModelKind
 from tests import images
 from tests.tiny_models import DETECTION_LABELS
 

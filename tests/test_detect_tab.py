@@ -6,9 +6,9 @@ import gradio as gr
 import pytest
 from PIL import Image
 
-import core.detect
+import core.vision.detect
 import tabs.detect
-from core.detect_view import DISPLAY_MAX_SIDE
+from core.vision.detect_view import DISPLAY_MAX_SIDE
 from tabs.context import AppContext
 from tabs.detect import EXAMPLES, TABLE_HEADERS, make_box_picker, make_handler, make_heat_map_handler
 from tabs.image_upload import image_upload
@@ -158,4 +158,4 @@ def test_example_photos_ship_with_their_sources(name):
 
 
 def test_core_detect_is_what_the_tab_calls():
-    assert tabs.detect.detect is core.detect.detect
+    assert tabs.detect.detect is core.vision.detect.detect

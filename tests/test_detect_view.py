@@ -1,4 +1,4 @@
-"""core.detect_view: colours per label, captions on the boxes, the heat map of a query's attention."""
+"""core.vision.detect_view: colours per label, captions on the boxes, the heat map of a query's attention."""
 
 import dataclasses
 
@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.detect import Detection, raw_detections
-from core.detect_view import (
+from core.errors import BadInput
+from core.vision.detect import Detection, raw_detections
+from core.vision.detect_view import (
     DISPLAY_MAX_SIDE,
     captioned,
     display_image,
@@ -16,7 +17,6 @@ from core.detect_view import (
     scaled_box,
     where_it_looked,
 )
-from core.errors import BadInput
 from tests import images
 
 LABELS = ("cat", "dog", "person")

@@ -7,8 +7,8 @@ import gradio as gr
 import pytest
 import torch
 
-from core.embeddings import embed_tokens, project_2d
 from core.errors import BadInput
+from core.inspect.embeddings import embed_tokens, project_2d
 from core.registry import BUNDLED_MINILM
 from tabs.context import AppContext
 from tabs.embeddings import make_handler

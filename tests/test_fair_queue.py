@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from core.fair_queue import HEAVY_GROUPS, QueueLimits, Ticket, admission, fair_order, queue_load
+from core.public.fair_queue import HEAVY_GROUPS, QueueLimits, Ticket, admission, fair_order, queue_load
 from tests.raw_http import call
 
 LIMITS = QueueLimits(per_session=3, per_address=5)

@@ -1,12 +1,12 @@
-"""core.fill_mask: the mask token swap, the pipeline's shape, top_k, mask counts, long texts, wrong models."""
+"""core.text.fill_mask: the mask token swap, the pipeline's shape, top_k, mask counts, long texts, wrong models."""
 
 import ast
 
 import pytest
 
 from core.errors import BadInput, WrongModelKind
-from core.fill_mask import fill_mask, known_mask_token, notebook_code, with_model_mask
-from core.text_input import MAX_CHARS
+from core.inputs.text import MAX_CHARS
+from core.text.fill_mask import fill_mask, known_mask_token, notebook_code, with_model_mask
 from tests.tiny_models import minilm_tokenizer
 
 
@@ -89,7 +89,7 @@ def test_notebook_code_is_valid_python():
 
 
 def test_the_mask_token_is_known_before_loading_from_local_files(tiny_masked_lm):
-    from core.model_cache import MODEL_CACHE
+    from core.runtime.model_cache import MODEL_CACHE
 
     before = MODEL_CACHE.keys()
     assert known_mask_token(str(tiny_masked_lm)) == "[MASK]"

@@ -6,7 +6,8 @@ import threading
 import pytest
 
 from core.errors import BadInput, RemoteFailure, WrongModelKind
-from core.finetune import (
+from core.finetune.data import prepare_data
+from core.finetune.train import (
     RESULT_FILE,
     Stage,
     TrainingSettings,
@@ -16,9 +17,8 @@ from core.finetune import (
     push_to_hub,
     run_to_end,
 )
-from core.finetune_data import prepare_data
-from core.loading import PUBLIC
 from core.registry import BUNDLED_MINILM
+from core.runtime.loading import PUBLIC
 
 POSITIVE = ["I love this song", "What a great day", "This is wonderful", "The food was delicious", "Best movie ever"]
 NEGATIVE = ["I hate the rain", "This is terrible", "The food was awful", "Worst movie ever", "What a horrible day"]
@@ -109,7 +109,7 @@ def test_saved_folder_has_a_model_card_and_the_run(tiny_run):
 
 
 def test_saved_folder_works_in_the_sentiment_tab(tiny_run):
-    from core.classify import classify
+    from core.text.classify import classify
 
     result = classify("I love this song", tiny_run.saved_to)
     assert {s["label"] for s in result.scores[0]} == {"positive", "negative"}
@@ -223,7 +223,7 @@ def test_the_code_panel_script_reproduces_the_labs_run(tiny_encoder, tiny_run, t
     import subprocess
     import sys
 
-    from core.finetune_data import to_csv
+    from core.finetune.data import to_csv
 
     (tmp_path / "finetune_data.csv").write_text(to_csv(SEPARABLE.rows()), encoding="utf-8")
     script = notebook_code(str(tiny_encoder), FAST, list(SEPARABLE.labels))

@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 
 from core.errors import BadInput
-from core.finetune_data import (
+from core.finetune.data import (
     MAX_ROWS,
     STARTER_DIR,
     STARTER_SETS,
@@ -17,7 +17,7 @@ from core.finetune_data import (
     rows_from_table,
     to_csv,
 )
-from core.finetune_vocab import UNKNOWN_SHARE_WARNING, data_languages, suggest_model, vocabulary_report
+from core.finetune.vocab import UNKNOWN_SHARE_WARNING, data_languages, suggest_model, vocabulary_report
 from core.registry import BUNDLED_MINILM, get_task
 
 ROWS = [
@@ -239,7 +239,7 @@ def test_a_bad_conflict_choice_or_nothing_left_is_a_clear_error(rows, conflicts,
 
 @pytest.fixture(scope="module")
 def minilm_tokenizer():
-    from core.tokenize import load_tokenizer
+    from core.tokenizers.tokenize import load_tokenizer
 
     return load_tokenizer(BUNDLED_MINILM)
 
@@ -267,7 +267,7 @@ def test_english_rows_are_covered_and_nothing_is_suggested(minilm_tokenizer):
 
 
 def test_a_tokenizer_without_an_unknown_token_reads_everything(byte_level_tokenizer):
-    from core.tokenize import load_tokenizer
+    from core.tokenizers.tokenize import load_tokenizer
 
     data = prepare_data(load_starter("sentiment_en_ko"))
     report = vocabulary_report(load_tokenizer(str(byte_level_tokenizer)), data.train, data.labels, "gpt2-like")

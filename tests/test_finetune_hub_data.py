@@ -3,10 +3,10 @@
 import httpx2
 import pytest
 
-import core.finetune_hub_data
+import core.finetune.hub_data
 from core.errors import BadInput, DataNotAvailable
-from core.finetune_data import MAX_ROWS, prepare_data
-from core.finetune_hub_data import load_hub_rows, resolve_dataset
+from core.finetune.data import MAX_ROWS, prepare_data
+from core.finetune.hub_data import load_hub_rows, resolve_dataset
 from core.registry import FINETUNE_DATASETS
 from tests.conftest import write_tiny_dataset
 
@@ -130,7 +130,7 @@ def test_hub_failures_are_explained(monkeypatch, error, kind, message):
             raise ValueError("Bad split: train. Available splits: ['test']")
         raise _hub_error(getattr(huggingface_hub.errors, error))
 
-    monkeypatch.setattr(core.finetune_hub_data, "hub_offline", lambda: False)
+    monkeypatch.setattr(core.finetune.hub_data, "hub_offline", lambda: False)
     monkeypatch.setattr(datasets, "load_dataset", refuse)
     with pytest.raises(kind, match=message):
         load_hub_rows("org/secret")

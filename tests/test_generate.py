@@ -1,14 +1,14 @@
-"""core.generate: the pipeline's output shape, streaming, seeds, chat templates, limits and long prompts."""
+"""core.generation.generate: the pipeline's output shape, streaming, seeds, chat templates, limits and long prompts."""
 
 import ast
 import threading
 
 import pytest
 
-import core.generate
+import core.generation.generate
 from core.errors import BadInput, WrongModelKind
-from core.generate import GenerationSettings, generate, notebook_code, stream_generate
-from core.text_input import MAX_CHARS
+from core.generation.generate import GenerationSettings, generate, notebook_code, stream_generate
+from core.inputs.text import MAX_CHARS
 
 PROMPT = "Hello, my name is"
 
@@ -162,6 +162,6 @@ def test_notebook_code_is_valid_python_with_the_seed(chat, sequences):
 
 
 def test_prompts_are_capped_even_when_the_window_is_larger(tiny_gpt2, monkeypatch):
-    monkeypatch.setattr(core.generate, "MAX_PROMPT_TOKENS", 100)
+    monkeypatch.setattr(core.generation.generate, "MAX_PROMPT_TOKENS", 100)
     result = generate("apple " * 500, str(tiny_gpt2), GenerationSettings(max_new_tokens=5))
     assert result.prompt.length <= 100 and result.prompt.truncation.window == 1024

@@ -6,10 +6,10 @@ import gradio as gr
 import pytest
 from gradio.components.plot import AltairPlotData
 
-import core.generate
+import core.generation.generate
 import tabs.generate
-from core.generate import GenerationSettings
-from core.next_token import NextTokenDistribution
+from core.generation.generate import GenerationSettings
+from core.generation.next_token import NextTokenDistribution
 from tabs import decoding
 from tabs.context import AppContext
 from tabs.generate import make_handler, next_token_views, reshape_next_token
@@ -119,7 +119,7 @@ def test_comparison_bad_table_is_a_clear_gr_error(tiny_gpt2):
 
 
 def test_core_generate_is_what_the_tab_calls():
-    assert tabs.generate.stream_generate is core.generate.stream_generate
+    assert tabs.generate.stream_generate is core.generation.generate.stream_generate
 
 
 def test_greedy_panel_says_which_token_is_chosen(tiny_gpt2):

@@ -7,11 +7,11 @@ import sys
 import pytest
 
 from core.errors import BadInput, ModelNotAvailable
-from core.hub_cache import cache_summary, delete_cached, plan_prefetch, prefetch, prefetchable_tasks
-from core.inspector import inspect_model
-from core.loaded_models import loaded_models, unload
-from core.model_cache import ModelCache
+from core.inspect.inspector import inspect_model
 from core.registry import get_task
+from core.runtime.hub_cache import cache_summary, delete_cached, plan_prefetch, prefetch, prefetchable_tasks
+from core.runtime.loaded_models import loaded_models, unload
+from core.runtime.model_cache import ModelCache
 from tests import tiny_models
 from tests.conftest import ROOT
 
@@ -109,7 +109,7 @@ def test_prefetch_plan_sums_what_a_dry_run_would_download(monkeypatch):
     import huggingface_hub
     from huggingface_hub.file_download import DryRunFileInfo
 
-    import core.hub_cache
+    import core.runtime.hub_cache
 
     files = {"config.json": (600, False), "model.safetensors": (268_000_000, True), "tf_model.h5": (363_000_000, True)}
 
@@ -123,7 +123,7 @@ def test_prefetch_plan_sums_what_a_dry_run_would_download(monkeypatch):
         ]
 
     monkeypatch.setattr(huggingface_hub, "snapshot_download", dry_run)
-    monkeypatch.setattr(core.hub_cache, "hub_offline", lambda: False)
+    monkeypatch.setattr(core.runtime.hub_cache, "hub_offline", lambda: False)
     [plan] = plan_prefetch(["classify"])
     assert plan.model == get_task("classify").default.id
     assert (plan.total_bytes, plan.to_download_bytes, plan.files) == (268_000_600, 268_000_000, 2)

@@ -1,11 +1,11 @@
-"""core.image_input: every upload becomes an upright RGB image of bounded size, or a clear refusal."""
+"""core.inputs.image: every upload becomes an upright RGB image of bounded size, or a clear refusal."""
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from core.errors import BadInput
-from core.image_input import MAX_PIXELS, fit_within, image_digest, prepare_image
+from core.inputs.image import MAX_PIXELS, fit_within, image_digest, prepare_image
 from tests import images
 
 

@@ -6,11 +6,11 @@ import httpx2
 import pytest
 
 from core.errors import BadInput, ModelNotAvailable, WrongModelKind
-from core.inspector import inspect_model, kind_of
-from core.model_source import resolve_model
+from core.inspect.inspector import inspect_model, kind_of
+from core.inspect.run_model import run_model
 from core.registry import BUNDLED_MINILM
-from core.repo_files import list_repo_files, purpose_of
-from core.run_model import run_model
+from core.runtime.model_source import resolve_model
+from core.runtime.repo_files import list_repo_files, purpose_of
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +162,7 @@ def test_hub_metadata_gives_sizes_and_skips_other_frameworks(monkeypatch):
     import huggingface_hub
     from huggingface_hub.hf_api import ModelInfo
 
-    import core.repo_files
+    import core.runtime.repo_files
 
     siblings = [
         {"rfilename": "config.json", "size": 570},
@@ -178,7 +178,7 @@ def test_hub_metadata_gives_sizes_and_skips_other_frameworks(monkeypatch):
         return ModelInfo(id=repo_id, siblings=siblings)
 
     monkeypatch.setattr(huggingface_hub.HfApi, "model_info", model_info)
-    monkeypatch.setattr(core.repo_files, "hub_offline", lambda: False)
+    monkeypatch.setattr(core.runtime.repo_files, "hub_offline", lambda: False)
     source = resolve_model("google-bert/bert-base-uncased")
     files, where = list_repo_files(source)
     assert where == "hub" and calls == [("google-bert/bert-base-uncased", True)]

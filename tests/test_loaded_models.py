@@ -1,11 +1,11 @@
 """The cache tab's "Loaded models": each model by the name the student typed, the tab that loaded it, and its
 memory; never the cache's internal keys (issue 14: a tuple of 'tokenizer' and a path, class NoneType)."""
 
-from core.loaded_models import loaded_models, unload
-from core.loading import load_for_task
-from core.model_cache import ModelCache
 from core.registry import BUNDLED_MINILM, bundled_path, get_task
-from core.tokenize import load_tokenizer
+from core.runtime.loaded_models import loaded_models, unload
+from core.runtime.loading import load_for_task
+from core.runtime.model_cache import ModelCache
+from core.tokenizers.tokenize import load_tokenizer
 from tabs.cache import task_title
 
 

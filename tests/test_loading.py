@@ -3,9 +3,9 @@
 import pytest
 
 from core.errors import BadInput, ModelNotAvailable, WrongModelKind
-from core.loading import PUBLIC, load_for_task
-from core.model_cache import ModelCache
 from core.registry import BUNDLED_MINILM, get_task
+from core.runtime.loading import PUBLIC, load_for_task
+from core.runtime.model_cache import ModelCache
 
 CLASSIFY = get_task("classify")
 

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from core.model_cache import ModelCache
+from core.runtime.model_cache import ModelCache
 
 
 def test_concurrent_requests_load_a_key_once():

@@ -3,8 +3,8 @@
 import pytest
 
 from core.errors import BadInput
-from core.model_source import Availability, SourceKind, availability, resolve_model
 from core.registry import BUNDLED_MINILM
+from core.runtime.model_source import Availability, SourceKind, availability, resolve_model
 
 
 @pytest.mark.parametrize(

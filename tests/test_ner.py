@@ -1,12 +1,12 @@
-"""core.ner: entities index the original text, every aggregation strategy, long texts, wrong models."""
+"""core.text.ner: entities index the original text, every aggregation strategy, long texts, wrong models."""
 
 import ast
 
 import pytest
 
 from core.errors import BadInput, WrongModelKind
-from core.ner import AGGREGATION_STRATEGIES, entity_type, notebook_code, recognize
-from core.text_input import MAX_CHARS
+from core.inputs.text import MAX_CHARS
+from core.text.ner import AGGREGATION_STRATEGIES, entity_type, notebook_code, recognize
 from tests.tiny_models import NER_LABELS
 
 TEXT = "  My name is Wolfgang and I live in Berlin. Sylvain works at Hugging Face in Brooklyn."

@@ -1,11 +1,11 @@
-"""core.next_token: the next-token distribution and what temperature, top-k and top-p do to it."""
+"""core.generation.next_token: the next-token distribution and what temperature, top-k and top-p do to it."""
 
 import pytest
 import torch
 
-from core.generate import TASK, GenerationSettings, prepare_prompt
-from core.loading import load_for_task
-from core.next_token import SHOWN_CANDIDATES, next_token_distribution, readable_token
+from core.generation.generate import TASK, GenerationSettings, prepare_prompt
+from core.generation.next_token import SHOWN_CANDIDATES, next_token_distribution, readable_token
+from core.runtime.loading import load_for_task
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from core import runnable_here as runnable
 from core.errors import ModelNotAvailable
-from core.hub_cache import prefetch
-from core.loading import download_hint, format_size, load_for_task
-from core.model_cache import ModelCache
 from core.registry import BUNDLED_MINILM, TASKS, get_task
-from core.repo_files import not_downloaded_offline
+from core.runtime import runnable_here as runnable
+from core.runtime.hub_cache import prefetch
+from core.runtime.loading import download_hint, format_size, load_for_task
+from core.runtime.model_cache import ModelCache
+from core.runtime.repo_files import not_downloaded_offline
 from tabs.model_picker import model_status, offered_instead
 from tests import tiny_models
 
@@ -133,7 +133,7 @@ def test_one_download_command_everywhere():
 
 
 def test_every_module_is_checked_for_particles():
-    assert {"core/loading.py", "core/remote/faults.py", "tabs/boundary.py", "app.py"} <= set(MESSAGE_MODULES)
+    assert {"core/runtime/loading.py", "core/remote/faults.py", "tabs/boundary.py", "app.py"} <= set(MESSAGE_MODULES)
 
 
 @pytest.mark.parametrize("module", MESSAGE_MODULES)

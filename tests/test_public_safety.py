@@ -17,7 +17,7 @@ import pytest
 from gradio_client.exceptions import AppError
 
 from core.errors import BadInput, WrongModelKind
-from core.model_source import resolve_model
+from core.runtime.model_source import resolve_model
 from tabs.context import AppContext
 
 ORACLE_IDS = ["data/../../../etc/shadow", "data/../../../etc/shadowX"]
@@ -137,8 +137,8 @@ def test_an_odd_architectures_field_gets_the_wrong_kind_message(odd_models, view
 
 
 def test_a_task_tab_refuses_a_non_string_architecture_as_the_wrong_kind(odd_models):
-    from core.loading import load_for_task
     from core.registry import get_task
+    from core.runtime.loading import load_for_task
 
     with pytest.raises(WrongModelKind, match="architectures"):
         load_for_task(get_task("classify"), str(odd_models[repr([123])]))

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from core.errors import BadInput
-from core.finetune import TrainingSettings, fine_tune, run_to_end
-from core.finetune_data import prepare_data
-from core.public_storage import StorageLimits, VisitorStorage, folder_size
+from core.finetune.data import prepare_data
+from core.finetune.train import TrainingSettings, fine_tune, run_to_end
+from core.public.storage import StorageLimits, VisitorStorage, folder_size
 from core.registry import BUNDLED_MINILM
 from tabs.context import AppContext
 
@@ -100,8 +100,8 @@ def test_the_table_csv_is_one_file_per_session_rewritten(tmp_path, monkeypatch):
 
 
 def test_a_download_that_would_take_the_hub_cache_over_its_cap_is_refused(cached_tiny_classifier):
-    from core.hub_cache import cache_summary
-    from core.loading import PUBLIC, check_cache_room
+    from core.runtime.hub_cache import cache_summary
+    from core.runtime.loading import PUBLIC, check_cache_room
 
     used_mb = cache_summary().size_bytes / 1e6
     assert used_mb > 0 and PUBLIC.max_cache_mb

@@ -40,7 +40,7 @@ def test_public_mode_caps_in_the_readme_are_the_codes():
     import inspect
 
     import app
-    from core.loading import PUBLIC
+    from core.runtime.loading import PUBLIC
 
     assert f"models over {PUBLIC.max_download_mb / 1000:g} GB are refused" in README
     upload_cap = re.search(r'max_file_size="(\d+)mb" if public', inspect.getsource(app.main)).group(1)

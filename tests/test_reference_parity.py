@@ -1,11 +1,11 @@
 """Differential tests: our rebuilt pipelines against the reference itself.
 
-- ``/answer`` (core.answer) against transformers 4.57.6's ``pipeline("question-answering")``: 240 seeded
+- ``/answer`` (core.text.answer) against transformers 4.57.6's ``pipeline("question-answering")``: 240 seeded
   cases on tiny models; every item of the top-k list must have the same start, end and answer, and
   the same score within 1e-5 relative.
-- ``/summarize`` and ``/translate`` (core.summarize, core.translate) against 4.57.6's summarization
+- ``/summarize`` and ``/translate`` (core.generation.summarize, core.generation.translate) against 4.57.6's summarization
   and translation pipelines: the same encoder input and the same settings reach ``generate``.
-- ``/ner`` (core.ner) against transformers 5's own ``pipeline("token-classification")``.
+- ``/ner`` (core.text.ner) against transformers 5's own ``pipeline("token-classification")``.
 
 4.57.6 runs in one subprocess beside the project (tests/reference_v4.py installs it once into a cache).
 """
@@ -189,7 +189,7 @@ def _qa_job(case: dict[str, Any], models: dict[str, str]) -> dict[str, Any]:
 
 
 def _ours(case: dict[str, Any], models: dict[str, str]) -> dict[str, Any]:
-    from core.answer import answer
+    from core.text.answer import answer
 
     try:
         result = answer(case["question"], case["context"], models[case["model"]], **_options(case))
@@ -352,8 +352,8 @@ class _Resolved(Exception):
 
 def _our_generation(case: tuple, models: dict[str, str]) -> dict[str, Any]:
     """The encoder input and the settings ``generate`` resolved when our tab ran this case."""
-    from core import summarize, translate
-    from core.loading import load_for_task
+    from core.generation import summarize, translate
+    from core.runtime.loading import load_for_task
 
     model, _, text, v4_options, function, options = case
     module = summarize if function == "summarize" else translate
@@ -380,7 +380,7 @@ def _our_generation(case: tuple, models: dict[str, str]) -> dict[str, Any]:
 
 
 def _expected(v4_config: dict[str, Any], options: dict[str, Any], positions: int | None) -> dict[str, Any]:
-    """v4's settings with the two differences core/seq2seq.py makes on purpose (see generation_plan):
+    """v4's settings with the two differences core/generation/seq2seq.py makes on purpose (see generation_plan):
 
     - a ``max_length`` the user gives counts; v4 let the pipeline's leftover ``max_new_tokens=256`` win;
     - lengths stop at a decoder's learned positions (v4 ran past them and failed with an IndexError).
@@ -419,7 +419,7 @@ def test_the_generation_cases_meet_both_deliberate_differences(reference):
     assert any(tokens == 256 for tokens, _ in v4_lengths)  # past the tiny decoders' 64 or 128 positions
 
 
-# --- NER: core.ner against transformers 5's own token-classification pipeline ------------------------------
+# --- NER: core.text.ner against transformers 5's own token-classification pipeline ------------------------------
 
 NER_TEXTS = (
     "My name is Wolfgang and I live in Berlin. Sylvain works at Hugging Face in Brooklyn.",
@@ -437,7 +437,7 @@ def _plain_entity(entity: dict[str, Any]) -> dict[str, Any]:
 def test_ner_equals_transformers_5_token_classification(tiny_ner, strategy):
     from transformers import pipeline
 
-    from core.ner import recognize
+    from core.text.ner import recognize
 
     theirs_pipeline = pipeline("token-classification", model=str(tiny_ner), aggregation_strategy=strategy)
     for text in NER_TEXTS:

@@ -4,9 +4,9 @@ answers, the tab's first output has the same shape as the local one, and the tab
 import gradio as gr
 import pytest
 
-from core.loading import PRIVATE
 from core.remote import RemoteInputs, get_remote_task
 from core.remote.side_by_side import run_local
+from core.runtime.loading import PRIVATE
 from tabs.context import AppContext
 from tabs.detect import make_handler as detect_handler
 from tabs.fill_mask import make_handler as fill_mask_handler

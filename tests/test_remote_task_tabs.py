@@ -5,9 +5,9 @@ import gradio as gr
 import pytest
 
 from core.errors import BadInput
-from core.loading import PRIVATE
 from core.remote import RemoteInputs, get_remote_task
 from core.remote.side_by_side import run_local
+from core.runtime.loading import PRIVATE
 from tabs.answer import make_handler as answer_handler
 from tabs.context import AppContext
 from tabs.remote import make_compare_handler

@@ -1,13 +1,13 @@
-"""core.summarize / core.translate: v4's settings and prefixes, truncation, streaming, language pairs, bad input."""
+"""core.generation.summarize / core.generation.translate: v4's settings and prefixes, truncation, streaming, language pairs, bad input."""
 
 import ast
 
 import pytest
 
 from core.errors import BadInput, WrongModelKind
-from core.summarize import notebook_code as summary_code
-from core.summarize import stream_summary, summarize
-from core.translate import Kind, language_hint, model_languages, notebook_code, translate
+from core.generation.summarize import notebook_code as summary_code
+from core.generation.summarize import stream_summary, summarize
+from core.generation.translate import Kind, language_hint, model_languages, notebook_code, translate
 from tests.tiny_models import T5_TASK_PARAMS
 
 TEXT = "The tower is 324 metres tall, about the same height as an 81-storey building."

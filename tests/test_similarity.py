@@ -1,13 +1,13 @@
-"""core.similarity: mean pooling + normalisation, the matrix invariants, the bundled model offline."""
+"""core.text.similarity: mean pooling + normalisation, the matrix invariants, the bundled model offline."""
 
 import ast
 
 import pytest
 
 from core.errors import BadInput, WrongModelKind
+from core.inputs.text import MAX_CHARS
 from core.registry import BUNDLED_MINILM, bundled_path
-from core.similarity import notebook_code, similarity
-from core.text_input import MAX_CHARS
+from core.text.similarity import notebook_code, similarity
 
 SENTENCES = ["A man is eating food.", "A man is eating a piece of bread.", "A monkey is playing drums."]
 

@@ -4,7 +4,7 @@ import gradio as gr
 import pandas as pd
 import pytest
 
-from core.text_input import MAX_CHARS
+from core.inputs.text import MAX_CHARS
 from tabs import fill_mask, ner, similarity, zero_shot
 from tabs.context import AppContext
 

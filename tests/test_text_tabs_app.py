@@ -3,8 +3,8 @@
 import pytest
 from gradio_client.exceptions import AppError
 
+from core.inputs.text import MAX_CHARS
 from core.registry import BUNDLED_MINILM
-from core.text_input import MAX_CHARS
 
 PARAMETERS = {
     "/zero_shot": ["text", "labels", "model", "multi_label", "hypothesis_template"],

@@ -5,11 +5,11 @@ import unicodedata
 import pytest
 
 from core.errors import BadInput, ModelNotAvailable
-from core.model_cache import MODEL_CACHE
+from core.inputs.text import MAX_CHARS
 from core.registry import BUNDLED_MINILM, bundled_path
-from core.text_input import MAX_CHARS
-from core.tokenize import Padding, load_tokenizer, notebook_code, tokenize
-from core.tokenizer_lookup import decode, render_chat, token_ids
+from core.runtime.model_cache import MODEL_CACHE
+from core.tokenizers.lookup import decode, render_chat, token_ids
+from core.tokenizers.tokenize import Padding, load_tokenizer, notebook_code, tokenize
 from tests.tiny_models import minilm_tokenizer
 
 COURSE_SENTENCES = [

@@ -4,7 +4,7 @@ import pytest
 from gradio_client.exceptions import AppError
 
 from core.registry import BUNDLED_MINILM
-from core.tokenizer_training import sample_corpus
+from core.tokenizers.training import sample_corpus
 
 
 def test_tokenize_returns_the_contract_json(client):

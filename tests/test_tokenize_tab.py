@@ -3,11 +3,11 @@
 import gradio as gr
 import pytest
 
-import core.tokenize
+import core.tokenizers.tokenize
 import tabs.tokenize
+from core.inputs.text import MAX_CHARS
 from core.registry import BUNDLED_MINILM
-from core.text_input import MAX_CHARS
-from core.tokenizer_training import sample_corpus
+from core.tokenizers.training import sample_corpus
 from tabs import tokenizer_compare, tokenizer_training
 from tabs.context import AppContext
 from tabs.token_view import MAX_SHOWN_TOKENS
@@ -140,7 +140,7 @@ def test_train_handler_errors_are_gr_errors():
 
 
 def test_core_tokenize_is_what_the_tab_calls():
-    assert tabs.tokenize.tokenize is core.tokenize.tokenize
+    assert tabs.tokenize.tokenize is core.tokenizers.tokenize.tokenize
 
 
 def test_wide_batches_say_the_tables_show_the_first_positions():

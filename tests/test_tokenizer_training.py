@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from core.errors import BadInput
-from core.tokenizer_training import MAX_VOCAB, notebook_code, sample_corpus, train_tokenizer
+from core.tokenizers.training import MAX_VOCAB, notebook_code, sample_corpus, train_tokenizer
 
 SMALL_CORPUS = "low lower lowest\nnew newer newest\nwide wider widest\nlow low new new\n"
 

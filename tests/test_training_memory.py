@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from core.errors import BadInput
-from core.finetune import TrainingSettings, fine_tune
-from core.finetune_data import prepare_data
-from core.model_cache import ModelCache
-from core.training_memory import check_fits, count_classifier_parameters, estimate
+from core.finetune.data import prepare_data
+from core.finetune.memory import check_fits, count_classifier_parameters, estimate
+from core.finetune.train import TrainingSettings, fine_tune
+from core.runtime.model_cache import ModelCache
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = prepare_data([["I love it", "pos", "train"], ["I hate it", "neg", "train"], ["ok", "pos", "eval"]])
@@ -52,7 +52,7 @@ def test_the_estimate_counts_weights_gradients_adamw_and_activations(mid_size_be
 
 
 def test_a_run_over_the_budget_is_refused_with_the_figures_before_any_weights_load(mid_size_bert, monkeypatch):
-    import core.finetune as finetune
+    import core.finetune.train as finetune
 
     monkeypatch.setattr(finetune, "load_base", lambda *a: pytest.fail("the weights were loaded"))
     cache = ModelCache(max_bytes=300 * 2**20)
@@ -63,7 +63,7 @@ def test_a_run_over_the_budget_is_refused_with_the_figures_before_any_weights_lo
 
 
 def test_check_fits_advises_a_smaller_model_when_the_weights_are_the_problem():
-    from core.training_memory import TrainingMemory
+    from core.finetune.memory import TrainingMemory
 
     memory = TrainingMemory(10**9, 4 * 10**9, 4 * 10**9, 8 * 10**9, 10**6)
     with pytest.raises(BadInput, match="smaller base model"):

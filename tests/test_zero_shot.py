@@ -1,12 +1,12 @@
-"""core.zero_shot: the pipeline's shape, label and template checks, the Korean template, long texts."""
+"""core.text.zero_shot: the pipeline's shape, label and template checks, the Korean template, long texts."""
 
 import ast
 
 import pytest
 
 from core.errors import BadInput, WrongModelKind
-from core.text_input import MAX_CHARS
-from core.zero_shot import (
+from core.inputs.text import MAX_CHARS
+from core.text.zero_shot import (
     ENGLISH_TEMPLATE,
     KOREAN_TEMPLATE,
     MAX_LABELS,

@@ -377,7 +377,7 @@ def _train_fast_tokenizer(model, pre_tokenizer, decoder, trainer, **special_toke
     from tokenizers import Tokenizer
     from transformers import PreTrainedTokenizerFast
 
-    from core.tokenizer_training import sample_corpus
+    from core.tokenizers.training import sample_corpus
 
     backend = Tokenizer(model)
     backend.pre_tokenizer = pre_tokenizer

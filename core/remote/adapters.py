@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import BadInput
-from core.text_input import require_text, split_lines
+from core.inputs.text import require_text, split_lines
 
 #: Each line is one request: fewer than locally, to stay within the free API's limits.
 MAX_REMOTE_LINES = 8
@@ -113,7 +113,7 @@ def _classify_shape(raw: Any, prepared: Prepared) -> Any:
 
 
 def _zero_shot_prepare(inputs: RemoteInputs) -> Prepared:
-    from core.zero_shot import check_template, default_template, parse_labels
+    from core.text.zero_shot import check_template, default_template, parse_labels
 
     text = require_text(inputs.text)
     labels = parse_labels(inputs.labels) if (inputs.labels or "").strip() else []
@@ -145,7 +145,7 @@ def _zero_shot_shape(raw: Any, prepared: Prepared) -> dict:
 
 
 def _ner_prepare(inputs: RemoteInputs) -> Prepared:
-    from core.ner import check_strategy
+    from core.text.ner import check_strategy
 
     text = require_text(inputs.text)
     return Prepared([text], {"aggregation_strategy": check_strategy(inputs.options.get("aggregation_strategy"))})
@@ -177,7 +177,7 @@ def _given(inputs: RemoteInputs, names: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _answer_prepare(inputs: RemoteInputs) -> Prepared:
-    from core.answer import QASettings, validate
+    from core.text.answer import QASettings, validate
 
     question = require_text(inputs.text, what="question", what_ko="질문")
     context = require_text(inputs.context, what="context", what_ko="지문")
@@ -220,7 +220,7 @@ GENERATE_SETTINGS = {
 
 def _seq2seq_prepare(task_id: str) -> Callable[[RemoteInputs], Prepared]:
     def prepare(inputs: RemoteInputs) -> Prepared:
-        from core.seq2seq import GenerationOptions, validate
+        from core.generation.seq2seq import GenerationOptions, validate
 
         text = require_text(inputs.text)
         generate = _given(inputs, GENERATE_SETTINGS[task_id])
@@ -260,7 +260,7 @@ def _generate_prepare(inputs: RemoteInputs) -> Prepared:
     given = _given(inputs, GENERATION_KNOBS)
     if not given:  # the Inference API tab: the model's own decoding defaults, as before
         return Prepared([prompt], {"parameters": {"max_new_tokens": int(tokens)}, "sequences": 1})
-    from core.generate import GenerationSettings
+    from core.generation.generate import GenerationSettings
 
     # The generation tab: its knobs, checked as locally, with a concrete seed so a run can be reproduced.
     settings = GenerationSettings(max_new_tokens=int(tokens), **given).with_seed()
@@ -296,7 +296,7 @@ def _generate_shape(raw: Any, prepared: Prepared) -> list[dict]:
 
 
 def _fill_mask_prepare(inputs: RemoteInputs) -> Prepared:
-    from core.fill_mask import check_top_k
+    from core.text.fill_mask import check_top_k
 
     text = require_text(inputs.text)
     top_k = inputs.options.get("top_k")
@@ -352,7 +352,7 @@ def _detect_prepare(inputs: RemoteInputs) -> Prepared:
             f"The threshold {inputs.threshold} is outside 0–1. Choose a score between 0 and 1, e.g. 0.5.",
             ko=f"임계값으로 준 {inputs.threshold} 값이 0~1 밖이에요. 0과 1 사이 값(예: 0.5)을 고르세요.",
         )
-    from core.detect import check_max_detections
+    from core.vision.detect import check_max_detections
 
     limit = inputs.options.get("max_detections")
     wanted = [part.strip().lower() for part in re.split(r"[,，、\n]", inputs.labels or "") if part.strip()]

@@ -17,11 +17,11 @@ from typing import Any
 from urllib.parse import urlparse
 
 from core.errors import BadInput
-from core.model_source import hub_offline, resolve_model
 from core.remote.adapters import RemoteInputs, RemoteTask, get_remote_task
 from core.remote.faults import CallTarget, no_token, translate, unexpected_answer
 from core.remote.retry import DEFAULT_POLICY, RetryNotice, RetryPolicy, RetryStats, call_with_retries
 from core.remote.tokens import Credential, TokenSource
+from core.runtime.model_source import hub_offline, resolve_model
 
 DEFAULT_TIMEOUT = 60.0
 #: Exceptions InferenceClient raises while parsing an answer it did not expect.

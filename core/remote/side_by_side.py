@@ -12,61 +12,61 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.errors import BadInput
-from core.loading import LoadPolicy
 from core.remote.adapters import RemoteInputs
 from core.remote.client import RemoteResult
+from core.runtime.loading import LoadPolicy
 
 
 def _classify(inputs: RemoteInputs, model: str, *, device: str, policy: LoadPolicy) -> Any:
-    from core.classify import classify
+    from core.text.classify import classify
 
     return classify(inputs.text, model, device=device, policy=policy).to_json()
 
 
 def _answer(inputs: RemoteInputs, model: str, *, device: str, policy: LoadPolicy) -> Any:
-    from core.answer import answer
+    from core.text.answer import answer
 
     return answer(inputs.text, inputs.context, model, **inputs.options, device=device, policy=policy).to_json()
 
 
 def _summarize(inputs: RemoteInputs, model: str, *, device: str, policy: LoadPolicy) -> Any:
-    from core.summarize import summarize
+    from core.generation.summarize import summarize
 
     return summarize(inputs.text, model, **inputs.options, device=device, policy=policy).to_json()
 
 
 def _translate(inputs: RemoteInputs, model: str, *, device: str, policy: LoadPolicy) -> Any:
-    from core.translate import translate
+    from core.generation.translate import translate
 
     return translate(inputs.text, model, **inputs.options, device=device, policy=policy).to_json()
 
 
 def _zero_shot(inputs: RemoteInputs, model: str, *, device: str, policy: LoadPolicy) -> Any:
-    from core.zero_shot import zero_shot
+    from core.text.zero_shot import zero_shot
 
     return zero_shot(inputs.text, inputs.labels, model, **inputs.options, device=device, policy=policy).to_json()
 
 
 def _ner(inputs: RemoteInputs, model: str, *, device: str, policy: LoadPolicy) -> Any:
-    from core.ner import recognize
+    from core.text.ner import recognize
 
     return recognize(inputs.text, model, **inputs.options, device=device, policy=policy).to_json()
 
 
 def _fill_mask(inputs: RemoteInputs, model: str, *, device: str, policy: LoadPolicy) -> Any:
-    from core.fill_mask import fill_mask
+    from core.text.fill_mask import fill_mask
 
     return fill_mask(inputs.text, model, **inputs.options, device=device, policy=policy).to_json()
 
 
 def _similarity(inputs: RemoteInputs, model: str, *, device: str, policy: LoadPolicy) -> Any:
-    from core.similarity import similarity
+    from core.text.similarity import similarity
 
     return similarity(inputs.text, model, device=device, policy=policy).to_json()
 
 
 def _detect(inputs: RemoteInputs, model: str, *, device: str, policy: LoadPolicy) -> Any:
-    from core.detect import detect
+    from core.vision.detect import detect
 
     limit = inputs.options.get("max_detections")
     extra = {"max_detections": limit} if limit is not None else {}
@@ -76,7 +76,7 @@ def _detect(inputs: RemoteInputs, model: str, *, device: str, policy: LoadPolicy
 
 
 def _generate(inputs: RemoteInputs, model: str, *, device: str, policy: LoadPolicy) -> Any:
-    from core.generate import GenerationSettings, generate
+    from core.generation.generate import GenerationSettings, generate
 
     settings = GenerationSettings(max_new_tokens=int(inputs.max_new_tokens), **inputs.options)
     return generate(inputs.text, model, settings, device=device, policy=policy).to_json()

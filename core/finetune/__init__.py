@@ -1,0 +1,1 @@
+"""The fine-tuning lab: data, training, and its memory budget."""

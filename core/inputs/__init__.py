@@ -1,0 +1,1 @@
+"""Checking and shaping what a visitor gives: text, images, token windows."""

@@ -1,0 +1,1 @@
+"""Looking inside a model: its config, parameters, output shapes, embeddings, and comparisons."""

@@ -1,0 +1,1 @@
+"""The text tasks: classification, zero-shot, NER, question answering, fill-mask, similarity."""

@@ -1,0 +1,1 @@
+"""The tokenizer lab: tokens and ids, comparing tokenizers, training one."""
