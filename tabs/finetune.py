@@ -20,7 +20,8 @@ from core.finetune.data import (
     to_csv,
 )
 from core.finetune.hub_data import DEFAULT_ROW_CAP, PREVIEW_ROWS, HubRows, load_hub_rows
-from core.finetune.train import FineTuneResult, Stage, TrainingSettings, Update, fine_tune, notebook_code, push_to_hub
+from core.finetune.publish import push_to_hub
+from core.finetune.train import FineTuneResult, Stage, TrainingSettings, Update, fine_tune, notebook_code
 from core.public.storage import VisitorStorage
 from core.registry import FINETUNE_DATASETS, get_task
 from tabs.boundary import resolve_language, user_errors

@@ -7,14 +7,13 @@ import pytest
 
 from core.errors import BadInput, RemoteFailure, WrongModelKind
 from core.finetune.data import prepare_data
+from core.finetune.publish import RESULT_FILE, push_to_hub
 from core.finetune.train import (
-    RESULT_FILE,
     Stage,
     TrainingSettings,
     choose_output_dir,
     fine_tune,
     notebook_code,
-    push_to_hub,
     run_to_end,
 )
 from core.registry import BUNDLED_MINILM

@@ -4,12 +4,11 @@ A pretrained encoder gets a fresh classification head sized to the data's labels
 learning: reuse what the encoder knows, learn only the new problem). A plain PyTorch loop
 trains it — the same loop the code panel prints — and reports every step, so the UI can
 draw the loss curve live and a Stop request ends training after the current step, keeping
-what was learned. The result is saved with ``save_pretrained`` next to a generated model card.
+what was learned. The result is saved with ``save_pretrained`` next to a generated model card (publish.py).
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
@@ -17,28 +16,28 @@ import threading
 import time
 import warnings
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
-from enum import Enum
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any
 
-from core.errors import BadInput, RemoteFailure, WrongModelKind
-from core.finetune.data import DroppedRow, Example, LabelledData
+from core.errors import BadInput, WrongModelKind
+from core.finetune.data import Example, LabelledData
 from core.finetune.memory import check_fits, count_classifier_parameters, estimate, release_memory
-from core.finetune.vocab import VocabularyReport, vocabulary_report
+from core.finetune.publish import save
+from core.finetune.results import EpochScore, Evaluation, FineTuneResult, LossPoint, Prediction, Stage, Update
+from core.finetune.vocab import vocabulary_report
 from core.public.storage import VisitorStorage
 from core.registry import get_task
 from core.runtime.device import resolve_device
 from core.runtime.loading import MODEL_BUILD_LOCK, PRIVATE, LoadPolicy, check_download_size, explained_failures
 from core.runtime.model_cache import MODEL_CACHE, ModelCache
-from core.runtime.model_source import ModelSource, hub_offline, resolve_model
+from core.runtime.model_source import ModelSource, resolve_model
 
 TASK = get_task("finetune")
 EVAL_BATCH_SIZE = 32
 WARMUP_SHARE = 0.1
 #: Where trained models go when the user names no folder (PLAYGROUND_OUTPUT_DIR overrides it).
 DEFAULT_OUTPUT_ROOT = "finetuned"
-RESULT_FILE = "playground_finetune.json"
 
 
 @dataclass(frozen=True)
@@ -90,115 +89,6 @@ class TrainingSettings:
         return TrainingSettings(
             float(self.learning_rate), int(self.epochs), int(self.batch_size), int(self.seed), int(self.max_length)
         )
-
-
-class Prediction(TypedDict):
-    text: str
-    label: str
-    predicted: str
-    score: float
-
-
-class LossPoint(TypedDict):
-    epoch: int
-    step: int
-    loss: float
-
-
-class EpochScore(TypedDict):
-    epoch: int
-    step: int
-    eval_accuracy: float
-
-
-@dataclass
-class Evaluation:
-    """Accuracy, per-sentence predictions and the confusion matrix (rows: true label, columns: predicted)."""
-
-    accuracy: float
-    predictions: list[Prediction]
-    confusion_matrix: list[list[int]]
-
-    def to_json(self) -> dict[str, Any]:
-        correct = sum(p["label"] == p["predicted"] for p in self.predictions)
-        return {
-            "accuracy": self.accuracy,
-            "correct": correct,
-            "total": len(self.predictions),
-            "confusion_matrix": self.confusion_matrix,
-            "predictions": self.predictions,
-        }
-
-
-class Stage(str, Enum):
-    LOADED = "loaded"
-    BEFORE = "before"
-    STEP = "step"
-    EPOCH = "epoch"
-    AFTER = "after"
-    SAVED = "saved"
-
-
-@dataclass
-class FineTuneResult:
-    """Everything a run produced so far; complete once ``saved_to`` is set."""
-
-    model: str
-    labels: list[str]
-    settings: TrainingSettings
-    train_rows: int
-    eval_rows: int
-    total_steps: int
-    device: str = "cpu"
-    before: Evaluation | None = None
-    after: Evaluation | None = None
-    history: list[LossPoint] = field(default_factory=list)
-    epochs: list[EpochScore] = field(default_factory=list)
-    stopped: bool = False
-    #: Where the model was saved, as the student should see it: the full path on the owner's machine, the
-    #: folder's name alone in public mode (no server path is ever shown to a visitor).
-    saved_to: str | None = None
-    seconds: float = 0.0
-    #: Rows of the data left out before training (repeats, settled conflicts).
-    dropped: list[DroppedRow] = field(default_factory=list)
-    #: What the base model's tokenizer makes of the data (set once the tokenizer is loaded).
-    vocabulary: VocabularyReport | None = None
-    #: The saved folder itself, for the server's own use (push, zip, "use it"); never in the JSON.
-    folder: Path | None = None
-
-    @property
-    def steps_done(self) -> int:
-        return self.history[-1]["step"] if self.history else 0
-
-    def to_json(self) -> dict[str, Any]:
-        """The /finetune contract: labels, before, after, history, saved_to (and the settings and facts)."""
-        return {
-            "labels": list(self.labels),
-            "before": self.before.to_json() if self.before else None,
-            "after": self.after.to_json() if self.after else None,
-            "history": [dict(point) for point in self.history],
-            "epochs": [dict(score) for score in self.epochs],
-            "saved_to": self.saved_to,
-            "stopped": self.stopped,
-            "steps": self.steps_done,
-            "total_steps": self.total_steps,
-            "model": self.model,
-            "settings": asdict(self.settings),
-            "train_rows": self.train_rows,
-            "eval_rows": self.eval_rows,
-            "device": self.device,
-            "seconds": round(self.seconds, 2),
-            "dropped": [row.to_json() for row in self.dropped],
-            "vocabulary": self.vocabulary.to_json() if self.vocabulary else None,
-        }
-
-
-@dataclass
-class Update:
-    """One moment of a run, for the UI: what just happened and the result so far."""
-
-    stage: Stage
-    result: FineTuneResult
 
 
 def _short_name(model: str) -> str:
@@ -306,84 +196,6 @@ def evaluate(
         matrix[index[p["label"]]][index[p["predicted"]]] += 1
     correct = sum(p["label"] == p["predicted"] for p in predictions)
     return Evaluation(accuracy=correct / len(predictions), predictions=predictions, confusion_matrix=matrix)
-
-
-def model_card(result: FineTuneResult) -> Any:
-    """A Hub model card (YAML metadata + a readable summary) through huggingface_hub's ModelCard."""
-    from huggingface_hub import EvalResult, ModelCard, ModelCardData
-
-    name = Path(result.saved_to or "model").name
-    after = result.after.accuracy if result.after else None
-    data = ModelCardData(
-        base_model=result.model if "/" in result.model and not Path(result.model).exists() else None,
-        library_name="transformers",
-        pipeline_tag="text-classification",
-        tags=["text-classification", "pipeline-playground"],
-        model_name=name,
-        eval_results=[
-            EvalResult(
-                task_type="text-classification",
-                dataset_type="csv",
-                dataset_name="held-out evaluation rows",
-                metric_type="accuracy",
-                metric_value=round(after, 4),
-            )
-        ]
-        if after is not None
-        else None,
-    )
-    settings = "\n".join(f"- {key}: {value}" for key, value in asdict(result.settings).items())
-    before = f"{result.before.accuracy:.1%}" if result.before else "–"
-    stopped = " Training was stopped early by the user." if result.stopped else ""
-    content = f"""---
-{data.to_yaml()}
----
-
-# {name}
-
-A text classifier fine-tuned in the Pipeline Playground's fine-tuning lab from `{result.model}`,
-with a new classification head for the labels: {", ".join(f"`{label}`" for label in result.labels)}.
-
-## Training
-
-- training rows: {result.train_rows}, held-out evaluation rows: {result.eval_rows}
-- steps: {result.steps_done} of {result.total_steps} (plain PyTorch loop, AdamW, linear schedule with warm-up).{stopped}
-{settings}
-
-## Evaluation (held-out rows)
-
-| | accuracy |
-|---|---|
-| before fine-tuning (untrained head) | {before} |
-| after fine-tuning | {f"{after:.1%}" if after is not None else "–"} |
-
-## Use it
-
-```python
-from transformers import pipeline
-
-classifier = pipeline("text-classification", model="path/to/{name}")
-print(classifier("I like apple", top_k=None))
-```
-
-The evaluation set is small; treat the accuracy as a classroom measurement, not a benchmark.
-"""
-    return ModelCard(content)
-
-
-def save(model: Any, tokenizer: Any, result: FineTuneResult, folder: Path, *, show_path: bool = True) -> Path:
-    """Model, tokenizer, model card (README.md) and this run's JSON, in one folder that from_pretrained reads.
-
-    ``show_path`` False (public mode): ``saved_to`` is the folder's name, not where it is on the server.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    result.folder = folder.resolve()
-    result.saved_to = str(result.folder) if show_path else folder.name
-    model.save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    model_card(result).save(folder / "README.md")
-    (folder / RESULT_FILE).write_text(json.dumps(result.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")
-    return folder
 
 
 def fine_tune(
@@ -525,68 +337,6 @@ def run_to_end(updates: Iterator[Update]) -> FineTuneResult:
     if last is None:
         raise RuntimeError("the run produced nothing")
     return last.result
-
-
-def push_to_hub(folder: str | None, repo_id: str, token: str | None, *, private: bool = True) -> str:
-    """Upload a saved folder to the user's Hub repository with the user's token; the repository's URL."""
-    token = (token or "").strip()
-    if not token:
-        raise BadInput(
-            "Pushing to the Hub needs your access token (a 'write' token from https://huggingface.co/settings/tokens). "
-            "Paste it in the token box; it is used for this upload only and never stored.",
-            ko="Hub에 올리려면 액세스 토큰(https://huggingface.co/settings/tokens 의 'write' 토큰)이 필요해요. "
-            "토큰 칸에 붙여 넣으세요. 이번 업로드에만 쓰고 저장하지 않아요.",
-        )
-    if not folder or not (Path(folder) / "config.json").is_file():
-        raise BadInput(
-            "There is no saved model to push yet. Train (it saves at the end), then push.",
-            ko="아직 올릴 저장된 모델이 없어요. 먼저 학습하세요(끝나면 저장돼요).",
-        )
-    from huggingface_hub.errors import HFValidationError
-    from huggingface_hub.utils import validate_repo_id
-
-    repo_id = (repo_id or "").strip()
-    try:
-        if repo_id.count("/") != 1:
-            raise HFValidationError("it must be 'your-name/model-name'")
-        validate_repo_id(repo_id)
-    except HFValidationError as error:
-        raise BadInput(
-            f"'{repo_id}' is not a repository id to push to ({error}). Write it as 'your-name/model-name'.",
-            ko=f"입력한 '{repo_id}' 값은 올바른 저장소 id가 아니에요. '내-아이디/모델-이름' 형식으로 쓰세요.",
-        ) from None
-    if hub_offline():
-        raise RemoteFailure(
-            "The app is offline (--offline or HF_HUB_OFFLINE=1), so it cannot push to the Hub. The model is saved "
-            f"in '{folder}': upload it later with `huggingface-cli upload {repo_id} {folder}`.",
-            ko=f"앱이 오프라인이라 Hub에 올릴 수 없어요. 모델은 '{folder}'에 저장돼 있어요. "
-            f"나중에 `huggingface-cli upload {repo_id} {folder}`로 올리세요.",
-        )
-    from huggingface_hub import HfApi
-    from huggingface_hub.errors import HfHubHTTPError
-
-    api = HfApi(token=token)
-    try:
-        api.create_repo(repo_id, private=private, exist_ok=True)
-        api.upload_folder(repo_id=repo_id, folder_path=folder, commit_message="Upload from the Pipeline Playground")
-    except HfHubHTTPError as error:
-        status = getattr(error.response, "status_code", None)
-        if status in (401, 403):
-            raise BadInput(
-                f"The Hub refused the token for '{repo_id}' (HTTP {status}). Use a token with 'write' access, "
-                "and push to your own account or an organisation you belong to.",
-                ko=f"Hub가 '{repo_id}'에 대한 토큰을 거부했어요(HTTP {status}). 'write' 권한 토큰을 쓰고, "
-                "내 계정이나 속한 조직에 올리세요.",
-            ) from None
-        raise RemoteFailure(
-            f"The Hub did not accept the upload: {str(error).splitlines()[0]}", ko="Hub가 업로드를 받지 않았어요."
-        ) from None
-    except (OSError, ConnectionError) as error:
-        raise RemoteFailure(
-            f"The Hub could not be reached ({type(error).__name__}). Check the connection and try again.",
-            ko="Hub에 연결하지 못했어요. 인터넷 연결을 확인하고 다시 시도하세요.",
-        ) from None
-    return f"https://huggingface.co/{repo_id}"
 
 
 def notebook_code(
