@@ -1,10 +1,11 @@
-"""One small adapter per task: what to send through ``InferenceClient``, and how its answer maps
-onto the same JSON the local tab returns (DESIGN.md's contract), checked on the way.
+"""One small adapter per task: what to send through ``InferenceClient``, and how its answer becomes
+the same typed result the local task returns (``ClassificationResult``, ``NerResult`` …), checked on the way.
 
 Like gradio's ``pipelines_utils`` (one adapter per task), written as a table. Each adapter
 has three steps with one job each, as a pipeline does: ``prepare`` (the user's values →
 checked inputs), ``call`` (the only step that talks to the server), ``shape`` (the answer →
-the contract's JSON, or ``ValueError`` naming what was not as expected).
+the task's typed result, or ``ValueError`` naming what was not as expected). The result's
+``to_json()`` is then the contract's JSON, from one place for both backends.
 """
 
 from __future__ import annotations
@@ -14,30 +15,31 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from core.call import TaskInputs
 from core.errors import BadInput
 from core.inputs.text import require_text, split_lines
 
+if TYPE_CHECKING:
+    from core.generation.generate import GenerationResult
+    from core.generation.summarize import SummaryResult
+    from core.generation.translate import TranslationResult
+    from core.text.answer import AnswerResult
+    from core.text.classify import ClassificationResult
+    from core.text.fill_mask import FillMaskResult
+    from core.text.ner import NerResult
+    from core.text.similarity import SimilarityResult
+    from core.text.zero_shot import ZeroShotResult
+    from core.vision.detect import DetectionResult
+
 #: Each line is one request: fewer than locally, to stay within the free API's limits.
 MAX_REMOTE_LINES = 8
-DEFAULT_MAX_NEW_TOKENS = 50
 MAX_NEW_TOKENS = 512
-
-
-@dataclass(frozen=True)
-class RemoteInputs:
-    """Everything a task tab may send; each adapter reads what its task needs."""
-
-    text: str | None = None
-    labels: str | None = None
-    context: str | None = None
-    image: str | None = None
-    threshold: float = 0.5
-    max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS
-    #: The task tab's own settings under the API's parameter names (``top_k``, ``num_beams``,
-    #: ``src_lang`` …); ``None`` means "the model's default" and is not sent.
-    options: dict[str, Any] = field(default_factory=dict)
+#: The remote backend's name for the task inputs (one type for both backends).
+RemoteInputs = TaskInputs
+#: Where a result computed by the hosted API says it ran (the ``device`` of a typed result).
+HOSTED = "remote"
 
 
 @dataclass(frozen=True)
@@ -55,9 +57,10 @@ class RemoteTask:
     hub_task: str
     #: The InferenceClient method, shown in the code panel.
     method: str
-    prepare: Callable[[RemoteInputs], Prepared]
+    prepare: Callable[[TaskInputs], Prepared]
     call: Callable[[Any, str | None, Prepared], Any]
-    shape: Callable[[Any, Prepared], Any]
+    #: (answer as plain JSON, prepared inputs, model id) → the task's typed result.
+    shape: Callable[[Any, Prepared, str], Any]
     #: The call's arguments as Python source, for the code panel.
     code_args: Callable[[Prepared], str]
     #: One request per line (``call`` returns one answer per line).
@@ -99,20 +102,24 @@ def _label_scores(row: Any) -> list[dict]:
 # --- the tasks -------------------------------------------------------------------------------
 
 
-def _lines(inputs: RemoteInputs) -> Prepared:
+def _lines(inputs: TaskInputs) -> Prepared:
     return Prepared(split_lines(inputs.text, max_lines=MAX_REMOTE_LINES))
 
 
-def _one_text(inputs: RemoteInputs) -> Prepared:
+def _one_text(inputs: TaskInputs) -> Prepared:
     return Prepared([require_text(inputs.text)])
 
 
-def _classify_shape(raw: Any, prepared: Prepared) -> Any:
+def _classify_shape(raw: Any, prepared: Prepared, model: str) -> ClassificationResult:
+    from core.text.classify import ClassificationResult
+
     rows = [_label_scores(row) for row in _items(raw, "the answer")]
-    return rows[0] if len(rows) == 1 else rows
+    if len(rows) != len(prepared.texts):
+        raise ValueError(f"{len(rows)} answers for {len(prepared.texts)} sentences")
+    return ClassificationResult(texts=prepared.texts, scores=rows, model=model, device=HOSTED)
 
 
-def _zero_shot_prepare(inputs: RemoteInputs) -> Prepared:
+def _zero_shot_prepare(inputs: TaskInputs) -> Prepared:
     from core.text.zero_shot import check_template, default_template, parse_labels
 
     text = require_text(inputs.text)
@@ -135,23 +142,28 @@ def _zero_shot_prepare(inputs: RemoteInputs) -> Prepared:
     )
 
 
-def _zero_shot_shape(raw: Any, prepared: Prepared) -> dict:
+def _zero_shot_shape(raw: Any, prepared: Prepared, model: str) -> ZeroShotResult:
+    from core.text.zero_shot import ZeroShotResult
+
     scores = _label_scores(raw)
-    return {
-        "sequence": prepared.texts[0],
-        "labels": [s["label"] for s in scores],
-        "scores": [s["score"] for s in scores],
-    }
+    return ZeroShotResult(
+        sequence=prepared.texts[0],
+        labels=[s["label"] for s in scores],
+        scores=[s["score"] for s in scores],
+        hypothesis_template=prepared.extra["hypothesis_template"],
+        multi_label=prepared.extra["multi_label"],
+        model=model,
+    )
 
 
-def _ner_prepare(inputs: RemoteInputs) -> Prepared:
+def _ner_prepare(inputs: TaskInputs) -> Prepared:
     from core.text.ner import check_strategy
 
     text = require_text(inputs.text)
     return Prepared([text], {"aggregation_strategy": check_strategy(inputs.options.get("aggregation_strategy"))})
 
 
-def _ner_shape(raw: Any, prepared: Prepared) -> list[dict]:
+def _ner_shape(raw: Any, prepared: Prepared, model: str) -> NerResult:
     """As the local pipeline: ``entity_group`` when aggregated; ``entity`` (and ``index``) per token with "none"."""
     per_token = prepared.extra.get("aggregation_strategy") == "none"
     key = "entity" if per_token else "entity_group"
@@ -169,14 +181,17 @@ def _ner_shape(raw: Any, prepared: Prepared) -> list[dict]:
             end=int(_number(item.get("end"), "end")),
         )
         entities.append(entity)
-    return entities
+    from core.text.ner import NerResult
+
+    strategy = prepared.extra["aggregation_strategy"]
+    return NerResult(text=prepared.texts[0], entities=entities, aggregation_strategy=strategy, labels=[], model=model)
 
 
-def _given(inputs: RemoteInputs, names: tuple[str, ...]) -> dict[str, Any]:
+def _given(inputs: TaskInputs, names: tuple[str, ...]) -> dict[str, Any]:
     return {name: inputs.options[name] for name in names if inputs.options.get(name) is not None}
 
 
-def _answer_prepare(inputs: RemoteInputs) -> Prepared:
+def _answer_prepare(inputs: TaskInputs) -> Prepared:
     from core.text.answer import QASettings, validate
 
     question = require_text(inputs.text, what="question", what_ko="질문")
@@ -198,13 +213,22 @@ def _one_answer(item: Any) -> dict:
     }
 
 
-def _answer_shape(raw: Any, prepared: Prepared) -> dict | list[dict]:
-    """As the local tab (v4): one answer is an object; several (``top_k`` > 1) are a list, best first."""
+def _answer_shape(raw: Any, prepared: Prepared, model: str) -> AnswerResult:
+    """As locally: the answers best first (``to_json``: one is an object, several a list, as v4)."""
+    from core.text.answer import AnswerResult, QASettings
+
     answers = [_one_answer(item) for item in (_items(raw, "the answer") if isinstance(raw, list) else [raw])]
     if not answers:
         raise ValueError("no answer in the answer")
     answers.sort(key=lambda item: item["score"], reverse=True)
-    return answers[0] if len(answers) == 1 else answers
+    return AnswerResult(
+        question=prepared.texts[0],
+        context=prepared.extra["context"],
+        answers=answers,
+        settings=QASettings(**prepared.extra["parameters"]),
+        model=model,
+        device=HOSTED,
+    )
 
 
 def _keyword_args(values: dict[str, Any]) -> str:
@@ -218,8 +242,8 @@ GENERATE_SETTINGS = {
 }
 
 
-def _seq2seq_prepare(task_id: str) -> Callable[[RemoteInputs], Prepared]:
-    def prepare(inputs: RemoteInputs) -> Prepared:
+def _seq2seq_prepare(task_id: str) -> Callable[[TaskInputs], Prepared]:
+    def prepare(inputs: TaskInputs) -> Prepared:
         from core.generation.seq2seq import GenerationOptions, validate
 
         text = require_text(inputs.text)
@@ -240,31 +264,52 @@ def _seq2seq_args(prepared: Prepared) -> str:
     return repr(prepared.texts[0]) + _keyword_args({k: v for k, v in prepared.extra.items() if v is not None})
 
 
-def _text_field(key: str) -> Callable[[Any, Prepared], list[dict]]:
-    def shape(raw: Any, prepared: Prepared) -> list[dict]:
-        if not isinstance(raw, dict):
-            raise ValueError(f"the answer is {type(raw).__name__}, not an object with '{key}'")
-        return [{key: _text(raw.get(key), key)}]
-
-    return shape
+def _text_field(raw: Any, key: str) -> str:
+    if not isinstance(raw, dict):
+        raise ValueError(f"the answer is {type(raw).__name__}, not an object with '{key}'")
+    return _text(raw.get(key), key)
 
 
-def _generate_prepare(inputs: RemoteInputs) -> Prepared:
+def _summarize_shape(raw: Any, prepared: Prepared, model: str) -> SummaryResult:
+    from core.generation.summarize import SummaryResult
+
+    summary = _text_field(raw, "summary_text")
+    return SummaryResult(text=prepared.texts[0], summary=summary, model=model, device=HOSTED)
+
+
+def _translate_shape(raw: Any, prepared: Prepared, model: str) -> TranslationResult:
+    from core.generation.translate import Kind, TranslationResult
+
+    translation = _text_field(raw, "translation_text")
+    source, target = prepared.extra.get("src_lang"), prepared.extra.get("tgt_lang")
+    # The server knows how the model picks its languages; a pair sent is a pair of language codes.
+    kind = Kind.LANGUAGE_CODES if source else Kind.SINGLE_PAIR
+    return TranslationResult(
+        text=prepared.texts[0],
+        translation=translation,
+        src_lang=source,
+        tgt_lang=target,
+        kind=kind,
+        model=model,
+        device=HOSTED,
+    )
+
+
+def _generate_prepare(inputs: TaskInputs) -> Prepared:
     prompt = require_text(inputs.text, what="prompt", what_ko="프롬프트")
-    tokens = inputs.max_new_tokens
+    built = inputs.options.get("settings")
+    tokens = built.max_new_tokens if built is not None else inputs.max_new_tokens
     if not isinstance(tokens, (int, float)) or not 1 <= tokens <= MAX_NEW_TOKENS:
         raise BadInput(
             f"The number of new tokens must be between 1 and {MAX_NEW_TOKENS}, not {tokens!r}.",
             ko=f"새로 만들 토큰 수는 1에서 {MAX_NEW_TOKENS} 사이여야 해요({tokens!r} 값은 안 돼요).",
         )
-    given = _given(inputs, GENERATION_KNOBS)
-    if not given:  # the Inference API tab: the model's own decoding defaults, as before
+    settings = inputs.generation_settings()
+    if settings is None:  # the Inference API tab: the model's own decoding defaults, as before
         return Prepared([prompt], {"parameters": {"max_new_tokens": int(tokens)}, "sequences": 1})
-    from core.generation.generate import GenerationSettings
-
     # The generation tab: its knobs, checked as locally, with a concrete seed so a run can be reproduced.
-    settings = GenerationSettings(max_new_tokens=int(tokens), **given).with_seed()
     settings.validate()
+    settings = settings.with_seed()
     kwargs = settings.generate_kwargs()
     # The API refuses the local "off" values (top_k 0, top_p 1.0): leaving a knob out is the same.
     if kwargs.get("top_k") == 0:
@@ -272,11 +317,7 @@ def _generate_prepare(inputs: RemoteInputs) -> Prepared:
     if kwargs.get("top_p") == 1.0:
         del kwargs["top_p"]
     kwargs["seed"] = settings.seed
-    return Prepared([prompt], {"parameters": kwargs, "sequences": settings.num_return_sequences})
-
-
-#: The generation tab's knobs the API takes too (``GenerationSettings`` fields).
-GENERATION_KNOBS = ("temperature", "top_k", "top_p", "repetition_penalty", "num_return_sequences", "do_sample", "seed")
+    return Prepared([prompt], {"parameters": kwargs, "sequences": settings.num_return_sequences, "settings": settings})
 
 
 def _generate_call(client: Any, model: str | None, prepared: Prepared) -> Any:
@@ -289,13 +330,27 @@ def _generate_call(client: Any, model: str | None, prepared: Prepared) -> Any:
     return answers[0] if len(answers) == 1 else answers
 
 
-def _generate_shape(raw: Any, prepared: Prepared) -> list[dict]:
-    # The local pipeline returns the prompt and its continuation; the API returns the continuation only.
+def _generate_shape(raw: Any, prepared: Prepared, model: str) -> GenerationResult:
+    """The API returns the continuation only: it is the result's text, as the local stream's is. The prompt is
+    the model's input as sent (no ids: the hosted API returns text, not tokens)."""
+    from core.generation.generate import GenerationResult, GenerationSettings, Prompt
+
     answers = raw if isinstance(raw, list) else [raw]
-    return [{"generated_text": prepared.texts[0] + _text(answer, "generated_text")} for answer in answers]
+    prompt = prepared.texts[0]
+    settings = prepared.extra.get("settings") or GenerationSettings(
+        max_new_tokens=prepared.extra["parameters"]["max_new_tokens"]
+    )
+    return GenerationResult(
+        prompt=Prompt(text=prompt, chat=False, input_ids=None, attention_mask=None, model_text=prompt),
+        settings=settings,
+        texts=[_text(answer, "generated_text") for answer in answers],
+        model=model,
+        device=HOSTED,
+        done=True,
+    )
 
 
-def _fill_mask_prepare(inputs: RemoteInputs) -> Prepared:
+def _fill_mask_prepare(inputs: TaskInputs) -> Prepared:
     from core.text.fill_mask import check_top_k
 
     text = require_text(inputs.text)
@@ -303,7 +358,9 @@ def _fill_mask_prepare(inputs: RemoteInputs) -> Prepared:
     return Prepared([text], {"top_k": check_top_k(top_k)} if top_k is not None else {})
 
 
-def _fill_mask_shape(raw: Any, prepared: Prepared) -> list[dict]:
+def _fill_mask_shape(raw: Any, prepared: Prepared, model: str) -> FillMaskResult:
+    from core.text.fill_mask import FillMaskResult
+
     out = []
     for item in _items(raw, "the answer"):
         if not isinstance(item, dict):
@@ -316,10 +373,12 @@ def _fill_mask_shape(raw: Any, prepared: Prepared) -> list[dict]:
                 "sequence": _text(item.get("sequence"), "sequence"),
             }
         )
-    return sorted(out, key=lambda item: item["score"], reverse=True)
+    candidates = sorted(out, key=lambda item: item["score"], reverse=True)
+    # The server does not say which mask token its model uses: left empty.
+    return FillMaskResult(text=prepared.texts[0], candidates=candidates, mask_token="", model=model)
 
 
-def _similarity_prepare(inputs: RemoteInputs) -> Prepared:
+def _similarity_prepare(inputs: TaskInputs) -> Prepared:
     sentences = split_lines(inputs.text, max_lines=MAX_REMOTE_LINES)
     if len(sentences) < 2:
         raise BadInput(
@@ -333,15 +392,18 @@ def _similarity_call(client: Any, model: str | None, prepared: Prepared) -> list
     return [client.sentence_similarity(s, other_sentences=prepared.texts, model=model) for s in prepared.texts]
 
 
-def _similarity_shape(raw: Any, prepared: Prepared) -> dict:
+def _similarity_shape(raw: Any, prepared: Prepared, model: str) -> SimilarityResult:
+    from core.text.similarity import SimilarityResult
+
     n = len(prepared.texts)
     matrix = [[_number(x, "a similarity") for x in _items(row, "a row")] for row in _items(raw, "the answer")]
     if len(matrix) != n or any(len(row) != n for row in matrix):
         raise ValueError(f"expected a {n}×{n} matrix of similarities")
-    return {"sentences": prepared.texts, "matrix": matrix}
+    # The API returns similarities, not the sentence vectors: no dimensions, no vector preview.
+    return SimilarityResult(sentences=prepared.texts, matrix=matrix, dimensions=0, model=model)
 
 
-def _detect_prepare(inputs: RemoteInputs) -> Prepared:
+def _detect_prepare(inputs: TaskInputs) -> Prepared:
     if not inputs.image or not Path(inputs.image).is_file():
         raise BadInput(
             "No image given. Upload a picture, or click one of the examples.",
@@ -366,7 +428,9 @@ def _detect_prepare(inputs: RemoteInputs) -> Prepared:
     )
 
 
-def _detect_shape(raw: Any, prepared: Prepared) -> list[dict]:
+def _detect_shape(raw: Any, prepared: Prepared, model: str) -> DetectionResult:
+    from core.vision.detect import DEFAULT_MAX_DETECTIONS, Detection, DetectionResult
+
     out = []
     for item in _items(raw, "the answer"):
         box = item.get("box") if isinstance(item, dict) else None
@@ -384,7 +448,20 @@ def _detect_shape(raw: Any, prepared: Prepared) -> list[dict]:
     wanted = prepared.extra.get("labels")
     if wanted:
         out = [item for item in out if item["label"].lower() in wanted]
-    return out[: prepared.extra.get("max_detections") or None]
+    limit = prepared.extra.get("max_detections")
+    found = [
+        Detection(score=item["score"], label=item["label"], box=item["box"], query=i)
+        for i, item in enumerate(out[: limit or None])
+    ]
+    # No ``raw``: the API returns boxes only, not the model's view of the photo nor its attention.
+    return DetectionResult(
+        detections=found,
+        raw=None,
+        threshold=prepared.extra["threshold"],
+        labels=tuple(wanted or ()),
+        max_detections=limit or DEFAULT_MAX_DETECTIONS,
+        found=len(out),
+    )
 
 
 def _quoted(prepared: Prepared) -> str:
@@ -444,7 +521,7 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             "summarization",
             _seq2seq_prepare("summarize"),
             lambda client, model, p: client.summarization(p.texts[0], model=model, **p.extra),
-            _text_field("summary_text"),
+            _summarize_shape,
             _seq2seq_args,
         ),
         RemoteTask(
@@ -453,7 +530,7 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             "translation",
             _seq2seq_prepare("translate"),
             lambda client, model, p: client.translation(p.texts[0], model=model, **p.extra),
-            _text_field("translation_text"),
+            _translate_shape,
             _seq2seq_args,
         ),
         RemoteTask(
