@@ -4,42 +4,27 @@ the same typed result the local task returns (``ClassificationResult``, ``NerRes
 Like gradio's ``pipelines_utils`` (one adapter per task), written as a table. Each adapter
 has three steps with one job each, as a pipeline does: ``prepare`` (the user's values →
 checked inputs), ``call`` (the only step that talks to the server), ``shape`` (the answer →
-the task's typed result, or ``ValueError`` naming what was not as expected). The result's
-``to_json()`` is then the contract's JSON, from one place for both backends.
+the task's typed result, or ``ValueError`` naming what was not as expected: ``core/remote/shapes.py``).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from core.call import TaskInputs
 from core.errors import BadInput
 from core.inputs.text import require_text, split_lines
-
-if TYPE_CHECKING:
-    from core.generation.generate import GenerationResult
-    from core.generation.summarize import SummaryResult
-    from core.generation.translate import TranslationResult
-    from core.text.answer import AnswerResult
-    from core.text.classify import ClassificationResult
-    from core.text.fill_mask import FillMaskResult
-    from core.text.ner import NerResult
-    from core.text.similarity import SimilarityResult
-    from core.text.zero_shot import ZeroShotResult
-    from core.vision.detect import DetectionResult
+from core.remote import shapes
 
 #: Each line is one request: fewer than locally, to stay within the free API's limits.
 MAX_REMOTE_LINES = 8
 MAX_NEW_TOKENS = 512
 #: The remote backend's name for the task inputs (one type for both backends).
 RemoteInputs = TaskInputs
-#: Where a result computed by the hosted API says it ran (the ``device`` of a typed result).
-HOSTED = "remote"
 
 
 @dataclass(frozen=True)
@@ -67,38 +52,6 @@ class RemoteTask:
     per_line: bool = False
 
 
-# --- checks on answers -------------------------------------------------------------------------
-
-
-def _number(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValueError(f"{what} is {type(value).__name__} {value!r:.40}, not a number")
-    return float(value)
-
-
-def _text(value: Any, what: str) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"{what} is {type(value).__name__}, not text")
-    return value
-
-
-def _items(value: Any, what: str) -> list:
-    if not isinstance(value, list):
-        raise ValueError(f"{what} is {type(value).__name__}, not a list")
-    return value
-
-
-def _label_scores(row: Any) -> list[dict]:
-    items = []
-    for item in _items(row, "the answer"):
-        if not isinstance(item, dict):
-            raise ValueError(f"an item is {type(item).__name__}, not an object with a label and a score")
-        items.append({"label": _text(item.get("label"), "a label"), "score": _number(item.get("score"), "a score")})
-    if not items:
-        raise ValueError("no labels in the answer")
-    return sorted(items, key=lambda item: item["score"], reverse=True)
-
-
 # --- the tasks -------------------------------------------------------------------------------
 
 
@@ -108,15 +61,6 @@ def _lines(inputs: TaskInputs) -> Prepared:
 
 def _one_text(inputs: TaskInputs) -> Prepared:
     return Prepared([require_text(inputs.text)])
-
-
-def _classify_shape(raw: Any, prepared: Prepared, model: str) -> ClassificationResult:
-    from core.text.classify import ClassificationResult
-
-    rows = [_label_scores(row) for row in _items(raw, "the answer")]
-    if len(rows) != len(prepared.texts):
-        raise ValueError(f"{len(rows)} answers for {len(prepared.texts)} sentences")
-    return ClassificationResult(texts=prepared.texts, scores=rows, model=model, device=HOSTED)
 
 
 def _zero_shot_prepare(inputs: TaskInputs) -> Prepared:
@@ -142,49 +86,11 @@ def _zero_shot_prepare(inputs: TaskInputs) -> Prepared:
     )
 
 
-def _zero_shot_shape(raw: Any, prepared: Prepared, model: str) -> ZeroShotResult:
-    from core.text.zero_shot import ZeroShotResult
-
-    scores = _label_scores(raw)
-    return ZeroShotResult(
-        sequence=prepared.texts[0],
-        labels=[s["label"] for s in scores],
-        scores=[s["score"] for s in scores],
-        hypothesis_template=prepared.extra["hypothesis_template"],
-        multi_label=prepared.extra["multi_label"],
-        model=model,
-    )
-
-
 def _ner_prepare(inputs: TaskInputs) -> Prepared:
     from core.text.ner import check_strategy
 
     text = require_text(inputs.text)
     return Prepared([text], {"aggregation_strategy": check_strategy(inputs.options.get("aggregation_strategy"))})
-
-
-def _ner_shape(raw: Any, prepared: Prepared, model: str) -> NerResult:
-    """As the local pipeline: ``entity_group`` when aggregated; ``entity`` (and ``index``) per token with "none"."""
-    per_token = prepared.extra.get("aggregation_strategy") == "none"
-    key = "entity" if per_token else "entity_group"
-    entities = []
-    for item in _items(raw, "the answer"):
-        if not isinstance(item, dict):
-            raise ValueError("an entity is not an object")
-        group = item.get("entity_group") or item.get("entity")
-        entity: dict[str, Any] = {key: _text(group, key), "score": _number(item.get("score"), "a score")}
-        if per_token and item.get("index") is not None:
-            entity["index"] = int(_number(item.get("index"), "index"))
-        entity.update(
-            word=_text(item.get("word"), "word"),
-            start=int(_number(item.get("start"), "start")),
-            end=int(_number(item.get("end"), "end")),
-        )
-        entities.append(entity)
-    from core.text.ner import NerResult
-
-    strategy = prepared.extra["aggregation_strategy"]
-    return NerResult(text=prepared.texts[0], entities=entities, aggregation_strategy=strategy, labels=[], model=model)
 
 
 def _given(inputs: TaskInputs, names: tuple[str, ...]) -> dict[str, Any]:
@@ -200,35 +106,6 @@ def _answer_prepare(inputs: TaskInputs) -> Prepared:
     parameters = _given(inputs, tuple(QASettings.__dataclass_fields__))
     validate(QASettings(**parameters))
     return Prepared([question], {"context": context, "parameters": parameters})
-
-
-def _one_answer(item: Any) -> dict:
-    if not isinstance(item, dict):
-        raise ValueError(f"the answer is {type(item).__name__}, not an object")
-    return {
-        "score": _number(item.get("score"), "score"),
-        "start": int(_number(item.get("start"), "start")),
-        "end": int(_number(item.get("end"), "end")),
-        "answer": _text(item.get("answer"), "answer"),
-    }
-
-
-def _answer_shape(raw: Any, prepared: Prepared, model: str) -> AnswerResult:
-    """As locally: the answers best first (``to_json``: one is an object, several a list, as v4)."""
-    from core.text.answer import AnswerResult, QASettings
-
-    answers = [_one_answer(item) for item in (_items(raw, "the answer") if isinstance(raw, list) else [raw])]
-    if not answers:
-        raise ValueError("no answer in the answer")
-    answers.sort(key=lambda item: item["score"], reverse=True)
-    return AnswerResult(
-        question=prepared.texts[0],
-        context=prepared.extra["context"],
-        answers=answers,
-        settings=QASettings(**prepared.extra["parameters"]),
-        model=model,
-        device=HOSTED,
-    )
 
 
 def _keyword_args(values: dict[str, Any]) -> str:
@@ -262,37 +139,6 @@ def _seq2seq_prepare(task_id: str) -> Callable[[TaskInputs], Prepared]:
 
 def _seq2seq_args(prepared: Prepared) -> str:
     return repr(prepared.texts[0]) + _keyword_args({k: v for k, v in prepared.extra.items() if v is not None})
-
-
-def _text_field(raw: Any, key: str) -> str:
-    if not isinstance(raw, dict):
-        raise ValueError(f"the answer is {type(raw).__name__}, not an object with '{key}'")
-    return _text(raw.get(key), key)
-
-
-def _summarize_shape(raw: Any, prepared: Prepared, model: str) -> SummaryResult:
-    from core.generation.summarize import SummaryResult
-
-    summary = _text_field(raw, "summary_text")
-    return SummaryResult(text=prepared.texts[0], summary=summary, model=model, device=HOSTED)
-
-
-def _translate_shape(raw: Any, prepared: Prepared, model: str) -> TranslationResult:
-    from core.generation.translate import Kind, TranslationResult
-
-    translation = _text_field(raw, "translation_text")
-    source, target = prepared.extra.get("src_lang"), prepared.extra.get("tgt_lang")
-    # The server knows how the model picks its languages; a pair sent is a pair of language codes.
-    kind = Kind.LANGUAGE_CODES if source else Kind.SINGLE_PAIR
-    return TranslationResult(
-        text=prepared.texts[0],
-        translation=translation,
-        src_lang=source,
-        tgt_lang=target,
-        kind=kind,
-        model=model,
-        device=HOSTED,
-    )
 
 
 def _generate_prepare(inputs: TaskInputs) -> Prepared:
@@ -330,52 +176,12 @@ def _generate_call(client: Any, model: str | None, prepared: Prepared) -> Any:
     return answers[0] if len(answers) == 1 else answers
 
 
-def _generate_shape(raw: Any, prepared: Prepared, model: str) -> GenerationResult:
-    """The API returns the continuation only: it is the result's text, as the local stream's is. The prompt is
-    the model's input as sent (no ids: the hosted API returns text, not tokens)."""
-    from core.generation.generate import GenerationResult, GenerationSettings, Prompt
-
-    answers = raw if isinstance(raw, list) else [raw]
-    prompt = prepared.texts[0]
-    settings = prepared.extra.get("settings") or GenerationSettings(
-        max_new_tokens=prepared.extra["parameters"]["max_new_tokens"]
-    )
-    return GenerationResult(
-        prompt=Prompt(text=prompt, chat=False, input_ids=None, attention_mask=None, model_text=prompt),
-        settings=settings,
-        texts=[_text(answer, "generated_text") for answer in answers],
-        model=model,
-        device=HOSTED,
-        done=True,
-    )
-
-
 def _fill_mask_prepare(inputs: TaskInputs) -> Prepared:
     from core.text.fill_mask import check_top_k
 
     text = require_text(inputs.text)
     top_k = inputs.options.get("top_k")
     return Prepared([text], {"top_k": check_top_k(top_k)} if top_k is not None else {})
-
-
-def _fill_mask_shape(raw: Any, prepared: Prepared, model: str) -> FillMaskResult:
-    from core.text.fill_mask import FillMaskResult
-
-    out = []
-    for item in _items(raw, "the answer"):
-        if not isinstance(item, dict):
-            raise ValueError("a candidate is not an object")
-        out.append(
-            {
-                "score": _number(item.get("score"), "score"),
-                "token": int(_number(item.get("token"), "token")),
-                "token_str": _text(item.get("token_str"), "token_str"),
-                "sequence": _text(item.get("sequence"), "sequence"),
-            }
-        )
-    candidates = sorted(out, key=lambda item: item["score"], reverse=True)
-    # The server does not say which mask token its model uses: left empty.
-    return FillMaskResult(text=prepared.texts[0], candidates=candidates, mask_token="", model=model)
 
 
 def _similarity_prepare(inputs: TaskInputs) -> Prepared:
@@ -390,17 +196,6 @@ def _similarity_prepare(inputs: TaskInputs) -> Prepared:
 
 def _similarity_call(client: Any, model: str | None, prepared: Prepared) -> list:
     return [client.sentence_similarity(s, other_sentences=prepared.texts, model=model) for s in prepared.texts]
-
-
-def _similarity_shape(raw: Any, prepared: Prepared, model: str) -> SimilarityResult:
-    from core.text.similarity import SimilarityResult
-
-    n = len(prepared.texts)
-    matrix = [[_number(x, "a similarity") for x in _items(row, "a row")] for row in _items(raw, "the answer")]
-    if len(matrix) != n or any(len(row) != n for row in matrix):
-        raise ValueError(f"expected a {n}×{n} matrix of similarities")
-    # The API returns similarities, not the sentence vectors: no dimensions, no vector preview.
-    return SimilarityResult(sentences=prepared.texts, matrix=matrix, dimensions=0, model=model)
 
 
 def _detect_prepare(inputs: TaskInputs) -> Prepared:
@@ -428,42 +223,6 @@ def _detect_prepare(inputs: TaskInputs) -> Prepared:
     )
 
 
-def _detect_shape(raw: Any, prepared: Prepared, model: str) -> DetectionResult:
-    from core.vision.detect import DEFAULT_MAX_DETECTIONS, Detection, DetectionResult
-
-    out = []
-    for item in _items(raw, "the answer"):
-        box = item.get("box") if isinstance(item, dict) else None
-        if not isinstance(box, dict):
-            raise ValueError("a detection has no box")
-        out.append(
-            {
-                "score": _number(item.get("score"), "score"),
-                "label": _text(item.get("label"), "label"),
-                "box": {k: int(_number(box.get(k), k)) for k in ("xmin", "ymin", "xmax", "ymax")},
-            }
-        )
-    # As the local tab: best first, only the classes asked for (any case), at most max_detections boxes.
-    out.sort(key=lambda item: item["score"], reverse=True)
-    wanted = prepared.extra.get("labels")
-    if wanted:
-        out = [item for item in out if item["label"].lower() in wanted]
-    limit = prepared.extra.get("max_detections")
-    found = [
-        Detection(score=item["score"], label=item["label"], box=item["box"], query=i)
-        for i, item in enumerate(out[: limit or None])
-    ]
-    # No ``raw``: the API returns boxes only, not the model's view of the photo nor its attention.
-    return DetectionResult(
-        detections=found,
-        raw=None,
-        threshold=prepared.extra["threshold"],
-        labels=tuple(wanted or ()),
-        max_detections=limit or DEFAULT_MAX_DETECTIONS,
-        found=len(out),
-    )
-
-
 def _quoted(prepared: Prepared) -> str:
     return repr(prepared.texts[0])
 
@@ -477,7 +236,7 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             "text_classification",
             _lines,
             lambda client, model, p: [client.text_classification(t, model=model) for t in p.texts],
-            _classify_shape,
+            shapes.classify_shape,
             _quoted,
             per_line=True,
         ),
@@ -487,7 +246,7 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             "zero_shot_classification",
             _zero_shot_prepare,
             lambda client, model, p: client.zero_shot_classification(p.texts[0], model=model, **p.extra),
-            _zero_shot_shape,
+            shapes.zero_shot_shape,
             lambda p: (
                 f"{p.texts[0]!r}, candidate_labels={p.extra['candidate_labels']!r}"
                 + _keyword_args({k: v for k, v in p.extra.items() if k != "candidate_labels"})
@@ -499,7 +258,7 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             "token_classification",
             _ner_prepare,
             lambda client, model, p: client.token_classification(p.texts[0], model=model, **p.extra),
-            _ner_shape,
+            shapes.ner_shape,
             lambda p: f"{p.texts[0]!r}" + _keyword_args(p.extra),
         ),
         RemoteTask(
@@ -510,7 +269,7 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             lambda client, model, p: client.question_answering(
                 p.texts[0], p.extra["context"], model=model, **p.extra["parameters"]
             ),
-            _answer_shape,
+            shapes.answer_shape,
             lambda p: (
                 f"question={p.texts[0]!r}, context={p.extra['context']!r}" + _keyword_args(p.extra["parameters"])
             ),
@@ -521,7 +280,7 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             "summarization",
             _seq2seq_prepare("summarize"),
             lambda client, model, p: client.summarization(p.texts[0], model=model, **p.extra),
-            _summarize_shape,
+            shapes.summarize_shape,
             _seq2seq_args,
         ),
         RemoteTask(
@@ -530,7 +289,7 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             "translation",
             _seq2seq_prepare("translate"),
             lambda client, model, p: client.translation(p.texts[0], model=model, **p.extra),
-            _translate_shape,
+            shapes.translate_shape,
             _seq2seq_args,
         ),
         RemoteTask(
@@ -539,7 +298,7 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             "text_generation",
             _generate_prepare,
             _generate_call,
-            _generate_shape,
+            shapes.generate_shape,
             lambda p: f"{p.texts[0]!r}" + _keyword_args(p.extra["parameters"]),
         ),
         RemoteTask(
@@ -548,7 +307,7 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             "fill_mask",
             _fill_mask_prepare,
             lambda client, model, p: client.fill_mask(p.texts[0], model=model, **p.extra),
-            _fill_mask_shape,
+            shapes.fill_mask_shape,
             lambda p: f"{p.texts[0]!r}" + _keyword_args(p.extra),
         ),
         RemoteTask(
@@ -557,7 +316,7 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             "sentence_similarity",
             _similarity_prepare,
             _similarity_call,
-            _similarity_shape,
+            shapes.similarity_shape,
             lambda p: f"{p.texts[0]!r}, other_sentences={p.texts!r}",
         ),
         RemoteTask(
@@ -566,7 +325,7 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             "object_detection",
             _detect_prepare,
             lambda client, model, p: client.object_detection(p.texts[0], model=model, threshold=p.extra["threshold"]),
-            _detect_shape,
+            shapes.detect_shape,
             lambda p: f'"image.jpg", threshold={p.extra["threshold"]}',
         ),
     )
