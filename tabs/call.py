@@ -15,7 +15,6 @@ Every failure reaches the user as a ``gr.Error`` in the call's language (``tabs/
 import functools
 import inspect
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 import gradio as gr
@@ -102,15 +101,16 @@ def task_handler(ctx: AppContext) -> Callable[[Callable[..., Any]], Callable[...
 
         def start(values: dict[str, Any], settings: dict[str, Any]) -> CallContext:
             check_inputs({name: value for name, value in values.items() if name != "progress"})
-            check_inputs({name: settings[name] for name in ("device", "language", "backend", "provider")})
+            check_inputs({name: value for name, value in settings.items() if name not in ("request", "oauth_token")})
             return call_context(ctx, **settings)
 
         if inspect.isgeneratorfunction(fn):
 
             @functools.wraps(fn)
             def stream(*args: Any, **kwargs: Any) -> Any:
-                values, settings, language = prepare(args, kwargs)
+                language = "en"
                 try:
+                    values, settings, language = prepare(args, kwargs)
                     yield from fn(**values, call=start(values, settings))
                 except Exception as error:
                     raise user_error(error, language) from None
@@ -120,8 +120,9 @@ def task_handler(ctx: AppContext) -> Callable[[Callable[..., Any]], Callable[...
 
             @functools.wraps(fn)
             def call(*args: Any, **kwargs: Any) -> Any:
-                values, settings, language = prepare(args, kwargs)
+                language = "en"
                 try:
+                    values, settings, language = prepare(args, kwargs)
                     return fn(**values, call=start(values, settings))
                 except Exception as error:
                     raise user_error(error, language) from None
@@ -135,8 +136,3 @@ def task_handler(ctx: AppContext) -> Callable[[Callable[..., Any]], Callable[...
         return wrapper
 
     return decorate
-
-
-def local_call(call: CallContext) -> CallContext:
-    """``call`` on this machine: for a tab's helper panels that read the local model (never the hosted API)."""
-    return replace(call, backend=Backend.LOCAL)
