@@ -4,16 +4,16 @@ from collections.abc import Callable
 
 import gradio as gr
 
+from core import runner
+from core.call import CallContext, TaskInputs
 from core.registry import get_task
-from core.remote import RemoteInputs
-from core.text.answer import AnswerResult, QASettings, answer, notebook_code
-from tabs.boundary import resolve_language, user_errors
+from core.text.answer import AnswerResult, QASettings
+from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.model_picker import model_picker, refresh_status_after
-from tabs.remote_backend import backend_inputs, run_remote_for_tab
 
 TASK = get_task("answer")
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -117,7 +117,7 @@ def whole(value: float | int | None) -> int | float | None:
 def make_handler(ctx: AppContext) -> Callable:
     """The /answer handler for this app's mode (public mode accepts Hub ids only)."""
 
-    @user_errors
+    @task_handler(ctx)
     def run_answer(
         question: str,
         context: str,
@@ -128,13 +128,8 @@ def make_handler(ctx: AppContext) -> Callable:
         max_seq_len: int = DEFAULTS.max_seq_len,
         max_question_len: int = DEFAULTS.max_question_len,
         handle_impossible_answer: bool = DEFAULTS.handle_impossible_answer,
-        device: str = "auto",
-        language: str = "auto",
-        backend: str = "local",
-        provider: str = "auto",
-        hf_token: str = "",
-        request: gr.Request = None,
-        oauth_token: gr.OAuthToken | None = None,
+        *,
+        call: CallContext,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> tuple:
         options = {
@@ -145,35 +140,9 @@ def make_handler(ctx: AppContext) -> Callable:
             "max_question_len": whole(max_question_len),
             "handle_impossible_answer": bool(handle_impossible_answer),
         }
-        if backend == "remote":
-            inputs = RemoteInputs(text=question, context=context, options=options)
-            remote = run_remote_for_tab(
-                ctx, TASK.id, inputs, model, provider, hf_token, oauth_token, language, request
-            )
-            answers = remote.output if isinstance(remote.output, list) else [remote.output]
-            result = AnswerResult(
-                question=remote.texts[0],
-                context=context,
-                answers=answers,
-                settings=QASettings(**options),
-                model=remote.model,
-                device="remote",
-            )
-            return (
-                remote.output,
-                _highlight(result),
-                _table(result),
-                remote.summary(resolve_language(language, request)),
-                remote.code,
-            )
-        result = answer(question, context, model, **options, device=device, policy=ctx.policy)
-        return (
-            result.to_json(),
-            _highlight(result),
-            _table(result),
-            _notice(result, resolve_language(language, request)),
-            notebook_code(result.model, result.question, result.context, result.settings),
-        )
+        ran = runner.run(TASK.id, TaskInputs(text=question, context=context, model=model, options=options), call)
+        result = ran.result
+        return result.to_json(), _highlight(result), _table(result), ran.notice(call.language, _notice), ran.code
 
     return run_answer
 
@@ -245,9 +214,7 @@ def build(ctx: AppContext) -> None:
                 max_seq_len,
                 max_question_len,
                 impossible,
-                ctx.device,
-                ctx.language,
-                *backend_inputs(ctx),
+                *settings_inputs(ctx),
             ],
             outputs=[raw, highlight, table, notice, code],
             api_name="answer",

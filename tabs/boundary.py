@@ -31,7 +31,8 @@ def resolve_language(language: str | None, request: gr.Request | None) -> str:
     return "ko" if header.startswith("ko") else "en"
 
 
-def _user_error(error: BaseException, language: str) -> gr.Error:
+def user_error(error: BaseException, language: str) -> gr.Error:
+    """``error`` as the ``gr.Error`` the user sees, in ``language``; an unexpected one is logged first."""
     if isinstance(error, PlaygroundError):
         return gr.Error(toast_text(error.text(language)), title=error.title(language), print_exception=False)
     if isinstance(error, gr.Error):
@@ -122,7 +123,7 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
                 checked(args, kwargs)
                 yield from fn(*args, **kwargs)
             except Exception as error:
-                raise _user_error(error, language_of(args, kwargs)) from None
+                raise user_error(error, language_of(args, kwargs)) from None
 
         return stream
 
@@ -132,7 +133,7 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             checked(args, kwargs)
             return fn(*args, **kwargs)
         except Exception as error:
-            raise _user_error(error, language_of(args, kwargs)) from None
+            raise user_error(error, language_of(args, kwargs)) from None
 
     return call
 

@@ -4,16 +4,16 @@ from collections.abc import Callable
 
 import gradio as gr
 
+from core import runner
+from core.call import CallContext, TaskInputs
 from core.registry import get_task
-from core.remote import RemoteInputs
-from core.text.classify import BATCHER, ClassificationResult, classify, notebook_code
-from tabs.boundary import resolve_language, user_errors
+from core.text.classify import BATCHER, ClassificationResult
+from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.model_picker import model_picker, refresh_status_after
-from tabs.remote_backend import backend_inputs, run_remote_for_tab
 
 TASK = get_task("classify")
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -90,34 +90,18 @@ def _table(result: ClassificationResult) -> list[list]:
 def make_handler(ctx: AppContext) -> Callable:
     """The /classify handler for this app's mode (public mode accepts Hub ids only)."""
 
-    @user_errors
+    @task_handler(ctx)
     def run_classify(
         text: str,
         model: str,
-        device: str = "auto",
-        language: str = "auto",
-        backend: str = "local",
-        provider: str = "auto",
-        hf_token: str = "",
-        request: gr.Request = None,
-        oauth_token: gr.OAuthToken | None = None,
+        *,
+        call: CallContext,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> tuple:
-        if backend == "remote":
-            remote = run_remote_for_tab(
-                ctx, TASK.id, RemoteInputs(text=text), model, provider, hf_token, oauth_token, language, request
-            )
-            rows = [remote.output] if len(remote.texts) == 1 else remote.output
-            result = ClassificationResult(texts=remote.texts, scores=rows, model=remote.model, device="remote")
-            notice, code = remote.summary(resolve_language(language, request)), remote.code
-        else:
-            result = classify(text, model, device=device, policy=ctx.policy)
-            notice, code = (
-                _notice(result, resolve_language(language, request)),
-                notebook_code(result.model, result.texts),
-            )
+        ran = runner.run(TASK.id, TaskInputs(text=text, model=model), call)
+        result = ran.result
         first = {s["label"]: s["score"] for s in result.scores[0]}
-        return result.to_json(), first, _table(result), notice, code
+        return result.to_json(), first, _table(result), ran.notice(call.language, _notice), ran.code
 
     return run_classify
 
@@ -154,7 +138,7 @@ def build(ctx: AppContext) -> None:
         )
         ran = run.click(
             make_handler(ctx),
-            inputs=[text, model, ctx.device, ctx.language, *backend_inputs(ctx)],
+            inputs=[text, model, *settings_inputs(ctx)],
             outputs=[raw, label, table, notice, code],
             api_name="classify",
             # Requests that arrive while the model is busy wait in core's micro-batcher and run as one

@@ -5,20 +5,21 @@ from pathlib import Path
 
 import gradio as gr
 
+from core import runner
+from core.call import CallContext, TaskInputs
 from core.registry import get_task
-from core.remote import RemoteInputs, RemoteResult
+from core.runner import TaskRun
 from core.vision.detect import (
     DEFAULT_MAX_DETECTIONS,
     DEFAULT_THRESHOLD,
     MAX_DETECTIONS,
-    Detection,
     DetectionResult,
     detect,
-    notebook_code,
     raw_detections,
 )
 from core.vision.detect_view import caption, captioned, display_image, label_color, scaled_box, where_it_looked
-from tabs.boundary import resolve_language, user_errors
+from tabs.boundary import user_errors
+from tabs.call import call_context, settings_inputs, task_handler
 from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.detect_strings import STRINGS, counts_text, notice_text
@@ -26,7 +27,6 @@ from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.image_upload import image_upload
 from tabs.model_picker import model_picker, refresh_status_after
-from tabs.remote_backend import backend_inputs, run_remote_for_tab
 
 TASK = get_task("detect")
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "detect"
@@ -38,76 +38,81 @@ def _table(result: DetectionResult) -> list[list]:
     return [[d.label, round(d.score, 4), *d.box.values()] for d in result.detections]
 
 
-def _annotated(result: DetectionResult) -> dict:
-    image, factor = display_image(result.raw)
+def _annotated(result: DetectionResult, image: str) -> dict:
+    """The boxes on the photo the model saw; a hosted answer has boxes only (``raw`` is None): on the photo as
+    uploaded then."""
+    if result.raw is None:
+        boxes = [((d.box["xmin"], d.box["ymin"], d.box["xmax"], d.box["ymax"]), caption(d)) for d in result.detections]
+        return gr.update(
+            value=(image, boxes), color_map={caption(d): label_color(d.label, ()) for d in result.detections}
+        )
+    shown, factor = display_image(result.raw)
     labels = result.raw.labels
-    boxes = [(scaled_box(d, factor, image.size), caption(d)) for d in result.detections]
+    boxes = [(scaled_box(d, factor, shown.size), caption(d)) for d in result.detections]
     colors = {caption(d): label_color(d.label, labels) for d in result.detections}
-    return gr.update(value=(captioned(image, result.detections, factor, labels), boxes), color_map=colors)
+    return gr.update(value=(captioned(shown, result.detections, factor, labels), boxes), color_map=colors)
 
 
 def _box_choices(result: DetectionResult) -> dict:
-    choices = [(f"{i + 1}. {caption(d)}", d.query) for i, d in enumerate(result.detections)]
+    """The boxes "where did it look?" can show: each one's object query, read from the model's attention (none in
+    a hosted answer)."""
+    found = result.detections if result.raw is not None else []
+    choices = [(f"{i + 1}. {caption(d)}", d.query) for i, d in enumerate(found)]
     return gr.update(choices=choices, value=choices[0][1] if choices else None)
+
+
+def _views(ran: TaskRun, image: str, language: str) -> tuple:
+    result = ran.result
+    return (
+        result.to_json(),
+        _annotated(result, image),
+        counts_text(result, language),
+        ran.notice(language, notice_text),
+        _table(result),
+        _box_choices(result),
+        ran.code,
+    )
+
+
+def _inputs(image: str, threshold: float, model: str, labels: str | None, max_detections: int) -> TaskInputs:
+    options = {"max_detections": max_detections}
+    return TaskInputs(image=image, threshold=threshold, labels=labels, model=model, options=options)
 
 
 def make_handler(ctx: AppContext) -> Callable:
     """The /detect handler for this app's mode (public mode accepts Hub ids only)."""
 
-    @user_errors
+    @task_handler(ctx)
     def run_detect(
         image: str,
         threshold: float,
         model: str,
         labels: str | None = None,
         max_detections: int = DEFAULT_MAX_DETECTIONS,
-        device: str = "auto",
-        language: str = "auto",
-        backend: str = "local",
-        provider: str = "auto",
-        hf_token: str = "",
-        request: gr.Request = None,
-        oauth_token: gr.OAuthToken | None = None,
+        *,
+        call: CallContext,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> tuple:
-        if backend == "remote":
-            inputs = RemoteInputs(
-                image=image, threshold=threshold, labels=labels, options={"max_detections": max_detections}
-            )
-            remote = run_remote_for_tab(
-                ctx, TASK.id, inputs, model, provider, hf_token, oauth_token, language, request
-            )
-            return _remote_views(remote, image, threshold, resolve_language(language, request))
-        result = detect(image, threshold, model, labels, max_detections, device=device, policy=ctx.policy)
-        lang = resolve_language(language, request)
-        return (
-            result.to_json(),
-            _annotated(result),
-            counts_text(result, lang),
-            notice_text(result, lang),
-            _table(result),
-            _box_choices(result),
-            notebook_code(result.raw.model, result.threshold, result.labels, result.raw.attention_kind),
-        )
+        ran = runner.run(TASK.id, _inputs(image, threshold, model, labels, max_detections), call)
+        return _views(ran, image, call.language)
 
     return run_detect
 
 
-def _remote_views(remote: RemoteResult, image: str, threshold: float, language: str) -> tuple:
-    """The tab's outputs from the Inference API's boxes (on the photo as uploaded). The API returns no
-    attention, so "where did it look?" has no boxes to offer."""
-    found = [Detection(score=d["score"], label=d["label"], box=d["box"], query=i) for i, d in enumerate(remote.output)]
-    shown = DetectionResult(detections=found, raw=None, threshold=float(threshold), found=len(found))
-    boxes = [((d.box["xmin"], d.box["ymin"], d.box["xmax"], d.box["ymax"]), caption(d)) for d in found]
-    return (
-        remote.output,
-        gr.update(value=(image, boxes), color_map={caption(d): label_color(d.label, ()) for d in found}),
-        counts_text(shown, language),
-        remote.summary(language),
-        _table(shown),
-        gr.update(choices=[], value=None),
-        remote.code,
-    )
+def make_refilter(ctx: AppContext, count: int) -> Callable:
+    """A threshold, filter or limit change re-filters the cached detections (no model call).
+
+    Where a re-run is not free (each one would be one more API request) a change waits for Run. A number box
+    being retyped (empty for a moment) waits for a number."""
+
+    @task_handler(ctx)
+    def refilter(image, threshold, model, labels, max_detections, *, call: CallContext) -> tuple:
+        if not image or not runner.reruns_are_free(call) or threshold is None or max_detections is None:
+            return (gr.skip(),) * count
+        ran = runner.run(TASK.id, _inputs(image, threshold, model, labels, max_detections), call)
+        return _views(ran, image, call.language)
+
+    return refilter
 
 
 def make_heat_map_handler(ctx: AppContext) -> Callable:
@@ -144,9 +149,12 @@ def make_box_picker(ctx: AppContext) -> Callable:
         request=None,
     ):
         """gradio passes ``evt`` by its type; the inputs fill the other parameters in order."""
-        if not image or backend == "remote" or not isinstance(evt.index, int):
+        call = call_context(ctx, device, language, backend, provider, hf_token, request)
+        if not image or not runner.reruns_are_free(call) or not isinstance(evt.index, int):
             return gr.skip()
-        found = detect(image, threshold, model, labels, max_detections, device=device, policy=ctx.policy).detections
+        found = detect(
+            image, threshold, model, labels, max_detections, device=call.device, policy=call.policy
+        ).detections
         return found[evt.index].query if 0 <= evt.index < len(found) else gr.skip()
 
     return pick_box
@@ -206,38 +214,17 @@ def build(ctx: AppContext) -> None:
             inputs=[image, threshold, model, labels],
             headers=["Image · 이미지", "Threshold · 임계값", "Model · 모델", "Labels · 레이블"],
         )
-        inputs = [image, threshold, model, labels, max_detections, ctx.device, ctx.language, *backend_inputs(ctx)]
+        inputs = [image, threshold, model, labels, max_detections, *settings_inputs(ctx)]
         outputs = [raw, annotated, counts, notice, table, box, code]
         handler = make_handler(ctx)
         ran = run.click(handler, inputs=inputs, outputs=outputs, api_name="detect")
         refresh_status_after(ctx, model, ran)
 
-        def refilter(
-            image,
-            threshold,
-            model,
-            labels,
-            max_detections,
-            device,
-            language,
-            backend="local",
-            provider="auto",
-            hf_token="",
-            request: gr.Request = None,
-        ):
-            """A threshold, filter or limit change re-filters the cached detections (no model call).
-
-            On the remote backend a change waits for Run: each re-run would be one more API request.
-            A number box being retyped (empty for a moment) waits for a number."""
-            if not image or backend == "remote" or threshold is None or max_detections is None:
-                return [gr.skip()] * len(outputs)
-            return handler(image, threshold, model, labels, max_detections, device, language, request)
-
         # ``input``: every change the student makes (a drag, arrow keys, a number typed in the box, applied
         # at once), never one made by an example or a link. ``release`` waited for the box to lose focus.
         gr.on(
             triggers=[threshold.input, max_detections.input, labels.submit],
-            fn=refilter,
+            fn=make_refilter(ctx, len(outputs)),
             inputs=inputs,
             outputs=outputs,
             api_visibility="private",

@@ -4,16 +4,17 @@ from collections.abc import Callable
 
 import gradio as gr
 
-from core.remote import RemoteInputs
-from core.text.fill_mask import MAX_TOP_K, TASK, FillMaskResult, fill_mask, known_mask_token, notebook_code
-from tabs.boundary import resolve_language, user_errors
+from core import runner
+from core.call import CallContext, TaskInputs
+from core.text.fill_mask import MAX_TOP_K, TASK, FillMaskResult, known_mask_token
+from tabs.boundary import resolve_language
+from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.literal import md_code
 from tabs.model_picker import model_picker, refresh_status_after
-from tabs.remote_backend import backend_inputs, run_remote_for_tab
 from tabs.truncation_notice import truncation_notice
 
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -86,6 +87,12 @@ def _mask_note(result: FillMaskResult, language: str) -> str:
     return f"This model's mask token is {md_code(result.mask_token)}. The model read: {md_code(result.text[:300])}"
 
 
+def _notice(result: FillMaskResult, language: str) -> str:
+    """What the local model did: its mask token, the text it read, and whether it was cut."""
+    notes = [_mask_note(result, language), truncation_notice(result.truncation, language)]
+    return "\n\n".join(note for note in notes if note)
+
+
 def mask_token_line(model: str, language: str, public: bool = False) -> str:
     """Before any run: the chosen model's mask token, when its tokenizer files are already on this machine."""
     token = known_mask_token(model, allow_local=not public)
@@ -96,50 +103,18 @@ def mask_token_line(model: str, language: str, public: bool = False) -> str:
 def make_handler(ctx: AppContext) -> Callable:
     """The /fill_mask handler for this app's mode (public mode accepts Hub ids only)."""
 
-    @user_errors
+    @task_handler(ctx)
     def run_fill_mask(
         text: str,
         model: str,
         top_k: float = 5,
-        device: str = "auto",
-        language: str = "auto",
-        backend: str = "local",
-        provider: str = "auto",
-        hf_token: str = "",
-        request: gr.Request = None,
-        oauth_token: gr.OAuthToken | None = None,
+        *,
+        call: CallContext,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> tuple:
-        if backend == "remote":
-            remote = run_remote_for_tab(
-                ctx,
-                TASK.id,
-                RemoteInputs(text=text, options={"top_k": top_k}),
-                model,
-                provider,
-                hf_token,
-                oauth_token,
-                language,
-                request,
-            )
-            shown = FillMaskResult(text=text, candidates=remote.output, mask_token="", model=remote.model)
-            return (
-                remote.output,
-                _label(shown),
-                _table(shown),
-                remote.summary(resolve_language(language, request)),
-                remote.code,
-            )
-        result = fill_mask(text, model, top_k=top_k, device=device, policy=ctx.policy)
-        lang = resolve_language(language, request)
-        notes = [_mask_note(result, lang), truncation_notice(result.truncation, lang)]
-        return (
-            result.to_json(),
-            _label(result),
-            _table(result),
-            "\n\n".join(note for note in notes if note),
-            notebook_code(result.model, result.text, len(result.candidates)),
-        )
+        ran = runner.run(TASK.id, TaskInputs(text=text, model=model, options={"top_k": top_k}), call)
+        result = ran.result
+        return result.to_json(), _label(result), _table(result), ran.notice(call.language, _notice), ran.code
 
     return run_fill_mask
 
@@ -190,7 +165,7 @@ def build(ctx: AppContext) -> None:
         )
         ran = run.click(
             make_handler(ctx),
-            inputs=[text, model, top_k, ctx.device, ctx.language, *backend_inputs(ctx)],
+            inputs=[text, model, top_k, *settings_inputs(ctx)],
             outputs=[raw, label, table, notice, code],
             api_name="fill_mask",
         )

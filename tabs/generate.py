@@ -4,6 +4,8 @@ from collections.abc import Callable, Iterator
 
 import gradio as gr
 
+from core import runner
+from core.call import CallContext, TaskInputs
 from core.errors import BadInput
 from core.generation.generate import (
     MAX_NEW_TOKENS,
@@ -12,14 +14,11 @@ from core.generation.generate import (
     RANDOM_SEED,
     GenerationResult,
     GenerationSettings,
-    notebook_code,
-    stream_generate,
 )
 from core.generation.next_token import NextTokenDistribution, predict_next_token
 from core.registry import get_task
-from core.remote import RemoteInputs
 from tabs import decoding
-from tabs.boundary import resolve_language, user_errors
+from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.examples import examples
@@ -27,7 +26,6 @@ from tabs.i18n import tr
 from tabs.knob_slider import knob_slider
 from tabs.model_picker import model_picker, refresh_status_after
 from tabs.next_token_view import CANDIDATE_HEADERS, next_token_views
-from tabs.remote_backend import backend_inputs, run_remote_for_tab
 
 TASK = get_task("generate")
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -186,26 +184,10 @@ def reshape_next_token(
     return next_token_views(distribution, settings)
 
 
-def _run_remotely(ctx: AppContext, text: str, model: str, max_new_tokens: int, knobs: dict, how: tuple) -> tuple:
-    """One request (one per sequence), one final value: the same first output as locally, no stream. The API
-    returns text, not the model's probabilities, so the next-token panel is left empty."""
-    provider, hf_token, oauth_token, language, request = how
-    inputs = RemoteInputs(text=text, max_new_tokens=max_new_tokens, options=knobs)
-    remote = run_remote_for_tab(ctx, TASK.id, inputs, model, provider, hf_token, oauth_token, language, request)
-    continuations = [item["generated_text"][len(inputs.text) :] for item in remote.output]
-    shown = (
-        continuations[0]
-        if len(continuations) == 1
-        else "\n\n".join(f"── {k + 1} ──\n{t}" for k, t in enumerate(continuations))
-    )
-    summary = remote.summary(resolve_language(language, request))
-    return remote.output, shown, summary, text, None, None, None, None, remote.code
-
-
 def make_handler(ctx: AppContext) -> Callable:
     """The /generate handler: a generator, so each new piece of text reaches the page as it is made."""
 
-    @user_errors
+    @task_handler(ctx)
     def run_generate(
         text: str,
         model: str,
@@ -217,33 +199,9 @@ def make_handler(ctx: AppContext) -> Callable:
         num_return_sequences: int = 1,
         do_sample: bool = True,
         seed: int = 42,
-        device: str = "auto",
-        language: str = "auto",
-        backend: str = "local",
-        provider: str = "auto",
-        hf_token: str = "",
-        request: gr.Request = None,
-        oauth_token: gr.OAuthToken | None = None,
+        *,
+        call: CallContext,
     ) -> Iterator[tuple]:
-        if backend == "remote":
-            yield _run_remotely(
-                ctx,
-                text,
-                model,
-                max_new_tokens,
-                {
-                    "temperature": float(temperature),
-                    "top_k": int(top_k),
-                    "top_p": float(top_p),
-                    "repetition_penalty": float(repetition_penalty),
-                    "num_return_sequences": int(num_return_sequences),
-                    "do_sample": bool(do_sample),
-                    "seed": int(seed) if seed is not None else RANDOM_SEED,
-                },
-                (provider, hf_token, oauth_token, language, request),
-            )
-            return
-        language = resolve_language(language, request)
         settings = GenerationSettings(
             max_new_tokens=int(max_new_tokens),
             temperature=float(temperature),
@@ -254,29 +212,24 @@ def make_handler(ctx: AppContext) -> Callable:
             do_sample=bool(do_sample),
             seed=int(seed) if seed is not None else RANDOM_SEED,  # an emptied seed box: a new seed each run
         )
-        result = None
-        for result in stream_generate(text, model, settings, device=device, policy=ctx.policy):
+        inputs = TaskInputs(text=text, model=model, options={"settings": settings})
+        for ran in runner.stream(TASK.id, inputs, call):
+            result = ran.result
+            views = (
+                result.to_json(),
+                _shown_text(result),
+                ran.notice(call.language, _notice),
+                result.prompt.model_text,
+            )
             if not result.done:
                 # The next-token panel and code belong to the finished run: empty while it streams.
                 # (None, not gr.skip(): gradio rebuilds a component for every skip, at every token.)
-                yield (
-                    result.to_json(),
-                    _shown_text(result),
-                    _notice(result, language),
-                    result.prompt.model_text,
-                    *(None,) * 5,
-                )
-        distribution = predict_next_token(model, result.prompt, device=device, policy=ctx.policy)
-        code = notebook_code(result.model, result.prompt.text, result.settings, result.prompt.chat)
-        yield (
-            result.to_json(),
-            _shown_text(result),
-            _notice(result, language),
-            result.prompt.model_text,
-            *next_token_views(distribution, result.settings),
-            distribution,
-            code,
-        )
+                yield (*views, *(None,) * 5)
+        panel = (None,) * 4  # a hosted answer is text without the prompt's ids: no next-token panel
+        if result.prompt.input_ids is not None:
+            distribution = predict_next_token(model, result.prompt, device=call.device, policy=call.policy)
+            panel = (*next_token_views(distribution, result.settings), distribution)
+        yield (*views, *panel, ran.code)
 
     return run_generate
 
@@ -379,7 +332,7 @@ def build(ctx: AppContext) -> None:
         knobs = [max_new_tokens, temperature, top_k, top_p, repetition_penalty, num_return_sequences, do_sample, seed]
         event = run.click(
             make_handler(ctx),
-            inputs=[text, model, *knobs, ctx.device, ctx.language, *backend_inputs(ctx)],
+            inputs=[text, model, *knobs, *settings_inputs(ctx)],
             outputs=[raw, output, notice, model_text, model_plot, shaped_plot, candidates, distribution, code],
             api_name="generate",
         )

@@ -4,16 +4,16 @@ from collections.abc import Callable
 
 import gradio as gr
 
-from core.remote import RemoteInputs
-from core.text.ner import AGGREGATION_STRATEGIES, TASK, NerResult, entity_type, notebook_code, recognize
-from tabs.boundary import resolve_language, user_errors
+from core import runner
+from core.call import CallContext, TaskInputs
+from core.text.ner import AGGREGATION_STRATEGIES, TASK, NerResult, entity_type
+from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.literal import md_code
 from tabs.model_picker import model_picker, refresh_status_after
-from tabs.remote_backend import backend_inputs, run_remote_for_tab
 from tabs.truncation_notice import truncation_notice
 
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -83,6 +83,15 @@ def _highlighted(result: NerResult) -> dict:
     return {"text": result.text, "entities": [e for e in entities if e["start"] is not None]}
 
 
+def _notice(result: NerResult, language: str) -> str:
+    """What the local model did: the part of the text it read, and the tags it knows."""
+    notice = truncation_notice(result.truncation, language)
+    known = ""
+    if result.labels:
+        known = f"{'태그' if language == 'ko' else 'Tags'}: " + ", ".join(md_code(label) for label in result.labels)
+    return "\n\n".join(part for part in (notice, known) if part)
+
+
 def _table(result: NerResult) -> list[list]:
     return [
         [
@@ -99,53 +108,19 @@ def _table(result: NerResult) -> list[list]:
 def make_handler(ctx: AppContext) -> Callable:
     """The /ner handler for this app's mode (public mode accepts Hub ids only)."""
 
-    @user_errors
+    @task_handler(ctx)
     def run_ner(
         text: str,
         model: str,
         aggregation_strategy: str = "simple",
-        device: str = "auto",
-        language: str = "auto",
-        backend: str = "local",
-        provider: str = "auto",
-        hf_token: str = "",
-        request: gr.Request = None,
-        oauth_token: gr.OAuthToken | None = None,
+        *,
+        call: CallContext,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> tuple:
-        if backend == "remote":
-            remote = run_remote_for_tab(
-                ctx,
-                TASK.id,
-                RemoteInputs(text=text, options={"aggregation_strategy": aggregation_strategy}),
-                model,
-                provider,
-                hf_token,
-                oauth_token,
-                language,
-                request,
-            )
-            shown = NerResult(
-                text=text, entities=remote.output, aggregation_strategy=aggregation_strategy, labels=[], model=model
-            )
-            return (
-                remote.output,
-                _highlighted(shown),
-                _table(shown),
-                remote.summary(resolve_language(language, request)),
-                remote.code,
-            )
-        result = recognize(text, model, aggregation_strategy=aggregation_strategy, device=device, policy=ctx.policy)
-        lang = resolve_language(language, request)
-        notice = truncation_notice(result.truncation, lang)
-        known = f"{'태그' if lang == 'ko' else 'Tags'}: " + ", ".join(md_code(label) for label in result.labels)
-        return (
-            result.to_json(),
-            _highlighted(result),
-            _table(result),
-            "\n\n".join(part for part in (notice, known) if part),
-            notebook_code(result.model, result.text, result.aggregation_strategy),
-        )
+        inputs = TaskInputs(text=text, model=model, options={"aggregation_strategy": aggregation_strategy})
+        ran = runner.run(TASK.id, inputs, call)
+        result = ran.result
+        return result.to_json(), _highlighted(result), _table(result), ran.notice(call.language, _notice), ran.code
 
     return run_ner
 
@@ -192,7 +167,7 @@ def build(ctx: AppContext) -> None:
         )
         ran = run.click(
             make_handler(ctx),
-            inputs=[text, model, strategy, ctx.device, ctx.language, *backend_inputs(ctx)],
+            inputs=[text, model, strategy, *settings_inputs(ctx)],
             outputs=[raw, highlighted, table, notice, code],
             api_name="ner",
         )

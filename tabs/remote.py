@@ -4,18 +4,20 @@ from collections.abc import Callable
 
 import gradio as gr
 
+from core import runner
+from core.call import TaskInputs
 from core.registry import TASKS, get_task
-from core.remote import REMOTE_TASKS, RemoteInputs
+from core.remote import REMOTE_TASKS
 from core.remote.client import provider_names
 from core.remote.side_by_side import run_local
 from tabs import remote_backend
-from tabs.boundary import resolve_language, user_errors
+from tabs.boundary import user_errors
+from tabs.call import call_context
 from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.literal import md_literal
-from tabs.remote_backend import run_remote_for_tab
 
 TASK = get_task("remote")
 TASK_CHOICES = [(f"{TASKS[t].title_en} · {TASKS[t].title_ko}", t) for t in REMOTE_TASKS]
@@ -126,10 +128,13 @@ def make_handler(ctx: AppContext) -> Callable:
         request: gr.Request = None,
         oauth_token: gr.OAuthToken | None = None,
     ) -> tuple:
-        inputs = RemoteInputs(text, labels, context, image, threshold, max_new_tokens)
-        result = run_remote_for_tab(ctx, task, inputs, model, provider, hf_token, oauth_token, language, request)
+        call = call_context(
+            ctx, language=language, provider=provider, hf_token=hf_token, request=request, oauth_token=oauth_token
+        )
+        inputs = TaskInputs(text, labels, context, image, threshold, max_new_tokens, model=model)
+        result = runner.run_hosted(task, inputs, call)
         scores, shown, boxes = _views(task, result.output, image)
-        return result.raw, scores, shown, boxes, result.summary(resolve_language(language, request)), result.code
+        return result.raw, scores, shown, boxes, result.summary(call.language), result.code
 
     return run_remote
 
@@ -155,10 +160,13 @@ def make_compare_handler(ctx: AppContext) -> Callable:
         request: gr.Request = None,
         oauth_token: gr.OAuthToken | None = None,
     ) -> tuple:
-        inputs = RemoteInputs(text, labels, context, image, threshold, max_new_tokens)
+        call = call_context(
+            ctx, device, language, provider=provider, hf_token=hf_token, request=request, oauth_token=oauth_token
+        )
+        inputs = TaskInputs(text, labels, context, image, threshold, max_new_tokens, model=model)
         local_model = (local_model or "").strip() or model
-        local, local_seconds = run_local(task, inputs, local_model, device=device, policy=ctx.policy)
-        remote = run_remote_for_tab(ctx, task, inputs, model, provider, hf_token, oauth_token, language, request)
+        local, local_seconds = run_local(task, inputs, local_model, device=call.device, policy=call.policy)
+        remote = runner.run_hosted(task, inputs, call)
         rows = [["local", local_model, round(local_seconds, 3)], ["remote", remote.model, round(remote.seconds, 3)]]
         return {"local": local, "remote": remote.output}, rows
 

@@ -1,13 +1,7 @@
-"""The remote backend's global settings (backend switch, provider, token, sign-in) and the one
-helper every task tab calls to run remotely. UI only: the work is in ``core.remote``.
+"""The remote backend's global settings row (backend switch, provider, token, sign-in). UI only.
 
-A task tab opts in with three small changes (see ``tabs/classify.py``):
-1. handler parameters after ``language``: ``backend="local", provider="auto", hf_token=""``, and
-   ``oauth_token: gr.OAuthToken | None = None`` next to ``request``;
-2. ``if backend == "remote": remote = run_remote_for_tab(ctx, TASK.id, RemoteInputs(...), model,
-   provider, hf_token, oauth_token, language, request)`` and build the same outputs from
-   ``remote.output`` (the local contract's shape) and ``remote.code``;
-3. wiring: ``inputs=[..., ctx.device, ctx.language, *backend_inputs(ctx)]``.
+A task tab never reads these itself: ``tabs/call.py`` turns them, with the device and language, into the one
+``CallContext`` of each event, and ``core/runner.py`` picks the backend it names.
 """
 
 import os
@@ -16,9 +10,7 @@ from typing import Any
 
 import gradio as gr
 
-from core.remote import RemoteInputs, RemoteResult, RetryNotice, resolve_credential, run_remote
 from core.remote.client import provider_names
-from tabs.boundary import resolve_language, toast
 from tabs.i18n import tr
 
 STRINGS = {
@@ -71,40 +63,3 @@ def build_remote_settings() -> RemoteControls:
         if oauth_available():
             gr.LoginButton()
     return RemoteControls(backend=backend, provider=provider, token=token)
-
-
-def backend_inputs(ctx: Any) -> list:
-    """The settings a task handler takes after ``language``: backend, provider, token (none without them)."""
-    remote = getattr(ctx, "remote", None)
-    return [remote.backend, remote.provider, remote.token] if remote is not None else []
-
-
-def run_remote_for_tab(
-    ctx: Any,
-    task_id: str,
-    inputs: RemoteInputs,
-    model: str,
-    provider: str = "auto",
-    hf_token: str | None = "",
-    oauth_token: gr.OAuthToken | None = None,
-    language: str = "auto",
-    request: gr.Request | None = None,
-) -> RemoteResult:
-    """Run ``task_id`` remotely for this one request, showing every retry wait to the user."""
-    lang = resolve_language(language, request)
-    credential = resolve_credential(
-        hf_token, oauth_token.token if oauth_token is not None else None, hugging_face=not ctx.inference_url
-    )
-
-    def show_wait(notice: RetryNotice) -> None:
-        toast("warning", notice.text(lang), lang, duration=max(3.0, notice.seconds))
-
-    return run_remote(
-        task_id,
-        inputs,
-        model,
-        credential=credential,
-        provider=provider,
-        settings=ctx.remote_settings,
-        on_wait=show_wait,
-    )

@@ -5,15 +5,15 @@ from collections.abc import Callable
 
 import gradio as gr
 
-from core.remote import RemoteInputs
-from core.text.similarity import TASK, SimilarityResult, notebook_code, similarity
-from tabs.boundary import resolve_language, user_errors
+from core import runner
+from core.call import CallContext, TaskInputs
+from core.text.similarity import TASK, SimilarityResult
+from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.model_picker import model_picker, refresh_status_after
-from tabs.remote_backend import backend_inputs, run_remote_for_tab
 
 MULTILINGUAL_MODEL = TASK.model_for_language("multi")
 #: A Korean-only model for the Korean example (the multilingual one also speaks Korean).
@@ -107,35 +107,16 @@ def _summary(result: SimilarityResult, language: str) -> str:
 def make_handler(ctx: AppContext) -> Callable:
     """The /similarity handler for this app's mode (public mode accepts Hub ids only)."""
 
-    @user_errors
+    @task_handler(ctx)
     def run_similarity(
         text: str,
         model: str,
-        device: str = "auto",
-        language: str = "auto",
-        backend: str = "local",
-        provider: str = "auto",
-        hf_token: str = "",
-        request: gr.Request = None,
-        oauth_token: gr.OAuthToken | None = None,
+        *,
+        call: CallContext,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> tuple:
-        if backend == "remote":
-            remote = run_remote_for_tab(
-                ctx, TASK.id, RemoteInputs(text=text), model, provider, hf_token, oauth_token, language, request
-            )
-            # The API returns similarities, not the sentence vectors: no vector preview here.
-            shown = SimilarityResult(
-                sentences=remote.output["sentences"], matrix=remote.output["matrix"], dimensions=0, model=remote.model
-            )
-            return remote.output, heatmap_html(shown), remote.summary(resolve_language(language, request)), remote.code
-        result = similarity(text, model, device=device, policy=ctx.policy)
-        return (
-            result.to_json(),
-            heatmap_html(result),
-            _summary(result, resolve_language(language, request)),
-            notebook_code(result.model, result.sentences),
-        )
+        ran = runner.run(TASK.id, TaskInputs(text=text, model=model), call)
+        return ran.result.to_json(), heatmap_html(ran.result), ran.notice(call.language, _summary), ran.code
 
     return run_similarity
 
@@ -175,7 +156,7 @@ def build(ctx: AppContext) -> None:
         )
         ran = run.click(
             make_handler(ctx),
-            inputs=[text, model, ctx.device, ctx.language, *backend_inputs(ctx)],
+            inputs=[text, model, *settings_inputs(ctx)],
             outputs=[raw, heatmap, summary, code],
             api_name="similarity",
         )

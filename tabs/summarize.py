@@ -4,18 +4,18 @@ from collections.abc import Callable, Iterator
 
 import gradio as gr
 
-from core.generation.summarize import SummaryResult, notebook_code, stream_summary
+from core import runner
+from core.call import CallContext, TaskInputs
+from core.generation.summarize import SummaryResult
 from core.generation.translate import TranslationResult
 from core.registry import get_task
-from core.remote import RemoteInputs
-from tabs.boundary import resolve_language, user_errors
+from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.literal import md_code
 from tabs.model_picker import model_picker, refresh_status_after
-from tabs.remote_backend import backend_inputs, run_remote_for_tab
 
 TASK = get_task("summarize")
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -116,7 +116,7 @@ def notice(result: SummaryResult | TranslationResult, language: str) -> str:
 def make_handler(ctx: AppContext) -> Callable:
     """The /summarize handler (a generator: the summary streams into the page)."""
 
-    @user_errors
+    @task_handler(ctx)
     def run_summarize(
         text: str,
         model: str,
@@ -125,16 +125,10 @@ def make_handler(ctx: AppContext) -> Callable:
         num_beams: float | None = None,
         do_sample: bool = False,
         no_repeat_ngram_size: float | None = None,
-        device: str = "auto",
-        language: str = "auto",
-        backend: str = "local",
-        provider: str = "auto",
-        hf_token: str = "",
-        request: gr.Request = None,
-        oauth_token: gr.OAuthToken | None = None,
+        *,
+        call: CallContext,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> Iterator[tuple]:
-        lang = resolve_language(language, request)
         options = {
             "max_length": optional_int(max_length),
             "min_length": optional_int(min_length),
@@ -142,20 +136,8 @@ def make_handler(ctx: AppContext) -> Callable:
             "do_sample": bool(do_sample),
             "no_repeat_ngram_size": optional_int(no_repeat_ngram_size),
         }
-        if backend == "remote":
-            inputs = RemoteInputs(text=text, options=options)
-            remote = run_remote_for_tab(
-                ctx, TASK.id, inputs, model, provider, hf_token, oauth_token, language, request
-            )
-            yield remote.output, remote.output[0]["summary_text"], remote.summary(lang), remote.code
-            return
-        for result in stream_summary(text, model, **options, device=device, policy=ctx.policy):
-            yield (
-                result.to_json(),
-                result.summary,
-                notice(result, lang),
-                notebook_code(result.model, result.text, result.prefix, result.settings),
-            )
+        for ran in runner.stream(TASK.id, TaskInputs(text=text, model=model, options=options), call):
+            yield ran.result.to_json(), ran.result.summary, ran.notice(call.language, notice), ran.code
 
     return run_summarize
 
@@ -213,9 +195,7 @@ def build(ctx: AppContext) -> None:
                 num_beams,
                 do_sample,
                 no_repeat,
-                ctx.device,
-                ctx.language,
-                *backend_inputs(ctx),
+                *settings_inputs(ctx),
             ],
             outputs=[raw, summary, notes, code],
             api_name="summarize",

@@ -4,16 +4,16 @@ from collections.abc import Callable, Iterator
 
 import gradio as gr
 
-from core.generation.translate import model_languages, notebook_code, stream_translation
+from core import runner
+from core.call import CallContext, TaskInputs
+from core.generation.translate import model_languages
 from core.registry import get_task
-from core.remote import RemoteInputs
-from tabs.boundary import resolve_language, user_errors
+from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
 from tabs.deep_link import fill_from_url, link_button
 from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.model_picker import model_picker, refresh_status_after
-from tabs.remote_backend import backend_inputs, run_remote_for_tab
 from tabs.summarize import notice, optional_int
 
 TASK = get_task("translate")
@@ -99,7 +99,7 @@ def target_picker(model: str, source: str | None, target: str | None, public: bo
 def make_handler(ctx: AppContext) -> Callable:
     """The /translate handler (a generator: the translation streams into the page)."""
 
-    @user_errors
+    @task_handler(ctx)
     def run_translate(
         text: str,
         model: str,
@@ -107,31 +107,18 @@ def make_handler(ctx: AppContext) -> Callable:
         tgt_lang: str | None = None,
         max_length: float | None = None,
         num_beams: float | None = None,
-        device: str = "auto",
-        language: str = "auto",
-        backend: str = "local",
-        provider: str = "auto",
-        hf_token: str = "",
-        request: gr.Request = None,
-        oauth_token: gr.OAuthToken | None = None,
+        *,
+        call: CallContext,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> Iterator[tuple]:
-        lang = resolve_language(language, request)
         options = {
             "src_lang": src_lang or None,
             "tgt_lang": tgt_lang or None,
             "max_length": optional_int(max_length),
             "num_beams": optional_int(num_beams),
         }
-        if backend == "remote":
-            inputs = RemoteInputs(text=text, options=options)
-            remote = run_remote_for_tab(
-                ctx, TASK.id, inputs, model, provider, hf_token, oauth_token, language, request
-            )
-            yield remote.output, remote.output[0]["translation_text"], remote.summary(lang), remote.code
-            return
-        for result in stream_translation(text, model, **options, device=device, policy=ctx.policy):
-            yield result.to_json(), result.translation, notice(result, lang), notebook_code(result)
+        for ran in runner.stream(TASK.id, TaskInputs(text=text, model=model, options=options), call):
+            yield ran.result.to_json(), ran.result.translation, ran.notice(call.language, notice), ran.code
 
     return run_translate
 
@@ -228,9 +215,7 @@ def build(ctx: AppContext) -> None:
                 tgt_lang,
                 max_length,
                 num_beams,
-                ctx.device,
-                ctx.language,
-                *backend_inputs(ctx),
+                *settings_inputs(ctx),
             ],
             outputs=[raw, translation, notes, code],
             api_name="translate",

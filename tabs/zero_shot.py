@@ -5,7 +5,8 @@ from collections.abc import Callable
 import gradio as gr
 import pandas as pd
 
-from core.remote import RemoteInputs
+from core import runner
+from core.call import CallContext, TaskInputs
 from core.text.zero_shot import (
     ENGLISH_TEMPLATE,
     KOREAN_TEMPLATE,
@@ -13,17 +14,14 @@ from core.text.zero_shot import (
     TASK,
     ZeroShotResult,
     default_template,
-    notebook_code,
-    zero_shot,
 )
-from tabs.boundary import resolve_language, user_errors
+from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.literal import md_code, md_literal
 from tabs.model_picker import model_picker, refresh_status_after
-from tabs.remote_backend import backend_inputs, run_remote_for_tab
 from tabs.truncation_notice import truncation_notice
 
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -88,66 +86,22 @@ def _hypotheses(result: ZeroShotResult) -> str:
 def make_handler(ctx: AppContext) -> Callable:
     """The /zero_shot handler for this app's mode (public mode accepts Hub ids only)."""
 
-    @user_errors
+    @task_handler(ctx)
     def run_zero_shot(
         text: str,
         labels: str,
         model: str,
         multi_label: bool = False,
         hypothesis_template: str = "",
-        device: str = "auto",
-        language: str = "auto",
-        backend: str = "local",
-        provider: str = "auto",
-        hf_token: str = "",
-        request: gr.Request = None,
-        oauth_token: gr.OAuthToken | None = None,
+        *,
+        call: CallContext,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> tuple:
-        if backend == "remote":
-            options = {"multi_label": bool(multi_label), "hypothesis_template": hypothesis_template}
-            remote = run_remote_for_tab(
-                ctx,
-                TASK.id,
-                RemoteInputs(text=text, labels=labels, options=options),
-                model,
-                provider,
-                hf_token,
-                oauth_token,
-                language,
-                request,
-            )
-            result = ZeroShotResult(
-                sequence=remote.output["sequence"],
-                labels=remote.output["labels"],
-                scores=remote.output["scores"],
-                hypothesis_template=(hypothesis_template or "").strip() or default_template(text),
-                multi_label=bool(multi_label),
-                model=remote.model,
-            )
-            return (
-                remote.output,
-                _chart(result),
-                _hypotheses(result),
-                remote.summary(resolve_language(language, request)),
-                remote.code,
-            )
-        result = zero_shot(
-            text,
-            labels,
-            model,
-            multi_label=multi_label,
-            hypothesis_template=hypothesis_template,
-            device=device,
-            policy=ctx.policy,
-        )
-        return (
-            result.to_json(),
-            _chart(result),
-            _hypotheses(result),
-            truncation_notice(result.truncation, resolve_language(language, request)),
-            notebook_code(result.model, result.sequence, result.labels, result.hypothesis_template, multi_label),
-        )
+        options = {"multi_label": multi_label, "hypothesis_template": hypothesis_template}
+        ran = runner.run(TASK.id, TaskInputs(text=text, labels=labels, model=model, options=options), call)
+        result = ran.result
+        notice = ran.notice(call.language, lambda result, language: truncation_notice(result.truncation, language))
+        return result.to_json(), _chart(result), _hypotheses(result), notice, ran.code
 
     return run_zero_shot
 
@@ -224,7 +178,7 @@ def build(ctx: AppContext) -> None:
         )
         ran = run.click(
             make_handler(ctx),
-            inputs=[text, labels, model, multi_label, template, ctx.device, ctx.language, *backend_inputs(ctx)],
+            inputs=[text, labels, model, multi_label, template, *settings_inputs(ctx)],
             outputs=[raw, chart, hypotheses, notice, code],
             api_name="zero_shot",
         )

@@ -3,6 +3,7 @@
 import gradio as gr
 import pytest
 
+import core.runner
 import core.text.classify
 import tabs.classify
 from tabs.classify import make_handler
@@ -58,7 +59,7 @@ def test_unexpected_failure_is_logged_not_shown(monkeypatch, caplog):
     def explode(*args, **kwargs):
         raise RuntimeError("secret detail at /home/teacher/private")
 
-    monkeypatch.setattr(tabs.classify, "classify", explode)
+    monkeypatch.setattr(core.text.classify, "classify", explode)
     with pytest.raises(gr.Error) as caught:
         make_handler(AppContext())("hi", "org/model")
     assert "RuntimeError" in caught.value.message
@@ -66,5 +67,5 @@ def test_unexpected_failure_is_logged_not_shown(monkeypatch, caplog):
     assert "secret detail" in caplog.text
 
 
-def test_core_classify_is_what_the_tab_calls():
-    assert tabs.classify.classify is core.text.classify.classify
+def test_the_tab_asks_cores_runner():
+    assert tabs.classify.runner is core.runner

@@ -157,5 +157,5 @@ def test_example_photos_ship_with_their_sources(name):
     assert (EXAMPLES / name).is_file() and name in (EXAMPLES / "SOURCES.md").read_text()
 
 
-def test_core_detect_is_what_the_tab_calls():
+def test_core_detect_is_what_the_box_picker_calls():
     assert tabs.detect.detect is core.vision.detect.detect

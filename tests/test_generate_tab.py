@@ -7,7 +7,6 @@ import pytest
 from gradio.components.plot import AltairPlotData
 
 import core.generation.generate
-import tabs.generate
 from core.generation.generate import GenerationSettings
 from core.generation.next_token import NextTokenDistribution
 from tabs import decoding
@@ -118,8 +117,17 @@ def test_comparison_bad_table_is_a_clear_gr_error(tiny_gpt2):
         list(decoding.make_handler(AppContext())(PROMPT, str(tiny_gpt2), [["greedy"]], 4))
 
 
-def test_core_generate_is_what_the_tab_calls():
-    assert tabs.generate.stream_generate is core.generation.generate.stream_generate
+def test_core_generate_is_what_the_tab_calls(monkeypatch):
+    seen = []
+
+    def stream_generate(text, model, settings, **kwargs):
+        seen.append((text, model, settings.max_new_tokens))
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(core.generation.generate, "stream_generate", stream_generate)
+    with pytest.raises(gr.Error, match="RuntimeError"):
+        list(make_handler(AppContext())("Hi", "org/model", 5))
+    assert seen == [("Hi", "org/model", 5)]
 
 
 def test_greedy_panel_says_which_token_is_chosen(tiny_gpt2):

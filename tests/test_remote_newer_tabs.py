@@ -79,7 +79,7 @@ def test_several_sequences_are_one_request_each_with_the_next_seed(router, ctx):
     ((raw, shown, *_),) = generate_handler(ctx)(PROMPT, MODEL, 8, 0.7, 40, 0.9, 1.0, 2, True, 7, **REMOTE)
     assert raw == [{"generated_text": PROMPT + " a"}, {"generated_text": PROMPT + " b"}]
     assert [seen.json()["parameters"]["seed"] for seen in router.seen] == [7, 8]
-    assert "── 2 ──\n b" in shown
+    assert "── 2 · seed 8 ──\n b" in shown  # each sequence with the seed it was sampled with, as locally
 
 
 def test_generation_knobs_are_checked_before_any_request(router, ctx):

@@ -1,5 +1,5 @@
 """The remote backend: every task the hosted Inference API supports, through huggingface_hub's
-``InferenceClient``, answering in the same JSON shape as the local tab."""
+``InferenceClient``, answering with the same typed result as the local task (``core/runner.py`` picks)."""
 
 from core.remote.adapters import REMOTE_TASKS, RemoteInputs, get_remote_task
 from core.remote.client import RemoteResult, RemoteSettings, run_remote

@@ -1,43 +1,30 @@
-"""One small adapter per task: what to send through ``InferenceClient``, and how its answer maps
-onto the same JSON the local tab returns (DESIGN.md's contract), checked on the way.
+"""One small adapter per task: what to send through ``InferenceClient``, and how its answer becomes
+the same typed result the local task returns (``ClassificationResult``, ``NerResult`` …), checked on the way.
 
 Like gradio's ``pipelines_utils`` (one adapter per task), written as a table. Each adapter
 has three steps with one job each, as a pipeline does: ``prepare`` (the user's values →
 checked inputs), ``call`` (the only step that talks to the server), ``shape`` (the answer →
-the contract's JSON, or ``ValueError`` naming what was not as expected).
+the task's typed result, or ``ValueError`` naming what was not as expected: ``core/remote/shapes.py``).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.call import TaskInputs
 from core.errors import BadInput
 from core.inputs.text import require_text, split_lines
+from core.remote import shapes
 
 #: Each line is one request: fewer than locally, to stay within the free API's limits.
 MAX_REMOTE_LINES = 8
-DEFAULT_MAX_NEW_TOKENS = 50
 MAX_NEW_TOKENS = 512
-
-
-@dataclass(frozen=True)
-class RemoteInputs:
-    """Everything a task tab may send; each adapter reads what its task needs."""
-
-    text: str | None = None
-    labels: str | None = None
-    context: str | None = None
-    image: str | None = None
-    threshold: float = 0.5
-    max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS
-    #: The task tab's own settings under the API's parameter names (``top_k``, ``num_beams``,
-    #: ``src_lang`` …); ``None`` means "the model's default" and is not sent.
-    options: dict[str, Any] = field(default_factory=dict)
+#: The remote backend's name for the task inputs (one type for both backends).
+RemoteInputs = TaskInputs
 
 
 @dataclass(frozen=True)
@@ -55,64 +42,28 @@ class RemoteTask:
     hub_task: str
     #: The InferenceClient method, shown in the code panel.
     method: str
-    prepare: Callable[[RemoteInputs], Prepared]
+    prepare: Callable[[TaskInputs], Prepared]
     call: Callable[[Any, str | None, Prepared], Any]
-    shape: Callable[[Any, Prepared], Any]
+    #: (answer as plain JSON, prepared inputs, model id) → the task's typed result.
+    shape: Callable[[Any, Prepared, str], Any]
     #: The call's arguments as Python source, for the code panel.
     code_args: Callable[[Prepared], str]
     #: One request per line (``call`` returns one answer per line).
     per_line: bool = False
 
 
-# --- checks on answers -------------------------------------------------------------------------
-
-
-def _number(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValueError(f"{what} is {type(value).__name__} {value!r:.40}, not a number")
-    return float(value)
-
-
-def _text(value: Any, what: str) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"{what} is {type(value).__name__}, not text")
-    return value
-
-
-def _items(value: Any, what: str) -> list:
-    if not isinstance(value, list):
-        raise ValueError(f"{what} is {type(value).__name__}, not a list")
-    return value
-
-
-def _label_scores(row: Any) -> list[dict]:
-    items = []
-    for item in _items(row, "the answer"):
-        if not isinstance(item, dict):
-            raise ValueError(f"an item is {type(item).__name__}, not an object with a label and a score")
-        items.append({"label": _text(item.get("label"), "a label"), "score": _number(item.get("score"), "a score")})
-    if not items:
-        raise ValueError("no labels in the answer")
-    return sorted(items, key=lambda item: item["score"], reverse=True)
-
-
 # --- the tasks -------------------------------------------------------------------------------
 
 
-def _lines(inputs: RemoteInputs) -> Prepared:
+def _lines(inputs: TaskInputs) -> Prepared:
     return Prepared(split_lines(inputs.text, max_lines=MAX_REMOTE_LINES))
 
 
-def _one_text(inputs: RemoteInputs) -> Prepared:
+def _one_text(inputs: TaskInputs) -> Prepared:
     return Prepared([require_text(inputs.text)])
 
 
-def _classify_shape(raw: Any, prepared: Prepared) -> Any:
-    rows = [_label_scores(row) for row in _items(raw, "the answer")]
-    return rows[0] if len(rows) == 1 else rows
-
-
-def _zero_shot_prepare(inputs: RemoteInputs) -> Prepared:
+def _zero_shot_prepare(inputs: TaskInputs) -> Prepared:
     from core.text.zero_shot import check_template, default_template, parse_labels
 
     text = require_text(inputs.text)
@@ -135,48 +86,18 @@ def _zero_shot_prepare(inputs: RemoteInputs) -> Prepared:
     )
 
 
-def _zero_shot_shape(raw: Any, prepared: Prepared) -> dict:
-    scores = _label_scores(raw)
-    return {
-        "sequence": prepared.texts[0],
-        "labels": [s["label"] for s in scores],
-        "scores": [s["score"] for s in scores],
-    }
-
-
-def _ner_prepare(inputs: RemoteInputs) -> Prepared:
+def _ner_prepare(inputs: TaskInputs) -> Prepared:
     from core.text.ner import check_strategy
 
     text = require_text(inputs.text)
     return Prepared([text], {"aggregation_strategy": check_strategy(inputs.options.get("aggregation_strategy"))})
 
 
-def _ner_shape(raw: Any, prepared: Prepared) -> list[dict]:
-    """As the local pipeline: ``entity_group`` when aggregated; ``entity`` (and ``index``) per token with "none"."""
-    per_token = prepared.extra.get("aggregation_strategy") == "none"
-    key = "entity" if per_token else "entity_group"
-    entities = []
-    for item in _items(raw, "the answer"):
-        if not isinstance(item, dict):
-            raise ValueError("an entity is not an object")
-        group = item.get("entity_group") or item.get("entity")
-        entity: dict[str, Any] = {key: _text(group, key), "score": _number(item.get("score"), "a score")}
-        if per_token and item.get("index") is not None:
-            entity["index"] = int(_number(item.get("index"), "index"))
-        entity.update(
-            word=_text(item.get("word"), "word"),
-            start=int(_number(item.get("start"), "start")),
-            end=int(_number(item.get("end"), "end")),
-        )
-        entities.append(entity)
-    return entities
-
-
-def _given(inputs: RemoteInputs, names: tuple[str, ...]) -> dict[str, Any]:
+def _given(inputs: TaskInputs, names: tuple[str, ...]) -> dict[str, Any]:
     return {name: inputs.options[name] for name in names if inputs.options.get(name) is not None}
 
 
-def _answer_prepare(inputs: RemoteInputs) -> Prepared:
+def _answer_prepare(inputs: TaskInputs) -> Prepared:
     from core.text.answer import QASettings, validate
 
     question = require_text(inputs.text, what="question", what_ko="질문")
@@ -185,26 +106,6 @@ def _answer_prepare(inputs: RemoteInputs) -> Prepared:
     parameters = _given(inputs, tuple(QASettings.__dataclass_fields__))
     validate(QASettings(**parameters))
     return Prepared([question], {"context": context, "parameters": parameters})
-
-
-def _one_answer(item: Any) -> dict:
-    if not isinstance(item, dict):
-        raise ValueError(f"the answer is {type(item).__name__}, not an object")
-    return {
-        "score": _number(item.get("score"), "score"),
-        "start": int(_number(item.get("start"), "start")),
-        "end": int(_number(item.get("end"), "end")),
-        "answer": _text(item.get("answer"), "answer"),
-    }
-
-
-def _answer_shape(raw: Any, prepared: Prepared) -> dict | list[dict]:
-    """As the local tab (v4): one answer is an object; several (``top_k`` > 1) are a list, best first."""
-    answers = [_one_answer(item) for item in (_items(raw, "the answer") if isinstance(raw, list) else [raw])]
-    if not answers:
-        raise ValueError("no answer in the answer")
-    answers.sort(key=lambda item: item["score"], reverse=True)
-    return answers[0] if len(answers) == 1 else answers
 
 
 def _keyword_args(values: dict[str, Any]) -> str:
@@ -218,8 +119,8 @@ GENERATE_SETTINGS = {
 }
 
 
-def _seq2seq_prepare(task_id: str) -> Callable[[RemoteInputs], Prepared]:
-    def prepare(inputs: RemoteInputs) -> Prepared:
+def _seq2seq_prepare(task_id: str) -> Callable[[TaskInputs], Prepared]:
+    def prepare(inputs: TaskInputs) -> Prepared:
         from core.generation.seq2seq import GenerationOptions, validate
 
         text = require_text(inputs.text)
@@ -240,31 +141,21 @@ def _seq2seq_args(prepared: Prepared) -> str:
     return repr(prepared.texts[0]) + _keyword_args({k: v for k, v in prepared.extra.items() if v is not None})
 
 
-def _text_field(key: str) -> Callable[[Any, Prepared], list[dict]]:
-    def shape(raw: Any, prepared: Prepared) -> list[dict]:
-        if not isinstance(raw, dict):
-            raise ValueError(f"the answer is {type(raw).__name__}, not an object with '{key}'")
-        return [{key: _text(raw.get(key), key)}]
-
-    return shape
-
-
-def _generate_prepare(inputs: RemoteInputs) -> Prepared:
+def _generate_prepare(inputs: TaskInputs) -> Prepared:
     prompt = require_text(inputs.text, what="prompt", what_ko="프롬프트")
-    tokens = inputs.max_new_tokens
+    built = inputs.options.get("settings")
+    tokens = built.max_new_tokens if built is not None else inputs.max_new_tokens
     if not isinstance(tokens, (int, float)) or not 1 <= tokens <= MAX_NEW_TOKENS:
         raise BadInput(
             f"The number of new tokens must be between 1 and {MAX_NEW_TOKENS}, not {tokens!r}.",
             ko=f"새로 만들 토큰 수는 1에서 {MAX_NEW_TOKENS} 사이여야 해요({tokens!r} 값은 안 돼요).",
         )
-    given = _given(inputs, GENERATION_KNOBS)
-    if not given:  # the Inference API tab: the model's own decoding defaults, as before
+    settings = inputs.generation_settings()
+    if settings is None:  # the Inference API tab: the model's own decoding defaults, as before
         return Prepared([prompt], {"parameters": {"max_new_tokens": int(tokens)}, "sequences": 1})
-    from core.generation.generate import GenerationSettings
-
     # The generation tab: its knobs, checked as locally, with a concrete seed so a run can be reproduced.
-    settings = GenerationSettings(max_new_tokens=int(tokens), **given).with_seed()
     settings.validate()
+    settings = settings.with_seed()
     kwargs = settings.generate_kwargs()
     # The API refuses the local "off" values (top_k 0, top_p 1.0): leaving a knob out is the same.
     if kwargs.get("top_k") == 0:
@@ -272,11 +163,7 @@ def _generate_prepare(inputs: RemoteInputs) -> Prepared:
     if kwargs.get("top_p") == 1.0:
         del kwargs["top_p"]
     kwargs["seed"] = settings.seed
-    return Prepared([prompt], {"parameters": kwargs, "sequences": settings.num_return_sequences})
-
-
-#: The generation tab's knobs the API takes too (``GenerationSettings`` fields).
-GENERATION_KNOBS = ("temperature", "top_k", "top_p", "repetition_penalty", "num_return_sequences", "do_sample", "seed")
+    return Prepared([prompt], {"parameters": kwargs, "sequences": settings.num_return_sequences, "settings": settings})
 
 
 def _generate_call(client: Any, model: str | None, prepared: Prepared) -> Any:
@@ -289,13 +176,7 @@ def _generate_call(client: Any, model: str | None, prepared: Prepared) -> Any:
     return answers[0] if len(answers) == 1 else answers
 
 
-def _generate_shape(raw: Any, prepared: Prepared) -> list[dict]:
-    # The local pipeline returns the prompt and its continuation; the API returns the continuation only.
-    answers = raw if isinstance(raw, list) else [raw]
-    return [{"generated_text": prepared.texts[0] + _text(answer, "generated_text")} for answer in answers]
-
-
-def _fill_mask_prepare(inputs: RemoteInputs) -> Prepared:
+def _fill_mask_prepare(inputs: TaskInputs) -> Prepared:
     from core.text.fill_mask import check_top_k
 
     text = require_text(inputs.text)
@@ -303,23 +184,7 @@ def _fill_mask_prepare(inputs: RemoteInputs) -> Prepared:
     return Prepared([text], {"top_k": check_top_k(top_k)} if top_k is not None else {})
 
 
-def _fill_mask_shape(raw: Any, prepared: Prepared) -> list[dict]:
-    out = []
-    for item in _items(raw, "the answer"):
-        if not isinstance(item, dict):
-            raise ValueError("a candidate is not an object")
-        out.append(
-            {
-                "score": _number(item.get("score"), "score"),
-                "token": int(_number(item.get("token"), "token")),
-                "token_str": _text(item.get("token_str"), "token_str"),
-                "sequence": _text(item.get("sequence"), "sequence"),
-            }
-        )
-    return sorted(out, key=lambda item: item["score"], reverse=True)
-
-
-def _similarity_prepare(inputs: RemoteInputs) -> Prepared:
+def _similarity_prepare(inputs: TaskInputs) -> Prepared:
     sentences = split_lines(inputs.text, max_lines=MAX_REMOTE_LINES)
     if len(sentences) < 2:
         raise BadInput(
@@ -333,15 +198,7 @@ def _similarity_call(client: Any, model: str | None, prepared: Prepared) -> list
     return [client.sentence_similarity(s, other_sentences=prepared.texts, model=model) for s in prepared.texts]
 
 
-def _similarity_shape(raw: Any, prepared: Prepared) -> dict:
-    n = len(prepared.texts)
-    matrix = [[_number(x, "a similarity") for x in _items(row, "a row")] for row in _items(raw, "the answer")]
-    if len(matrix) != n or any(len(row) != n for row in matrix):
-        raise ValueError(f"expected a {n}×{n} matrix of similarities")
-    return {"sentences": prepared.texts, "matrix": matrix}
-
-
-def _detect_prepare(inputs: RemoteInputs) -> Prepared:
+def _detect_prepare(inputs: TaskInputs) -> Prepared:
     if not inputs.image or not Path(inputs.image).is_file():
         raise BadInput(
             "No image given. Upload a picture, or click one of the examples.",
@@ -366,27 +223,6 @@ def _detect_prepare(inputs: RemoteInputs) -> Prepared:
     )
 
 
-def _detect_shape(raw: Any, prepared: Prepared) -> list[dict]:
-    out = []
-    for item in _items(raw, "the answer"):
-        box = item.get("box") if isinstance(item, dict) else None
-        if not isinstance(box, dict):
-            raise ValueError("a detection has no box")
-        out.append(
-            {
-                "score": _number(item.get("score"), "score"),
-                "label": _text(item.get("label"), "label"),
-                "box": {k: int(_number(box.get(k), k)) for k in ("xmin", "ymin", "xmax", "ymax")},
-            }
-        )
-    # As the local tab: best first, only the classes asked for (any case), at most max_detections boxes.
-    out.sort(key=lambda item: item["score"], reverse=True)
-    wanted = prepared.extra.get("labels")
-    if wanted:
-        out = [item for item in out if item["label"].lower() in wanted]
-    return out[: prepared.extra.get("max_detections") or None]
-
-
 def _quoted(prepared: Prepared) -> str:
     return repr(prepared.texts[0])
 
@@ -400,7 +236,7 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             "text_classification",
             _lines,
             lambda client, model, p: [client.text_classification(t, model=model) for t in p.texts],
-            _classify_shape,
+            shapes.classify_shape,
             _quoted,
             per_line=True,
         ),
@@ -410,7 +246,7 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             "zero_shot_classification",
             _zero_shot_prepare,
             lambda client, model, p: client.zero_shot_classification(p.texts[0], model=model, **p.extra),
-            _zero_shot_shape,
+            shapes.zero_shot_shape,
             lambda p: (
                 f"{p.texts[0]!r}, candidate_labels={p.extra['candidate_labels']!r}"
                 + _keyword_args({k: v for k, v in p.extra.items() if k != "candidate_labels"})
@@ -422,7 +258,7 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             "token_classification",
             _ner_prepare,
             lambda client, model, p: client.token_classification(p.texts[0], model=model, **p.extra),
-            _ner_shape,
+            shapes.ner_shape,
             lambda p: f"{p.texts[0]!r}" + _keyword_args(p.extra),
         ),
         RemoteTask(
@@ -433,7 +269,7 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             lambda client, model, p: client.question_answering(
                 p.texts[0], p.extra["context"], model=model, **p.extra["parameters"]
             ),
-            _answer_shape,
+            shapes.answer_shape,
             lambda p: (
                 f"question={p.texts[0]!r}, context={p.extra['context']!r}" + _keyword_args(p.extra["parameters"])
             ),
@@ -444,7 +280,7 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             "summarization",
             _seq2seq_prepare("summarize"),
             lambda client, model, p: client.summarization(p.texts[0], model=model, **p.extra),
-            _text_field("summary_text"),
+            shapes.summarize_shape,
             _seq2seq_args,
         ),
         RemoteTask(
@@ -453,7 +289,7 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             "translation",
             _seq2seq_prepare("translate"),
             lambda client, model, p: client.translation(p.texts[0], model=model, **p.extra),
-            _text_field("translation_text"),
+            shapes.translate_shape,
             _seq2seq_args,
         ),
         RemoteTask(
@@ -462,7 +298,7 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             "text_generation",
             _generate_prepare,
             _generate_call,
-            _generate_shape,
+            shapes.generate_shape,
             lambda p: f"{p.texts[0]!r}" + _keyword_args(p.extra["parameters"]),
         ),
         RemoteTask(
@@ -471,7 +307,7 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             "fill_mask",
             _fill_mask_prepare,
             lambda client, model, p: client.fill_mask(p.texts[0], model=model, **p.extra),
-            _fill_mask_shape,
+            shapes.fill_mask_shape,
             lambda p: f"{p.texts[0]!r}" + _keyword_args(p.extra),
         ),
         RemoteTask(
@@ -480,7 +316,7 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             "sentence_similarity",
             _similarity_prepare,
             _similarity_call,
-            _similarity_shape,
+            shapes.similarity_shape,
             lambda p: f"{p.texts[0]!r}, other_sentences={p.texts!r}",
         ),
         RemoteTask(
@@ -489,7 +325,7 @@ REMOTE_TASKS: dict[str, RemoteTask] = {
             "object_detection",
             _detect_prepare,
             lambda client, model, p: client.object_detection(p.texts[0], model=model, threshold=p.extra["threshold"]),
-            _detect_shape,
+            shapes.detect_shape,
             lambda p: f'"image.jpg", threshold={p.extra["threshold"]}',
         ),
     )

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
+from core.call import TaskInputs
 from core.errors import BadInput
-from core.remote.adapters import RemoteInputs, RemoteTask, get_remote_task
+from core.remote.adapters import RemoteTask, get_remote_task
 from core.remote.faults import CallTarget, no_token, translate, unexpected_answer
 from core.remote.retry import DEFAULT_POLICY, RetryNotice, RetryPolicy, RetryStats, call_with_retries
 from core.remote.tokens import Credential, TokenSource
@@ -114,14 +115,19 @@ class RemoteResult:
     server: str | None
     #: What InferenceClient returned, as plain JSON (the Inference API tab's raw output).
     raw: Any
-    #: The same answer in the local tab's contract shape (the backend switch's first output).
-    output: Any
+    #: The same answer as the task's typed result, as the local code returns it (``ClassificationResult`` …).
+    result: Any
     texts: list[str]
     seconds: float
     retries: int
     waited: float
     token_source: TokenSource
     code: str
+
+    @property
+    def output(self) -> Any:
+        """The answer in the contract's shape: the typed result's own ``to_json``, as locally."""
+        return self.result.to_json()
 
     def to_json(self) -> Any:
         return self.output
@@ -159,7 +165,7 @@ print(result)
 
 def run_remote(
     task_id: str,
-    inputs: RemoteInputs,
+    inputs: TaskInputs,
     model: str,
     *,
     credential: Credential,
@@ -209,7 +215,7 @@ def run_remote(
     seconds = time.perf_counter() - started
     raw_json = plain(raw)
     try:
-        output = task.shape(raw_json, prepared)
+        result = task.shape(raw_json, prepared, model_id)
     except (ValueError, *_PARSE_ERRORS) as error:
         raise unexpected_answer(task.hub_task, model_id, str(error)) from None
     if task.per_line and len(prepared.texts) == 1:
@@ -220,7 +226,7 @@ def run_remote(
         provider=provider,
         server=settings.server,
         raw=raw_json,
-        output=output,
+        result=result,
         texts=prepared.texts,
         seconds=seconds,
         retries=stats.retries,

@@ -90,7 +90,8 @@ class DetectionResult:
     """The detections that pass the threshold, the label filter and the count limit."""
 
     detections: list[Detection]
-    raw: RawDetections
+    #: The model call behind them; ``None`` for the hosted API's answer (boxes only: no image, no attention).
+    raw: RawDetections | None
     threshold: float
     labels: tuple[str, ...] = ()
     max_detections: int = DEFAULT_MAX_DETECTIONS
