@@ -21,6 +21,7 @@ from core.registry import get_task
 from core.runtime.loading import PRIVATE, LoadPolicy, explained_failures
 from core.runtime.model_cache import MODEL_CACHE, ModelCache
 from core.runtime.model_source import resolve_model
+from core.validators import whole_number
 
 TASK = get_task("tokenize")
 #: Limits that no real tokenizer has; transformers uses a huge sentinel (1e30) for "no limit".
@@ -161,16 +162,16 @@ def limit_of(name: str, *, policy: LoadPolicy = PRIVATE) -> int | None:
 
 def check_max_length(max_length: int | float | None, limit: int | None, name: str) -> int | None:
     """``max_length`` as an int (None: the model's limit); ``BadInput`` when ≤ 0 or above the limit."""
-    if max_length is None or max_length == "":
+    if max_length is None or (isinstance(max_length, str) and not max_length.strip()):
         return None
-    if float(max_length) != int(max_length) or int(max_length) <= 0:
-        raise BadInput(
-            f"max_length must be a whole number above 0, not {max_length}: it is how many tokens a sentence may "
-            "have, such as 512 (BERT's limit). Leave it empty to use the model's own limit.",
-            ko=f"max_length는 0보다 큰 정수여야 해요({max_length} 값은 안 돼요). 한 문장의 최대 토큰 수예요"
-            "(예: BERT 한도 512). 비워 두면 모델 한도를 써요.",
-        )
-    value = int(max_length)
+    value = whole_number(
+        max_length,
+        "`max_length`",
+        1,
+        hint="It is how many tokens a sentence may have, such as 512 (BERT's limit). "
+        "Leave it empty to use the model's own limit.",
+        hint_ko="한 문장의 최대 토큰 수예요(예: BERT 한도 512). 비워 두면 모델 한도를 써요.",
+    )
     ceiling = limit or MAX_CHARS
     if value > ceiling:
         raise BadInput(
