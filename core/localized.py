@@ -31,8 +31,3 @@ class Localized:
         if isinstance(other, str):
             other = Localized(other, other)
         return Localized(self.en + other.en, (self.ko or self.en) + (other.ko or other.en))
-
-
-def pick(language: str, en: str, ko: str) -> str:
-    """``Localized(en, ko).text(language)`` for a one-off phrase."""
-    return Localized(en, ko).text(language)

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import gradio as gr
 
+from core.localized import Localized
 from core.remote import RemoteInputs
 from core.text.fill_mask import MAX_TOP_K, TASK, FillMaskResult, fill_mask, known_mask_token, notebook_code
 from tabs.boundary import resolve_language, user_errors
@@ -79,11 +80,10 @@ def _table(result: FillMaskResult) -> list[list]:
 
 
 def _mask_note(result: FillMaskResult, language: str) -> str:
-    if language == "ko":
-        return (
-            f"이 모델의 마스크 토큰은 {md_code(result.mask_token)}예요. 모델이 읽은 문장: {md_code(result.text[:300])}"
-        )
-    return f"This model's mask token is {md_code(result.mask_token)}. The model read: {md_code(result.text[:300])}"
+    return Localized(
+        f"This model's mask token is {md_code(result.mask_token)}. The model read: {md_code(result.text[:300])}",
+        f"이 모델의 마스크 토큰은 {md_code(result.mask_token)}예요. 모델이 읽은 문장: {md_code(result.text[:300])}",
+    ).text(language)
 
 
 def mask_token_line(model: str, language: str, public: bool = False) -> str:

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import gradio as gr
 
+from core.localized import Localized
 from core.remote import RemoteInputs
 from core.text.ner import AGGREGATION_STRATEGIES, TASK, NerResult, entity_type, notebook_code, recognize
 from tabs.boundary import resolve_language, user_errors
@@ -138,7 +139,7 @@ def make_handler(ctx: AppContext) -> Callable:
         result = recognize(text, model, aggregation_strategy=aggregation_strategy, device=device, policy=ctx.policy)
         lang = resolve_language(language, request)
         notice = truncation_notice(result.truncation, lang)
-        known = f"{'태그' if lang == 'ko' else 'Tags'}: " + ", ".join(md_code(label) for label in result.labels)
+        known = f"{Localized('Tags', '태그').text(lang)}: " + ", ".join(md_code(label) for label in result.labels)
         return (
             result.to_json(),
             _highlighted(result),

@@ -17,6 +17,7 @@ from typing import Any
 
 from core.errors import BadInput, PlaygroundError
 from core.inputs.text import MAX_CHARS, split_lines
+from core.localized import Localized
 from core.registry import get_task
 from core.runtime.loading import PRIVATE, LoadPolicy, explained_failures
 from core.runtime.model_cache import MODEL_CACHE, ModelCache
@@ -26,19 +27,19 @@ from core.validators import whole_number
 TASK = get_task("tokenize")
 #: Limits that no real tokenizer has; transformers uses a huge sentinel (1e30) for "no limit".
 NO_LIMIT = 1_000_000
-#: Markers a tokenizer writes into its tokens, and what each means (English, Korean).
-MARKERS: dict[str, tuple[str, str]] = {
-    "##": (
+#: Markers a tokenizer writes into its tokens, and what each means.
+MARKERS: dict[str, Localized] = {
+    "##": Localized(
         "`##` (WordPiece): this piece continues the word before it, with no space between.",
         "`##` (WordPiece): 앞 토큰에 공백 없이 이어지는 단어 조각이에요.",
     ),
-    "Ġ": (
+    "Ġ": Localized(
         "`Ġ` (byte-level BPE, GPT-2): the piece starts with a space; `Ċ` is a line break. This tokenizer works on "
         "UTF-8 bytes, each shown as one odd-looking letter: a Korean syllable is 3 bytes, so it looks like `ëĮĢ`.",
         "`Ġ` (바이트 수준 BPE, GPT-2): 조각 앞에 공백이 있다는 표시예요. `Ċ`는 줄바꿈이에요. 이 토크나이저는 "
         "UTF-8 바이트 단위로 일해서 바이트마다 낯선 글자 하나로 보여요. 한글 한 음절은 3바이트라 `ëĮĢ`처럼 보여요.",
     ),
-    "▁": (
+    "▁": Localized(
         "`▁` (SentencePiece): the piece starts a new word (a space before it); spaces are part of the pieces.",
         "`▁` (SentencePiece): 새 단어의 시작(앞에 공백)이라는 표시예요. 공백도 조각의 일부로 다뤄요.",
     ),
