@@ -71,7 +71,7 @@ def whole_number(
         BadInput: "<name> must be a whole number from <low> to <high>; got <value>." (and in Korean).
     """
     number = _as_number(value)
-    if number is not None and float(number).is_integer():
+    if isinstance(number, int) or (isinstance(number, float) and number.is_integer()):
         whole = int(number)
         if low <= whole and (high is None or whole <= high):
             return whole

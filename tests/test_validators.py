@@ -31,7 +31,7 @@ def test_whole_number_accepts_three_however_it_is_written(value):
     assert result == 3 and type(result) is int
 
 
-@pytest.mark.parametrize("value", [*NOT_NUMBERS, 2.5, "2.5", 0, 6, -1])
+@pytest.mark.parametrize("value", [*NOT_NUMBERS, 2.5, "2.5", 0, 6, -1, "1e400"])
 def test_whole_number_refuses_with_one_message_quoting_the_value(value):
     with pytest.raises(BadInput) as caught:
         whole_number(value, "`n`", 1, 5)
@@ -51,6 +51,12 @@ def test_messages_use_thousands_separators_korean_names_and_hints():
         whole_number(0, "The row cap", 1, 5000, name_ko="행 수 제한", hint="Fewer, please.", hint_ko="줄이세요.")
     assert caught.value.message == "The row cap must be a whole number from 1 to 5,000; got 0. Fewer, please."
     assert caught.value.text("ko") == "행 수 제한 값은 1~5,000 사이의 정수여야 해요. 입력값: 0. 줄이세요."
+
+
+def test_a_number_too_large_for_a_float_is_refused_not_overflowed():
+    with pytest.raises(BadInput, match="must be a whole number from 1 to 5"):
+        whole_number(10**400, "`n`", 1, 5)
+    assert whole_number(10**400, "`n`", 0) == 10**400
 
 
 def test_a_long_bad_value_is_quoted_short():
