@@ -7,6 +7,8 @@ A message says what was wrong, quotes the bad value, and says what to do.
 
 from __future__ import annotations
 
+from core.localized import Localized
+
 
 class PlaygroundError(Exception):
     """Base of every error that is meant to be shown to the user."""
@@ -14,19 +16,24 @@ class PlaygroundError(Exception):
     title_en = "Something is not right"
     title_ko = "문제가 생겼어요"
 
-    def __init__(self, message: str, *, ko: str | None = None) -> None:
+    def __init__(self, message: str | Localized, *, ko: str | None = None) -> None:
+        if isinstance(message, Localized):
+            message, ko = message.en, message.ko if ko is None else ko
         super().__init__(message)
         self.message = message
         self.message_ko = ko
 
+    @property
+    def localized(self) -> Localized:
+        """The message as one value in both languages, as a notice is."""
+        return Localized(self.message, self.message_ko)
+
     def text(self, language: str) -> str:
         """The message in ``language`` ("ko" or "en"); English where no Korean was written."""
-        if language == "ko" and self.message_ko:
-            return self.message_ko
-        return self.message
+        return self.localized.text(language)
 
     def title(self, language: str) -> str:
-        return self.title_ko if language == "ko" else self.title_en
+        return Localized(self.title_en, self.title_ko).text(language)
 
 
 class BadInput(PlaygroundError, ValueError):

@@ -6,6 +6,7 @@ import gradio as gr
 
 from core import runner
 from core.call import CallContext, TaskInputs
+from core.localized import Localized
 from core.registry import get_task
 from core.text.answer import AnswerResult, QASettings
 from tabs.call import settings_inputs, task_handler
@@ -96,17 +97,15 @@ def _table(result: AnswerResult) -> list[list]:
 
 def _notice(result: AnswerResult, language: str) -> str:
     no_answer = result.answers and result.answers[0]["answer"] == ""
-    if language == "ko":
-        text = (
-            f"🔎 질문 {result.question_tokens}토큰, 본문 {result.context_tokens}토큰 → "
-            f"{result.windows}개 창(창당 최대 {result.settings.max_seq_len}토큰)으로 읽었어요."
-        )
-        return text + (' 가장 높은 점수는 "답 없음"이에요.' if no_answer else "")
-    text = (
+    text = Localized(
         f"🔎 Question {result.question_tokens} tokens, context {result.context_tokens} tokens → read in "
-        f"{result.windows} window(s) of up to {result.settings.max_seq_len} tokens."
+        f"{result.windows} window(s) of up to {result.settings.max_seq_len} tokens.",
+        f"🔎 질문 {result.question_tokens}토큰, 본문 {result.context_tokens}토큰 → "
+        f"{result.windows}개 창(창당 최대 {result.settings.max_seq_len}토큰)으로 읽었어요.",
     )
-    return text + (' The best score is "no answer".' if no_answer else "")
+    if no_answer:
+        text += Localized(' The best score is "no answer".', ' 가장 높은 점수는 "답 없음"이에요.')
+    return text.text(language)
 
 
 def whole(value: float | int | None) -> int | float | None:

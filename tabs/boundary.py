@@ -16,6 +16,7 @@ import gradio as gr
 from gradio.events import Dependency
 
 from core.errors import BadInput, PlaygroundError
+from core.localized import Localized
 from tabs.literal import toast_text
 
 log = logging.getLogger("playground")
@@ -39,18 +40,13 @@ def user_error(error: BaseException, language: str) -> gr.Error:
         return error
     log.exception("Unexpected error in a tab handler", exc_info=error)
     kind = type(error).__name__
-    if language == "ko":
-        return gr.Error(
-            f"예상하지 못한 오류({kind})가 났어요. 서버 로그에 기록했어요. 다시 시도하거나 다른 모델을 골라 보세요.",
-            title="앱 내부 오류",
-            print_exception=False,
-        )
-    return gr.Error(
+    message = Localized(
         f"An unexpected error ({kind}) happened inside the app. It was logged on the server; "
         "try again, or choose another model.",
-        title="Internal error",
-        print_exception=False,
+        f"예상하지 못한 오류({kind})가 났어요. 서버 로그에 기록했어요. 다시 시도하거나 다른 모델을 골라 보세요.",
     )
+    title = Localized("Internal error", "앱 내부 오류")
+    return gr.Error(message.text(language), title=title.text(language), print_exception=False)
 
 
 def _undecodable(value: Any, depth: int = 0) -> tuple[str, int] | None:
@@ -139,17 +135,18 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 #: Pop-up titles in both languages: gradio's own defaults ("Info", "Warning") are English only.
-_TOAST_TITLES = {"info": ("Info", "알림"), "warning": ("Please wait", "잠시만요")}
+_TOAST_TITLES = {"info": Localized("Info", "알림"), "warning": Localized("Please wait", "잠시만요")}
 
 
-def toast(kind: str, message: str, language: str, duration: float | None = 10) -> None:
+def toast(kind: str, message: str | Localized, language: str, duration: float | None = 10) -> None:
     """A pop-up (``kind`` "info" or "warning") whose title is in the user's language, like its message.
 
     gradio renders a toast's message as HTML: the message is escaped, so a literal ``<mask>`` stays visible.
     """
-    english, korean = _TOAST_TITLES[kind]
+    if isinstance(message, Localized):
+        message = message.text(language)
     show = gr.Info if kind == "info" else gr.Warning
-    show(toast_text(message), duration=duration, title=korean if language == "ko" else english)
+    show(toast_text(message), duration=duration, title=_TOAST_TITLES[kind].text(language))
 
 
 #: Events whose outputs describe this machine (the cache, the loaded models), not the inputs of the run that

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import gradio as gr
 
 from core.errors import BadInput
+from core.localized import Localized
 from core.registry import TASKS, get_task
 from core.runtime.hub_cache import cache_summary, delete_cached, plan_prefetch, prefetch, prefetchable_tasks
 from core.runtime.loaded_models import loaded_models, unload
@@ -92,7 +93,7 @@ def task_title(task_id: str, language: str) -> str:
     task = TASKS.get(task_id)
     if task is None:
         return task_id
-    return task.title_ko if language == "ko" else task.title_en
+    return Localized(task.title_en, task.title_ko).text(language)
 
 
 def _refuse_in_public(ctx: AppContext) -> None:
@@ -111,11 +112,10 @@ def make_handlers(ctx: AppContext) -> dict[str, Callable]:
         if ctx.public:  # no server paths in a public app
             summary = dataclasses.replace(summary, cache_dir="(hidden in public mode)")
         models = [r.repo_id for r in summary.repos if r.repo_type == "model"]
-        text = (
-            f"**{len(summary.repos)}** 개 저장소, 모두 **{mb(summary.size_bytes)}** · `{summary.cache_dir}`"
-            if language == "ko"
-            else f"**{len(summary.repos)}** repositories, **{mb(summary.size_bytes)}** in all · `{summary.cache_dir}`"
-        )
+        text = Localized(
+            f"**{len(summary.repos)}** repositories, **{mb(summary.size_bytes)}** in all · `{summary.cache_dir}`",
+            f"**{len(summary.repos)}** 개 저장소, 모두 **{mb(summary.size_bytes)}** · `{summary.cache_dir}`",
+        ).text(language)
         rows = [
             [r.repo_id, r.repo_type, mb(r.size_bytes), len(r.revisions), r.files, _ago(r.last_accessed)]
             for r in summary.repos
@@ -143,15 +143,15 @@ def make_handlers(ctx: AppContext) -> dict[str, Callable]:
             )
         freed = delete_cached(repos)
         lang = resolve_language(language, request)
-        toast("info", f"{mb(freed)} 확보했어요" if lang == "ko" else f"Freed {mb(freed)}", lang)
+        toast("info", Localized(f"Freed {mb(freed)}", f"{mb(freed)} 확보했어요"), lang)
         return disk_view(lang)
 
     @user_errors
     def prefetch_plan(tasks: list[str], language: str = "auto", request: gr.Request = None) -> tuple:
         plans = plan_prefetch(tasks)
         total = sum(p.to_download_bytes for p in plans)
-        ko = resolve_language(language, request) == "ko"
-        text = f"새로 내려받을 크기: **{mb(total)}**" if ko else f"To download: **{mb(total)}** in all"
+        lang = resolve_language(language, request)
+        text = Localized(f"To download: **{mb(total)}** in all", f"새로 내려받을 크기: **{mb(total)}**").text(lang)
         rows = [[p.task, p.model, mb(p.total_bytes), mb(p.to_download_bytes)] for p in plans]
         return [p.to_json() for p in plans], text, rows
 

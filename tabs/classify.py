@@ -6,6 +6,7 @@ import gradio as gr
 
 from core import runner
 from core.call import CallContext, TaskInputs
+from core.localized import Localized
 from core.registry import get_task
 from core.text.classify import BATCHER, ClassificationResult
 from tabs.call import settings_inputs, task_handler
@@ -59,18 +60,15 @@ TABLE_HEADERS = ["#", "레이블 · label", "점수 · score", "문장 · text",
 
 def _notice(result: ClassificationResult, language: str) -> str:
     """Tell the user which sentences were cut to the model's maximum length, with token counts."""
-    lines = []
-    for note in result.truncated:
-        if language == "ko":
-            lines.append(
-                f"✂️ {note.index + 1}번째 문장은 {note.tokens}토큰이라 모델 최대 길이 {note.kept}토큰으로 잘랐어요 "
-                "(뒷부분은 모델이 보지 못했어요)."
-            )
-        else:
-            lines.append(
-                f"✂️ Sentence {note.index + 1} has {note.tokens} tokens; it was truncated to the model's maximum "
-                f"of {note.kept} (the model did not see the rest)."
-            )
+    lines = [
+        Localized(
+            f"✂️ Sentence {note.index + 1} has {note.tokens} tokens; it was truncated to the model's maximum "
+            f"of {note.kept} (the model did not see the rest).",
+            f"✂️ {note.index + 1}번째 문장은 {note.tokens}토큰이라 모델 최대 길이 {note.kept}토큰으로 잘랐어요 "
+            "(뒷부분은 모델이 보지 못했어요).",
+        ).text(language)
+        for note in result.truncated
+    ]
     return "\n\n".join(lines)
 
 

@@ -5,6 +5,7 @@ from collections.abc import Callable
 import gradio as gr
 
 from core.inspect.compare import DEFAULT_RUNS, MAX_RUNS, Comparison, compare, notebook_code
+from core.localized import Localized
 from core.registry import BUNDLED_MINILM, COMPARE_DEFAULTS, get_task
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
@@ -83,19 +84,23 @@ def verdict(result: Comparison, language: str) -> str:
     ratios = result.ratios
     memory, speed = ratios["peak_memory_bytes"], ratios["median_latency_seconds"]
     a, b = result.first.model, result.second.model
-    if language == "ko":
-        parts = [f"**B ({b})** 는 **A ({a})** 에 비해 파라미터가 {ratios['parameters']:.2f}배"]
-        if memory is not None:
-            parts.append(f"메모리를 {1 - memory:.0%} 덜 쓰고" if memory < 1 else f"메모리를 {memory - 1:.0%} 더 쓰고")
-        parts.append(f"실행 시간은 {speed:.2f}배예요 (1보다 작으면 B가 더 빨라요).")
-        return ", ".join(parts)
-    parts = [f"**B ({b})** has {ratios['parameters']:.2f}× the parameters of **A ({a})**"]
-    if memory is not None:
-        parts.append(
-            f"uses {1 - memory:.0%} less peak memory" if memory < 1 else f"uses {memory - 1:.0%} more peak memory"
+    parts = [
+        Localized(
+            f"**B ({b})** has {ratios['parameters']:.2f}× the parameters of **A ({a})**",
+            f"**B ({b})** 는 **A ({a})** 에 비해 파라미터가 {ratios['parameters']:.2f}배",
         )
-    parts.append(f"and takes {speed:.2f}× the time per run (below 1: B is faster).")
-    return ", ".join(parts)
+    ]
+    if memory is not None and memory < 1:
+        parts.append(Localized(f"uses {1 - memory:.0%} less peak memory", f"메모리를 {1 - memory:.0%} 덜 쓰고"))
+    elif memory is not None:
+        parts.append(Localized(f"uses {memory - 1:.0%} more peak memory", f"메모리를 {memory - 1:.0%} 더 쓰고"))
+    parts.append(
+        Localized(
+            f"and takes {speed:.2f}× the time per run (below 1: B is faster).",
+            f"실행 시간은 {speed:.2f}배예요 (1보다 작으면 B가 더 빨라요).",
+        )
+    )
+    return ", ".join(part.text(language) for part in parts)
 
 
 def make_handler(ctx: AppContext) -> Callable:

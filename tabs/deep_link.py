@@ -16,6 +16,7 @@ import gradio as gr
 
 from core.errors import PlaygroundError
 from core.inputs.text import MAX_CHARS
+from core.localized import Localized
 from core.runtime.model_source import resolve_model
 from tabs.boundary import resolve_language
 from tabs.context import AppContext
@@ -129,7 +130,7 @@ def fill_from_url(params: dict[str, str], targets: list[LinkTarget], public: boo
 
 
 #: A link to a tab this app does not have (a typo, an old link): the first tab opens, and the page says why.
-_UNKNOWN_TAB = (
+_UNKNOWN_TAB = Localized(
     "⚠️ This link asks for a tab called {name}, which this app does not have, so it opened {first}. "
     "Tabs a link can open: {known}.",
     "⚠️ 링크에 적힌 탭 이름 {name}에 맞는 탭이 이 앱에 없어서 {first} 탭을 열었어요. 링크로 열 수 있는 탭: {known}.",
@@ -146,8 +147,9 @@ def link_notice() -> gr.Markdown:
 def unknown_tab_notice(name: str, tab_ids: list[str], first_title: str, language: str) -> str:
     """The notice for ``?tab=<name>`` when no tab has that id, in ``language``; ``name`` shown as typed."""
     quoted = md_code(name[:MAX_QUOTED_TAB] + ("…" if len(name) > MAX_QUOTED_TAB else ""))
-    text = _UNKNOWN_TAB[1] if language == "ko" else _UNKNOWN_TAB[0]
-    return text.format(name=quoted, first=first_title, known=", ".join(f"`{t}`" for t in tab_ids))
+    return _UNKNOWN_TAB.text(language).format(
+        name=quoted, first=first_title, known=", ".join(f"`{t}`" for t in tab_ids)
+    )
 
 
 def _tab_title(tab: Any, language: str) -> str:

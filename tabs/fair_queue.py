@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.localized import Localized
 from core.public.fair_queue import HEAVY_GROUPS, QueueLimits, TaskLoad, Ticket, admission, fair_order, queue_load
 from tabs.boundary import _undecodable
 from tabs.visitors import request_address
@@ -54,15 +55,12 @@ def _language(request: Any) -> str:
 
 def _undecodable_message(found: tuple[str, int], language: str) -> str:
     character, position = found
-    if language == "ko":
-        return (
-            f"입력에 읽을 수 없는 문자({character}, 짝이 없는 서로게이트, {position}번째)가 있어요. "
-            "복사-붙여넣기가 깨진 경우가 많아요. 그 부분을 다시 입력하세요."
-        )
-    return (
+    return Localized(
         f"The input contains a character that cannot be read ({character}, a lone surrogate, at position "
-        f"{position}). It usually comes from a broken copy-paste: retype that part and try again."
-    )
+        f"{position}). It usually comes from a broken copy-paste: retype that part and try again.",
+        f"입력에 읽을 수 없는 문자({character}, 짝이 없는 서로게이트, {position}번째)가 있어요. "
+        "복사-붙여넣기가 깨진 경우가 많아요. 그 부분을 다시 입력하세요.",
+    ).text(language)
 
 
 def install(blocks: Any, *, on_space: bool = False, limits: QueueLimits | None = None) -> None:
@@ -114,9 +112,12 @@ def status_line(queue: Any, language: str = "en") -> str:
     """One line for the teacher: running and waiting calls per task (Markdown)."""
     loads: list[TaskLoad] = queue_load(tickets(queue)) if queue is not None else []
     if not loads:
-        return "대기열: 비어 있어요." if language == "ko" else "Queue: empty."
-    if language == "ko":
-        parts = [f"`{x.task}` 실행 {x.running} · 대기 {x.waiting} ({x.visitors}명)" for x in loads]
-        return "대기열: " + "; ".join(parts)
-    parts = [f"`{x.task}` {x.running} running · {x.waiting} waiting ({x.visitors} visitors)" for x in loads]
-    return "Queue: " + "; ".join(parts)
+        return Localized("Queue: empty.", "대기열: 비어 있어요.").text(language)
+    parts = [
+        Localized(
+            f"`{x.task}` {x.running} running · {x.waiting} waiting ({x.visitors} visitors)",
+            f"`{x.task}` 실행 {x.running} · 대기 {x.waiting} ({x.visitors}명)",
+        ).text(language)
+        for x in loads
+    ]
+    return Localized("Queue: ", "대기열: ").text(language) + "; ".join(parts)

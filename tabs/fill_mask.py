@@ -6,6 +6,7 @@ import gradio as gr
 
 from core import runner
 from core.call import CallContext, TaskInputs
+from core.localized import Localized
 from core.text.fill_mask import MAX_TOP_K, TASK, FillMaskResult, known_mask_token
 from tabs.boundary import resolve_language
 from tabs.call import settings_inputs, task_handler
@@ -80,11 +81,10 @@ def _table(result: FillMaskResult) -> list[list]:
 
 
 def _mask_note(result: FillMaskResult, language: str) -> str:
-    if language == "ko":
-        return (
-            f"이 모델의 마스크 토큰은 {md_code(result.mask_token)}예요. 모델이 읽은 문장: {md_code(result.text[:300])}"
-        )
-    return f"This model's mask token is {md_code(result.mask_token)}. The model read: {md_code(result.text[:300])}"
+    return Localized(
+        f"This model's mask token is {md_code(result.mask_token)}. The model read: {md_code(result.text[:300])}",
+        f"이 모델의 마스크 토큰은 {md_code(result.mask_token)}예요. 모델이 읽은 문장: {md_code(result.text[:300])}",
+    ).text(language)
 
 
 def _notice(result: FillMaskResult, language: str) -> str:

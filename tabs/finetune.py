@@ -22,6 +22,7 @@ from core.finetune.data import (
 from core.finetune.hub_data import DEFAULT_ROW_CAP, PREVIEW_ROWS, HubRows, load_hub_rows
 from core.finetune.publish import push_to_hub
 from core.finetune.train import FineTuneResult, Stage, TrainingSettings, Update, fine_tune, notebook_code
+from core.localized import Localized
 from core.public.storage import VisitorStorage
 from core.registry import FINETUNE_DATASETS, get_task
 from tabs.boundary import resolve_language, user_errors
@@ -225,25 +226,26 @@ def _accuracy(evaluation) -> str:
 
 def _status(update: Update, language: str) -> str:
     result = update.result
-    english, korean = _STAGE_TEXT[update.stage]
     last = result.history[-1] if result.history else {"epoch": 0, "loss": 0.0}
     stopped = ""
     if result.stopped:
-        stopped = (
-            f" (stopped at step {result.steps_done})" if language != "ko" else f" ({result.steps_done}스텝에서 멈춤)"
+        stopped = Localized(" (stopped at step {n})", " ({n}스텝에서 멈춤)").format(n=result.steps_done).text(language)
+    return (
+        Localized(*_STAGE_TEXT[update.stage])
+        .text(language)
+        .format(
+            step=result.steps_done,
+            total=result.total_steps,
+            epoch=last["epoch"],
+            epochs=result.settings.epochs,
+            loss=last["loss"],
+            accuracy=result.epochs[-1]["eval_accuracy"] if result.epochs else 0.0,
+            before=_accuracy(result.before),
+            after=_accuracy(result.after),
+            seconds=result.seconds,
+            stopped=stopped,
+            saved_to=result.saved_to,
         )
-    return (korean if language == "ko" else english).format(
-        step=result.steps_done,
-        total=result.total_steps,
-        epoch=last["epoch"],
-        epochs=result.settings.epochs,
-        loss=last["loss"],
-        accuracy=result.epochs[-1]["eval_accuracy"] if result.epochs else 0.0,
-        before=_accuracy(result.before),
-        after=_accuracy(result.after),
-        seconds=result.seconds,
-        stopped=stopped,
-        saved_to=result.saved_to,
     )
 
 
@@ -356,18 +358,17 @@ def make_handler(ctx: AppContext, runs: TrainingRuns | None = None, storage: Vis
 
 #: Why a dataset row was left out (core/finetune/hub_data.py's reasons), in English and Korean.
 _SKIPPED = {
-    "duplicate": ("duplicate", "중복"),
-    "empty_text": ("empty text", "빈 텍스트"),
-    "no_label": ("no label", "레이블 없음"),
-    "too_long": ("too long", "너무 긴 글"),
+    "duplicate": Localized("duplicate", "중복"),
+    "empty_text": Localized("empty text", "빈 텍스트"),
+    "no_label": Localized("no label", "레이블 없음"),
+    "too_long": Localized("too long", "너무 긴 글"),
 }
 
 
 def _summary(rows: HubRows, language: str) -> str:
     counts = ", ".join(f"{label} {n:,}" for label, n in rows.label_counts.items())
-    korean = language == "ko"
-    skipped = ", ".join(f"{_SKIPPED[reason][korean]} {n:,}" for reason, n in rows.skipped.items())
-    strings = STRINGS["ko" if korean else "en"]
+    skipped = ", ".join(f"{_SKIPPED[reason].text(language)} {n:,}" for reason, n in rows.skipped.items())
+    strings = STRINGS["ko" if language == "ko" else "en"]
     return strings["finetune.hub_summary"].format(
         rows=len(rows.rows),
         dataset=rows.dataset,
@@ -685,15 +686,15 @@ def _zipper(storage: VisitorStorage) -> Callable:
 def _stopper(runs: TrainingRuns) -> Callable:
     def stop_training(language: str = "auto", request: gr.Request = None) -> str:
         stopped = runs.stop(getattr(request, "session_hash", None) or "direct")
-        if resolve_language(language, request) == "ko":
-            return (
-                "⏹️ 지금 스텝이 끝나면 멈추고, 배운 것을 평가하고 저장해요." if stopped else "진행 중인 학습이 없어요."
+        answer = (
+            Localized(
+                "⏹️ Stopping after this step; what was learned is evaluated and saved.",
+                "⏹️ 지금 스텝이 끝나면 멈추고, 배운 것을 평가하고 저장해요.",
             )
-        return (
-            "⏹️ Stopping after this step; what was learned is evaluated and saved."
             if stopped
-            else "No training is running."
+            else Localized("No training is running.", "진행 중인 학습이 없어요.")
         )
+        return answer.text(resolve_language(language, request))
 
     return stop_training
 

@@ -15,6 +15,7 @@ import pandas as pd
 from core.errors import PlaygroundError
 from core.finetune.data import Conflicts, DroppedRow, DropReason, LabelledData, prepare_data, rows_from_table
 from core.finetune.vocab import VocabularyReport, report_if_here
+from core.localized import Localized
 from tabs.boundary import resolve_language
 from tabs.context import AppContext
 from tabs.literal import md_literal
@@ -91,7 +92,11 @@ _TEXT = {
         "어휘 확인은 학습을 시작할 때 해요(이 모델의 토크나이저가 아직 이 컴퓨터에 없어요).",
     ),
 }
-_LANGUAGES = {"en": ("English", "영어"), "ko": ("Korean", "한국어"), "multi": ("other scripts", "그 밖의 문자")}
+_LANGUAGES = {
+    "en": Localized("English", "영어"),
+    "ko": Localized("Korean", "한국어"),
+    "multi": Localized("other scripts", "그 밖의 문자"),
+}
 
 
 def _code(text: str) -> str:
@@ -100,13 +105,12 @@ def _code(text: str) -> str:
 
 
 def _t(key: object, language: str, **values: object) -> str:
-    english, korean = _TEXT[key]
-    return (korean if language == "ko" else english).format(**values)
+    return Localized(*_TEXT[key]).text(language).format(**values)
 
 
 def _dropped_line(row: DroppedRow, language: str) -> str:
     quoted = md_literal(row.text if len(row.text) <= 60 else row.text[:59] + "…")
-    where = f"row {row.row}" if language != "ko" else f"{row.row}행"
+    where = Localized(f"row {row.row}", f"{row.row}행").text(language)
     return f"- {where} ({quoted}, {md_literal(row.label)}): {_t(row.reason, language, same_as=row.same_as)}"
 
 
@@ -124,7 +128,7 @@ def _vocabulary_lines(report: VocabularyReport, language: str) -> list[str]:
     choice = report.suggestion
     if choice is None:
         return [*lines, _t("no_suggestion", language)]
-    names = [_LANGUAGES[code][language == "ko"] for code in report.languages]
+    names = [_LANGUAGES[code].text(language) for code in report.languages]
     size = f"{choice.size_mb / 1000:.1f} GB" if choice.size_mb >= 1000 else f"{choice.size_mb} MB"
     return [*lines, _t("suggest", language, languages=", ".join(names), model=_code(choice.id), size=size)]
 

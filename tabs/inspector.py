@@ -8,6 +8,7 @@ from core.inspect.inspector import ModelReport, inspect_model
 from core.inspect.inspector import notebook_code as inspect_code
 from core.inspect.run_model import RunResult, run_model
 from core.inspect.run_model import notebook_code as run_code
+from core.localized import Localized
 from core.registry import get_task
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
@@ -75,31 +76,37 @@ def mb(size: int | None) -> str:
     return "?" if size is None else f"{size / 1e6:,.1f} MB" if size >= 100_000 else f"{size / 1e3:,.1f} kB"
 
 
+_FILES_FROM = {
+    "folder": Localized("folder", "모델 폴더"),
+    "cache": Localized("cache", "캐시"),
+    "hub": Localized("Hub metadata", "Hub 메타데이터"),
+}
+
+
 def summary(report: ModelReport, language: str) -> str:
     memory = " · ".join(f"{name} {mb(size)}" for name, size in report.memory_bytes.items())
-    where = {"folder": "folder", "cache": "cache", "hub": "Hub metadata"}[report.files_from]
-    if language == "ko":
-        where = {"folder": "모델 폴더", "cache": "캐시", "hub": "Hub 메타데이터"}[report.files_from]
-        return (
-            f"**{md_literal(report.model)}** — `{report.architecture}` ({report.kind}, {report.model_type})\n\n"
-            f"파라미터 **{report.num_parameters:,}개** ({report.num_parameters / 1e6:.1f}M) · 메모리(가중치만): {memory}\n\n"
-            f"PyTorch로 받을 크기: **{mb(report.download_bytes)}** (파일 목록 출처: {where})"
-        )
-    return (
+    where = _FILES_FROM[report.files_from].text(language)
+    return Localized(
         f"**{md_literal(report.model)}** — `{report.architecture}` ({report.kind}, {report.model_type})\n\n"
         f"**{report.num_parameters:,} parameters** ({report.num_parameters / 1e6:.1f}M) · memory (weights only): {memory}\n\n"
-        f"Download for PyTorch: **{mb(report.download_bytes)}** (file list from: {where})"
-    )
+        f"Download for PyTorch: **{mb(report.download_bytes)}** (file list from: {where})",
+        f"**{md_literal(report.model)}** — `{report.architecture}` ({report.kind}, {report.model_type})\n\n"
+        f"파라미터 **{report.num_parameters:,}개** ({report.num_parameters / 1e6:.1f}M) · 메모리(가중치만): {memory}\n\n"
+        f"PyTorch로 받을 크기: **{mb(report.download_bytes)}** (파일 목록 출처: {where})",
+    ).text(language)
 
 
 def run_summary(result: RunResult, language: str) -> str:
     lines = [f"`{result.architecture}` · last_hidden_state.shape = `{result.last_hidden_state_shape}`"]
     if result.logits_shape:
         lines.append(f"logits.shape = `{result.logits_shape}`")
-    elif language == "ko":
-        lines.append("이 체크포인트에는 태스크 헤드가 없어서 `outputs.logits`가 없어요 (몸통만 있는 모델).")
     else:
-        lines.append("This checkpoint has no task head, so there is no `outputs.logits` (it is the body only).")
+        lines.append(
+            Localized(
+                "This checkpoint has no task head, so there is no `outputs.logits` (it is the body only).",
+                "이 체크포인트에는 태스크 헤드가 없어서 `outputs.logits`가 없어요 (몸통만 있는 모델).",
+            ).text(language)
+        )
     return "\n\n".join(lines)
 
 
@@ -125,16 +132,17 @@ def make_handler(ctx: AppContext) -> Callable:
     @user_errors
     def run_inspect(model: str, language: str = "auto", request: gr.Request = None) -> tuple:
         report = inspect_model(model, policy=ctx.policy)
-        ko = resolve_language(language, request) == "ko"
-        fields = [[f.name, str(f.value), f.meaning_ko if ko else f.meaning_en] for f in report.config]
+        lang = resolve_language(language, request)
+        fields = [[f.name, str(f.value), Localized(f.meaning_en, f.meaning_ko).text(lang)] for f in report.config]
         modules = [
             [name, count, f"{count / report.num_parameters:.1%}"]
             for name, count in report.parameters_by_module.items()
         ]
         files = [
-            [f.name, mb(f.size), f.purpose_ko if ko else f.purpose_en, "✅" if f.needed else "—"] for f in report.files
+            [f.name, mb(f.size), Localized(f.purpose_en, f.purpose_ko).text(lang), "✅" if f.needed else "—"]
+            for f in report.files
         ]
-        language_code = "ko" if ko else "en"
+        language_code = lang
         return (
             report.to_json(),
             summary(report, language_code),

@@ -12,6 +12,7 @@ from typing import Any
 import gradio as gr
 
 from core.errors import PlaygroundError
+from core.localized import Localized
 from core.registry import Task
 from core.runtime.loading import download_hint, format_size, known_size_mb
 from core.runtime.model_source import Availability, availability, resolve_model
@@ -59,7 +60,7 @@ _USE = ("Use {model} instead", "{model} 모델로 바꾸기")
 
 
 def _pick(pair: tuple[str, str], language: str) -> str:
-    return pair[1] if language == "ko" else pair[0]
+    return Localized(pair[0], pair[1]).text(language)
 
 
 def offered_instead(task: Task, model: str, public: bool) -> str | None:

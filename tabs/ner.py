@@ -6,6 +6,7 @@ import gradio as gr
 
 from core import runner
 from core.call import CallContext, TaskInputs
+from core.localized import Localized
 from core.text.ner import AGGREGATION_STRATEGIES, TASK, NerResult, entity_type
 from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
@@ -88,7 +89,7 @@ def _notice(result: NerResult, language: str) -> str:
     notice = truncation_notice(result.truncation, language)
     known = ""
     if result.labels:
-        known = f"{'태그' if language == 'ko' else 'Tags'}: " + ", ".join(md_code(label) for label in result.labels)
+        known = f"{Localized('Tags', '태그').text(language)}: " + ", ".join(md_code(label) for label in result.labels)
     return "\n\n".join(part for part in (notice, known) if part)
 
 

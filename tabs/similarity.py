@@ -7,6 +7,7 @@ import gradio as gr
 
 from core import runner
 from core.call import CallContext, TaskInputs
+from core.localized import Localized
 from core.text.similarity import TASK, SimilarityResult
 from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
@@ -86,20 +87,22 @@ def _summary(result: SimilarityResult, language: str) -> str:
         f"#{i + 1}: [{', '.join(f'{x:+.3f}' for x in vector)}, …]" for i, vector in enumerate(result.preview)
     )
     pair = result.most_similar_pair()
-    ko = language == "ko"
     lines = [
-        f"{'문장마다 숫자' if ko else 'Each sentence is a vector of'} **{result.dimensions}**"
-        f"{'개로 된 벡터예요 (앞 8개):' if ko else ' numbers (first 8 shown):'}",
+        f"{Localized('Each sentence is a vector of', '문장마다 숫자').text(language)} **{result.dimensions}**"
+        f"{Localized(' numbers (first 8 shown):', '개로 된 벡터예요 (앞 8개):').text(language)}",
         f"```\n{preview}\n```",
     ]
     if pair:
         i, j, score = pair
-        lines.append(f"{'가장 비슷한 쌍' if ko else 'Most similar pair'}: #{i + 1} ↔ #{j + 1} ({score:.3f})")
+        lines.append(
+            f"{Localized('Most similar pair', '가장 비슷한 쌍').text(language)}: #{i + 1} ↔ #{j + 1} ({score:.3f})"
+        )
     for note in result.truncated:
         lines.append(
-            f"✂️ {note.index + 1}번째 문장은 {note.tokens}토큰이라 앞 {note.kept}토큰만 읽었어요."
-            if ko
-            else f"✂️ Sentence {note.index + 1} has {note.tokens} tokens; the model read the first {note.kept}."
+            Localized(
+                f"✂️ Sentence {note.index + 1} has {note.tokens} tokens; the model read the first {note.kept}.",
+                f"✂️ {note.index + 1}번째 문장은 {note.tokens}토큰이라 앞 {note.kept}토큰만 읽었어요.",
+            ).text(language)
         )
     return "\n\n".join(lines)
 

@@ -8,6 +8,7 @@ from core import runner
 from core.call import CallContext, TaskInputs
 from core.generation.summarize import SummaryResult
 from core.generation.translate import TranslationResult
+from core.localized import Localized
 from core.registry import get_task
 from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
@@ -90,26 +91,25 @@ def notice(result: SummaryResult | TranslationResult, language: str) -> str:
     beams = result.settings.get("num_beams") or 1
     if not result.done and beams > 1:
         lines.append(
-            f"⏳ 빔 {beams}개로 찾는 중이에요. 모든 빔이 끝나야 글이 나와요 (num_beams=1이면 써지는 과정을 볼 수 있어요)."
-            if language == "ko"
-            else f"⏳ Searching with {beams} beams: the text appears when every beam has finished "
-            "(with num_beams=1 you can watch it being written)."
+            Localized(
+                f"⏳ Searching with {beams} beams: the text appears when every beam has finished "
+                "(with num_beams=1 you can watch it being written).",
+                f"⏳ 빔 {beams}개로 찾는 중이에요. 모든 빔이 끝나야 글이 나와요 (num_beams=1이면 써지는 과정을 볼 수 있어요).",
+            ).text(language)
         )
     if result.truncated:
-        if language == "ko":
-            lines.append(
-                f"✂️ 입력이 {result.tokens}토큰이라 모델 최대 길이 {result.kept}토큰으로 잘랐어요 (뒷부분은 모델이 보지 못했어요)."
-            )
-        else:
-            lines.append(
+        lines.append(
+            Localized(
                 f"✂️ The input has {result.tokens} tokens; it was truncated to the model's maximum of {result.kept} "
-                "(the model did not see the rest)."
-            )
+                "(the model did not see the rest).",
+                f"✂️ 입력이 {result.tokens}토큰이라 모델 최대 길이 {result.kept}토큰으로 잘랐어요 (뒷부분은 모델이 보지 못했어요).",
+            ).text(language)
+        )
     if result.prefix:
         lines.append(f"🏷️ prefix: {md_code(result.prefix)}")
     origins = ", ".join(f"`{k}={result.settings.get(k)!r}` ({v})" for k, v in result.origins.items())
     if origins:
-        lines.append(("⚙️ 설정: " if language == "ko" else "⚙️ Settings: ") + origins)
+        lines.append(Localized("⚙️ Settings: ", "⚙️ 설정: ").text(language) + origins)
     return "\n\n".join(lines)
 
 

@@ -5,6 +5,7 @@ from collections.abc import Callable
 import gradio as gr
 import pandas as pd
 
+from core.localized import Localized
 from core.registry import get_task
 from core.tokenizers.tokenize import (
     MARKERS,
@@ -103,46 +104,51 @@ def _table(rows: list[list[int]]) -> pd.DataFrame:
 
 
 def _notice(result: TokenizedBatch, shown: int, language: str) -> str:
-    ko = language == "ko"
     total = sum(len(row) for row in result.tokens)
     lines = []
     if result.shape:
         lines.append(
-            f"📐 `input_ids.shape = torch.Size({result.shape})`" + (" (배치, 길이)" if ko else " (batch, length)")
+            f"📐 `input_ids.shape = torch.Size({result.shape})`"
+            + Localized(" (batch, length)", " (배치, 길이)").text(language)
         )
     else:
         lengths = [len(row) for row in result.tokens]
         lines.append(
-            f"📐 길이가 서로 달라({lengths}) 하나의 텐서로 만들 수 없어요: padding을 켜세요."
-            if ko
-            else f"📐 The rows have different lengths ({lengths}), so they cannot form one tensor: turn padding on."
+            Localized(
+                f"📐 The rows have different lengths ({lengths}), so they cannot form one tensor: turn padding on.",
+                f"📐 길이가 서로 달라({lengths}) 하나의 텐서로 만들 수 없어요: padding을 켜세요.",
+            ).text(language)
         )
     for i in result.truncated:
         full, kept = result.full_lengths[i], len(result.tokens[i])
         lines.append(
-            f"✂️ {i + 1}번째 문장은 {full:,}토큰인데 max_length {kept:,}에서 잘랐어요."
-            if ko
-            else f"✂️ Sentence {i + 1} has {full:,} tokens; truncation kept the first {kept:,}."
+            Localized(
+                f"✂️ Sentence {i + 1} has {full:,} tokens; truncation kept the first {kept:,}.",
+                f"✂️ {i + 1}번째 문장은 {full:,}토큰인데 max_length {kept:,}에서 잘랐어요.",
+            ).text(language)
         )
     if shown < total:
         lines.append(
-            f"👀 색칠한 보기는 처음 {shown:,}개 토큰만 보여 줘요(전체 {total:,}개). 표와 JSON에는 전부 있어요."
-            if ko
-            else f"👀 The coloured view shows the first {shown:,} of {total:,} tokens; the JSON has them all."
+            Localized(
+                f"👀 The coloured view shows the first {shown:,} of {total:,} tokens; the JSON has them all.",
+                f"👀 색칠한 보기는 처음 {shown:,}개 토큰만 보여 줘요(전체 {total:,}개). 표와 JSON에는 전부 있어요.",
+            ).text(language)
         )
     width = max(len(row) for row in result.tokens)
     if width > MAX_COLUMNS:
         lines.append(
-            f"📋 표는 처음 {MAX_COLUMNS}개 위치만 보여 줘요(길이 {width:,}). 텐서 출력과 JSON에는 전부 있어요."
-            if ko
-            else f"📋 The tables show the first {MAX_COLUMNS} positions of {width:,}; the printout and the JSON have all."
+            Localized(
+                f"📋 The tables show the first {MAX_COLUMNS} positions of {width:,}; the printout and the JSON have all.",
+                f"📋 표는 처음 {MAX_COLUMNS}개 위치만 보여 줘요(길이 {width:,}). 텐서 출력과 JSON에는 전부 있어요.",
+            ).text(language)
         )
-    lines += [MARKERS[m][1 if ko else 0] for m in result.markers]
+    lines += [MARKERS[m].text(language) for m in result.markers]
     if result.has_unknown:
         lines.append(
-            "🟥 빨간 테두리는 `[UNK]`: 어휘 사전에 없어서 모르는 토큰이에요."
-            if ko
-            else "🟥 Red boxes are `[UNK]`: the vocabulary has no piece for these characters."
+            Localized(
+                "🟥 Red boxes are `[UNK]`: the vocabulary has no piece for these characters.",
+                "🟥 빨간 테두리는 `[UNK]`: 어휘 사전에 없어서 모르는 토큰이에요.",
+            ).text(language)
         )
     return "\n\n".join(lines)
 

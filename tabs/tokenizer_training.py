@@ -5,6 +5,7 @@ from collections.abc import Callable
 import gradio as gr
 import pandas as pd
 
+from core.localized import Localized
 from core.tokenizers.training import (
     MAX_VOCAB,
     MIN_VOCAB,
@@ -70,16 +71,13 @@ STRINGS = {
 
 def _summary(result: TrainedTokenizer, language: str) -> str:
     tokens = " ".join(md_code(t) for t in result.word_tokens)
-    if language == "ko":
-        return (
-            f"{result.corpus_words:,}개 단어에서 어휘 {result.vocab_size:,}개를 배웠어요"
-            f"(글자 {len(result.alphabet):,}개 + [UNK] + 새 토큰 {len(result.learned):,}개, {result.seconds:.2f}초). "
-            f"'{result.word}' → {tokens}"
-        )
-    return (
+    return Localized(
         f"Learned {result.vocab_size:,} tokens from {result.corpus_words:,} words ({len(result.alphabet):,} "
-        f"characters + [UNK] + {len(result.learned):,} new tokens, {result.seconds:.2f} s). '{result.word}' → {tokens}"
-    )
+        f"characters + [UNK] + {len(result.learned):,} new tokens, {result.seconds:.2f} s). '{result.word}' → {tokens}",
+        f"{result.corpus_words:,}개 단어에서 어휘 {result.vocab_size:,}개를 배웠어요"
+        f"(글자 {len(result.alphabet):,}개 + [UNK] + 새 토큰 {len(result.learned):,}개, {result.seconds:.2f}초). "
+        f"'{result.word}' → {tokens}",
+    ).text(language)
 
 
 def make_handler(ctx: AppContext) -> Callable:

@@ -30,7 +30,7 @@ def test_blank_cells_take_defaults_and_blank_rows_are_ignored():
         ([["greedy"]] * 5, "has 5 settings"),
         ([["greedy"], ["nucleus"]], "Row 2: the strategy 'nucleus' is unknown"),
         ([["greedy"], ["beam", 1]], "Row 2: beam search needs num_beams of 2 or more"),
-        ([["greedy"], ["sample", 1, "hot"]], "Row 2: temperature is 'hot', which is not a number"),
+        ([["greedy"], ["sample", 1, "hot"]], "Row 2: temperature must be a number; got 'hot'"),
         ([["greedy"], ["sample", 1, 0]], "Row 2: temperature is 0"),
         ([["sample", 1, 1.0, 0, 1.5], ["greedy"]], "Row 1: top_p is 1.5"),
     ],

@@ -135,15 +135,15 @@ def test_stop_ends_training_within_one_step_and_keeps_the_model(tiny_encoder, tm
 @pytest.mark.parametrize(
     ("settings", "message"),
     [
-        (TrainingSettings(learning_rate=0.5), "learning_rate = 0.5 is out of range"),
-        (TrainingSettings(learning_rate=0), "learning_rate = 0 is out of range"),
-        (TrainingSettings(learning_rate=float("nan")), "learning_rate = nan is out of range"),
-        (TrainingSettings(epochs=0), "epochs = 0 is out of range.*1 to 20"),
-        (TrainingSettings(epochs=100), "epochs = 100 is out of range"),
-        (TrainingSettings(epochs=2.5), "epochs = 2.5 is out of range.*whole number"),
-        (TrainingSettings(batch_size=0), "batch_size = 0"),
-        (TrainingSettings(max_length=4), "max_length = 4"),
-        (TrainingSettings(seed=-1), "seed = -1"),
+        (TrainingSettings(learning_rate=0.5), r"`learning_rate` must be a number between 1e-06 and 0\.01; got 0\.5"),
+        (TrainingSettings(learning_rate=0), "`learning_rate` must be a number.*; got 0"),
+        (TrainingSettings(learning_rate=float("nan")), "`learning_rate` must be a number.*; got nan"),
+        (TrainingSettings(epochs=0), "`epochs` must be a whole number from 1 to 20; got 0"),
+        (TrainingSettings(epochs=100), "`epochs` must be .*; got 100"),
+        (TrainingSettings(epochs=2.5), r"`epochs` must be a whole number.*; got 2\.5"),
+        (TrainingSettings(batch_size=0), "`batch_size` .*; got 0"),
+        (TrainingSettings(max_length=4), "`max_length` .*; got 4"),
+        (TrainingSettings(seed=-1), "`seed` .*; got -1"),
     ],
 )
 def test_settings_out_of_range_are_refused(settings, message):

@@ -90,8 +90,8 @@ def test_stop_without_a_training_says_so():
         ("text,label\nGood,x\nGood,y\n", {}, "different labels in rows 1, 2"),
         ("text,label,split\nGood,x,train\nBad,y,eval\n", {}, "'y' have no training rows"),
         ("text,label\nGood,x\n,y\n", {}, "empty text or label"),
-        (CSV, {"learning_rate": 1.0}, "learning_rate = 1.0 is out of range"),
-        (CSV, {"epochs": 50}, "epochs = 50 is out of range"),
+        (CSV, {"learning_rate": 1.0}, r"`learning_rate` must be a number.*; got 1\.0"),
+        (CSV, {"epochs": 50}, "`epochs` must be a whole number.*; got 50"),
     ],
 )
 def test_bad_input_becomes_a_clear_gr_error(csv, settings, message, tiny_encoder, tmp_path):

@@ -111,18 +111,18 @@ def test_leaving_the_stream_early_stops_the_generation(tiny_gpt2):
 @pytest.mark.parametrize(
     ("settings", "message"),
     [
-        ({"max_new_tokens": 513}, "max_new_tokens is 513.*1 to 512"),
-        ({"max_new_tokens": 0}, "max_new_tokens is 0"),
+        ({"max_new_tokens": 513}, "`max_new_tokens` must be a whole number from 1 to 512; got 513"),
+        ({"max_new_tokens": 0}, "`max_new_tokens` .*; got 0"),
         ({"temperature": 0.0}, "temperature is 0.0: with sampling it must be greater than 0"),
         ({"temperature": -1.0}, "temperature is -1.0"),
         ({"temperature": 9.0}, "at most 5.0"),
         ({"top_p": 0.0}, r"top_p is 0.0.*greater than 0 and at most 1"),
         ({"top_p": 1.5}, "top_p is 1.5"),
-        ({"top_k": -1}, "top_k is -1"),
+        ({"top_k": -1}, "`top_k` .*; got -1"),
         ({"repetition_penalty": 0.0}, "repetition_penalty is 0.0"),
-        ({"num_return_sequences": 5}, "num_return_sequences is 5.*1 to 4"),
+        ({"num_return_sequences": 5}, "`num_return_sequences` must be a whole number from 1 to 4; got 5"),
         ({"num_return_sequences": 2, "do_sample": False}, "greedy decoding gives the same text"),
-        ({"seed": -2}, "seed is -2"),
+        ({"seed": -2}, "`seed` .*; got -2"),
     ],
 )
 def test_settings_out_of_range_are_refused_with_the_range(settings, message, tiny_gpt2):

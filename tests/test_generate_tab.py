@@ -74,7 +74,7 @@ def test_an_out_of_range_slider_leaves_the_panel_as_it_was(tiny_gpt2):
     ("text", "model", "args", "message"),
     [
         ("  ", "{gpt2}", (), "The text is empty"),
-        (PROMPT, "{gpt2}", (513,), "max_new_tokens is 513"),
+        (PROMPT, "{gpt2}", (513,), "`max_new_tokens` must be a whole number from 1 to 512; got 513"),
         (PROMPT, "{gpt2}", (20, 0.0), "temperature is 0.0"),
         (PROMPT, "{gpt2}", (20, 1.0, 50, 0.0), "top_p is 0.0"),
         (PROMPT, "{gpt2}", (20, 1.0, 50, 1.2), "top_p is 1.2"),

@@ -67,8 +67,8 @@ def test_beam_search_says_it_started_then_gives_the_finished_text(tiny_bart):
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"max_length": 0}, "`max_length` must be a whole number from 1 to 1024"),
-        ({"max_length": 5000}, "from 1 to 1024"),
+        ({"max_length": 0}, "`max_length` must be a whole number from 1 to 1,024"),
+        ({"max_length": 5000}, "from 1 to 1,024"),
         ({"num_beams": 9}, "`num_beams` must be a whole number from 1 to 8"),
         ({"min_length": 20, "max_length": 10}, r"min_length \(20\) is larger than max_length \(10\)"),
         ({"no_repeat_ngram_size": -1}, "no_repeat_ngram_size"),

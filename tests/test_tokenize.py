@@ -148,8 +148,8 @@ def test_100000_characters_count_every_token():
     [
         ({"text": "   "}, "The text is empty"),
         ({"text": "a" * (MAX_CHARS + 1)}, "100,001 characters"),
-        ({"max_length": 0}, "above 0"),
-        ({"max_length": -5}, "above 0"),
+        ({"max_length": 0}, "whole number of 1 or more; got 0"),
+        ({"max_length": -5}, "whole number of 1 or more; got -5"),
         ({"max_length": 2.5}, "whole number"),
         ({"max_length": 513}, "above the limit of .* 512"),
         ({"padding": "sideways"}, "padding must be one of longest, max_length, do_not_pad"),

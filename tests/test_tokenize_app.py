@@ -47,7 +47,7 @@ def test_pairs_padding_and_truncation_through_the_api(client):
     ("arguments", "message"),
     [
         (("   ", BUNDLED_MINILM), "The text is empty"),
-        (("hi", BUNDLED_MINILM, "longest", True, -1), "above 0"),
+        (("hi", BUNDLED_MINILM, "longest", True, -1), "whole number of 1 or more"),
         (("a\nb", BUNDLED_MINILM, "longest", True, None, True, "x"), "has no second sentence"),
         (("hi", "google-bert/bert-base-uncased"), "not downloaded on this machine"),
     ],

@@ -76,7 +76,7 @@ def test_ragged_batch_explains_why_there_is_no_tensor():
     [
         (("  ", BUNDLED_MINILM), "The text is empty"),
         (("a" * (MAX_CHARS + 1), BUNDLED_MINILM), "100,001 characters"),
-        (("hi", BUNDLED_MINILM, "longest", True, -3), "above 0"),
+        (("hi", BUNDLED_MINILM, "longest", True, -3), "whole number of 1 or more; got -3"),
         (("hi", BUNDLED_MINILM, "longest", True, 100_000), "above the limit"),
         (("a\nb", BUNDLED_MINILM, "longest", True, None, True, "only one"), "Sentence 2 has no second sentence"),
         (("hi", "google-bert/bert-base-uncased"), "not downloaded"),

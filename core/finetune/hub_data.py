@@ -20,6 +20,7 @@ from typing import Any
 from core.errors import BadInput, DataNotAvailable
 from core.finetune.data import MAX_ROWS, MAX_TEXT_CHARS
 from core.runtime.model_source import hub_offline
+from core.validators import whole_number
 
 DEFAULT_ROW_CAP = 1_000
 MAX_ID_LENGTH = 300
@@ -120,12 +121,15 @@ def resolve_dataset(value: str | None, *, allow_local: bool = True) -> tuple[str
 def check_row_cap(max_rows: float | int | None) -> int:
     if max_rows is None:
         return DEFAULT_ROW_CAP
-    if max_rows != max_rows or not 1 <= max_rows <= MAX_ROWS or int(max_rows) != max_rows:
-        raise BadInput(
-            f"The row cap must be a whole number from 1 to {MAX_ROWS:,} (the lab's limit); got {max_rows}.",
-            ko=f"행 수 제한은 1에서 {MAX_ROWS:,} 사이의 정수여야 해요(실험실의 한도). 입력값: {max_rows}.",
-        )
-    return int(max_rows)
+    return whole_number(
+        max_rows,
+        "The row cap",
+        1,
+        MAX_ROWS,
+        name_ko="행 수 제한",
+        hint=f"{MAX_ROWS:,} is the lab's limit.",
+        hint_ko=f"{MAX_ROWS:,}행이 실험실의 한도예요.",
+    )
 
 
 def _open(location: str, config: str, split: str) -> Any:

@@ -32,6 +32,7 @@ from core.runtime.device import resolve_device
 from core.runtime.loading import MODEL_BUILD_LOCK, PRIVATE, LoadPolicy, check_download_size, explained_failures
 from core.runtime.model_cache import MODEL_CACHE, ModelCache
 from core.runtime.model_source import ModelSource, resolve_model
+from core.validators import number_in, whole_number
 
 TASK = get_task("finetune")
 EVAL_BATCH_SIZE = 32
@@ -69,26 +70,14 @@ class TrainingSettings:
 
     def check(self) -> TrainingSettings:
         """This object, when every value is in range; ``BadInput`` naming the first one that is not."""
+        checked: dict[str, float | int] = {}
         for name, limit in LIMITS.items():
-            value = getattr(self, name)
-            whole = name != "learning_rate"
-            if (
-                value is None
-                or isinstance(value, bool)
-                or not isinstance(value, int | float)
-                or not math.isfinite(value)
-                or (whole and value != int(value))
-                or not limit.low <= value <= limit.high
-            ):
-                raise BadInput(
-                    f"{name} = {value!r} is out of range: choose a {'whole number' if whole else 'number'} from "
-                    f"{limit.low:g} to {limit.high:g} ({limit.hint_en}).",
-                    ko=f"{name} = {value!r} 값은 범위를 벗어났어요. {limit.low:g} ~ {limit.high:g} 사이"
-                    f"{'의 정수' if whole else ''}를 고르세요({limit.hint_ko}).",
-                )
-        return TrainingSettings(
-            float(self.learning_rate), int(self.epochs), int(self.batch_size), int(self.seed), int(self.max_length)
-        )
+            check = number_in if name == "learning_rate" else whole_number
+            hint_en, hint_ko = f"{limit.hint_en[:1].upper()}{limit.hint_en[1:]}.", f"{limit.hint_ko}."
+            checked[name] = check(
+                getattr(self, name), f"`{name}`", limit.low, limit.high, hint=hint_en, hint_ko=hint_ko
+            )
+        return TrainingSettings(**checked)
 
 
 def _short_name(model: str) -> str:

@@ -18,6 +18,7 @@ from core.errors import BadInput
 from core.generation.generate import TASK, GenerationSettings, Prompt, prepare_prompt, seeded_generate
 from core.inputs.text import require_text
 from core.runtime.loading import PRIVATE, LoadPolicy, load_for_task
+from core.validators import finite_number
 
 MIN_SETTINGS = 2
 MAX_SETTINGS = 4
@@ -92,14 +93,9 @@ def _cell(cells: dict[str, Any], column: str, default: Any, kind: type, row: int
     value = cells.get(column)
     if value is None or str(value).strip() == "":
         return default
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise BadInput(
-            f"Row {row}: {column} is '{value}', which is not a number.",
-            ko=f"{row}번째 줄: {column} 칸의 '{value}' 값은 숫자가 아니에요.",
-        ) from None
-    return int(number) if kind is int else number
+    number = finite_number(value, f"Row {row}: {column}", name_ko=f"{row}번째 줄: {column}")
+    # 2.5 stays as it is for the settings' own check to refuse with the range; 3.0 becomes 3.
+    return int(number) if kind is int and number.is_integer() else number
 
 
 def parse_settings(rows: Sequence[Sequence[Any]]) -> list[DecodingSetting]:

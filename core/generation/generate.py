@@ -20,6 +20,7 @@ from core.errors import BadInput
 from core.inputs.text import require_text
 from core.registry import get_task
 from core.runtime.loading import PRIVATE, LoadedModel, LoadPolicy, load_for_task
+from core.validators import whole_number
 
 TASK = get_task("generate")
 
@@ -57,33 +58,28 @@ class GenerationSettings:
 
     def validate(self) -> None:
         """Raise ``BadInput`` naming the first setting outside its range and the range itself."""
+        whole_number(self.max_new_tokens, "`max_new_tokens`", 1, MAX_NEW_TOKENS)
+        whole_number(
+            self.top_k, "`top_k`", 0, MAX_TOP_K, hint="0 turns top-k off.", hint_ko="0이면 top-k를 쓰지 않아요."
+        )
+        whole_number(self.num_return_sequences, "`num_return_sequences`", 1, MAX_RETURN_SEQUENCES)
+        whole_number(self.num_beams, "`num_beams`", 1, MAX_BEAMS)
+        whole_number(
+            self.seed,
+            "`seed`",
+            RANDOM_SEED,
+            MAX_SEED,
+            hint=f"{RANDOM_SEED} draws a new seed each run.",
+            hint_ko=f"{RANDOM_SEED}이면 실행할 때마다 새 시드를 뽑아요.",
+        )
+        # Both exclude 0, which a range from low to high cannot say.
         checks = [
-            (
-                1 <= self.max_new_tokens <= MAX_NEW_TOKENS,
-                "max_new_tokens",
-                self.max_new_tokens,
-                f"1 to {MAX_NEW_TOKENS}",
-            ),
-            (0 <= self.top_k <= MAX_TOP_K, "top_k", self.top_k, f"0 (off) to {MAX_TOP_K}"),
             (0 < self.top_p <= 1, "top_p", self.top_p, "greater than 0 and at most 1"),
             (
                 0 < self.repetition_penalty <= MAX_REPETITION_PENALTY,
                 "repetition_penalty",
                 self.repetition_penalty,
                 f"greater than 0 and at most {MAX_REPETITION_PENALTY} (1.0 = off)",
-            ),
-            (
-                1 <= self.num_return_sequences <= MAX_RETURN_SEQUENCES,
-                "num_return_sequences",
-                self.num_return_sequences,
-                f"1 to {MAX_RETURN_SEQUENCES}",
-            ),
-            (1 <= self.num_beams <= MAX_BEAMS, "num_beams", self.num_beams, f"1 to {MAX_BEAMS}"),
-            (
-                RANDOM_SEED <= self.seed <= MAX_SEED,
-                "seed",
-                self.seed,
-                f"0 to {MAX_SEED}, or -1 for a new one each run",
             ),
         ]
         for ok, name, value, allowed in checks:

@@ -18,11 +18,12 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from core.errors import BadInput, WrongModelKind
 from core.runtime.loading import LoadedModel
+from core.validators import whole_number
 
 #: transformers 4.57's ``Text2TextGenerationPipeline._default_generation_config``.
 PIPELINE_DEFAULTS = {"max_new_tokens": 256, "num_beams": 4}
@@ -76,16 +77,14 @@ class Encoded:
 
 
 def validate(options: GenerationOptions) -> GenerationOptions:
-    """Raise ``BadInput`` for generation limits outside what makes sense."""
-    for name, (low, high) in LIMITS.items():
-        value = getattr(options, name)
-        if value is None:
-            continue
-        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            raise BadInput(
-                f"`{name}` must be a whole number from {low} to {high} (got {value!r}).",
-                ko=f"`{name}` 값은 {low}~{high} 사이의 정수여야 해요 (입력값: {value!r}).",
-            )
+    """``options`` with its limits as ints (a slider may send 5.0); ``BadInput`` for limits outside what makes
+    sense."""
+    checked = {
+        name: whole_number(getattr(options, name), f"`{name}`", low, high)
+        for name, (low, high) in LIMITS.items()
+        if getattr(options, name) is not None
+    }
+    options = replace(options, **checked)
     if options.max_length is not None and options.min_length is not None and options.min_length > options.max_length:
         raise BadInput(
             f"min_length ({options.min_length}) is larger than max_length ({options.max_length}). "

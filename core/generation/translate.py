@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from core.code_panel import text_literal
-from core.errors import BadInput
+from core.errors import BadInput, PlaygroundError
 from core.generation import seq2seq
 from core.inputs.text import require_text
 from core.registry import get_task
@@ -282,30 +282,37 @@ print([{{"translation_text": tokenizer.decode(output_ids[0], skip_special_tokens
 def model_languages(model: str, *, allow_local: bool = True) -> Languages:
     """For the language pickers: read the config and tokenizer only (small files, no weights).
 
-    Never raises: a model that cannot be read yet (offline, misspelt) falls back on what its name says.
+    Never raises for a model that cannot be read yet (offline, misspelt, not a model): it falls back on what its
+    name says. That fallback is not remembered, so the pickers show the real languages once the model can be read.
     """
     from core.runtime.model_source import Availability, availability, resolve_model
 
     try:
         source = resolve_model(model, allow_local=allow_local)
-    except Exception:
+    except PlaygroundError:
         return language_hint(model or "")
     if availability(source) is Availability.MISSING_OFFLINE:
         return language_hint(source.name)
-    return _read_languages(source.location, source.name)
+    try:
+        return _read_languages(source.location, source.name)
+    except UNREADABLE:
+        return language_hint(source.name)
+
+
+#: What reading a model's config and tokenizer raises when they cannot be read now: missing, offline or refused
+#: (``OSError``, the Hub's errors included), or not understood (``ValueError``: an unknown model type, a bad id).
+UNREADABLE = (OSError, ValueError)
 
 
 @functools.lru_cache(maxsize=32)
 def _read_languages(location: str, name: str) -> Languages:
+    """The languages of a model that could be read; raises when it cannot (``lru_cache`` keeps no failure)."""
     import warnings
 
     from transformers import AutoConfig, AutoTokenizer
 
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            config = AutoConfig.from_pretrained(location)
-            tokenizer = AutoTokenizer.from_pretrained(location)
-    except Exception:
-        return language_hint(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        config = AutoConfig.from_pretrained(location)
+        tokenizer = AutoTokenizer.from_pretrained(location)
     return languages_of(config, tokenizer, name)

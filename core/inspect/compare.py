@@ -19,6 +19,7 @@ from core.inputs.text import split_lines
 from core.inspect.inspector import TASK, architecture_of, explained, load_config
 from core.runtime.loading import PRIVATE, LoadPolicy, check_download_size
 from core.runtime.repo_files import list_repo_files
+from core.validators import whole_number
 
 MAX_RUNS = 50
 DEFAULT_RUNS = 10
@@ -158,12 +159,7 @@ def _measure(location: str, architecture: str, texts: list[str], runs: int) -> d
 
 
 def check_runs(runs: int | float | None) -> int:
-    if runs is None or int(runs) != runs or not 1 <= int(runs) <= MAX_RUNS:
-        raise BadInput(
-            f"The number of runs must be a whole number from 1 to {MAX_RUNS}; got {runs!r}.",
-            ko=f"반복 횟수는 1~{MAX_RUNS} 사이의 정수여야 해요. 입력값: {runs!r}",
-        )
-    return int(runs)
+    return whole_number(runs, "The number of runs", 1, MAX_RUNS, name_ko="반복 횟수")
 
 
 def compare(

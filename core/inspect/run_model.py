@@ -52,6 +52,29 @@ def _label_name(config: Any, index: int) -> str:
     return str((getattr(config, "id2label", None) or {}).get(index, f"LABEL_{index}"))
 
 
+def padded_batch(tokenizer: Any, texts: list[str]) -> Any:
+    """``texts`` as one padded batch of tensors (a ``BatchEncoding``).
+
+    A tokenizer without a padding token (GPT-2) pads with its end-of-text token, as the course's
+    ``tokenizer.pad_token = tokenizer.eos_token`` does, but without setting it: the tokenizer is shared by every
+    visitor through the model cache, and each later run of this model would see a padding token it does not have.
+    """
+    from transformers import BatchEncoding
+
+    eos_id = getattr(tokenizer, "eos_token_id", None)
+    if getattr(tokenizer, "pad_token", None) is not None or eos_id is None:
+        return tokenizer(texts, padding=True, truncation=True, return_tensors="pt")
+    rows = tokenizer(texts, truncation=True)
+    width = max(len(ids) for ids in rows["input_ids"])
+    left = getattr(tokenizer, "padding_side", "right") == "left"
+    fills = {"input_ids": eos_id, "attention_mask": 0, "token_type_ids": 0}
+    padded = {}
+    for key, fill in fills.items():
+        if key in rows:
+            padded[key] = [[fill] * (width - len(r)) + r if left else r + [fill] * (width - len(r)) for r in rows[key]]
+    return BatchEncoding(padded, tensor_type="pt")
+
+
 def run_model(
     text: str, model: str = TASK.default.id, *, device: str = "auto", policy: LoadPolicy = PRIVATE
 ) -> RunResult:
@@ -61,9 +84,7 @@ def run_model(
     texts = split_lines(text, max_lines=MAX_SENTENCES)
     loaded = loaded_with_head(model, device=device, policy=policy)
     tokenizer, net, config = loaded.preprocessor, loaded.model, loaded.config
-    if getattr(tokenizer, "pad_token", None) is None and getattr(tokenizer, "eos_token", None):
-        tokenizer.pad_token = tokenizer.eos_token  # GPT-2 has no padding token
-    inputs = tokenizer(texts, padding=True, truncation=True, return_tensors="pt").to(loaded.device)
+    inputs = padded_batch(tokenizer, texts).to(loaded.device)
     extra = {}
     if getattr(config, "is_encoder_decoder", False):
         start = getattr(config, "decoder_start_token_id", None) or 0

@@ -16,13 +16,26 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from core.validators import number_in
+
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-#: ``PLAYGROUND_MICRO_BATCHING=off`` runs every request alone (the benchmark's baseline).
-BATCHING_ENABLED = os.environ.get("PLAYGROUND_MICRO_BATCHING", "on").lower() not in ("off", "0", "false", "no")
-#: An extra wait before a batch runs, to gather more requests (0: none; requests still gather while busy).
-DEFAULT_WAIT_SECONDS = float(os.environ.get("PLAYGROUND_BATCH_WAIT_MS", "0")) / 1000
+#: The longest extra wait ``PLAYGROUND_BATCH_WAIT_MS`` may ask for.
+MAX_WAIT_MS = 10_000
+
+
+def batching_enabled() -> bool:
+    """``PLAYGROUND_MICRO_BATCHING=off`` runs every request alone (the benchmark's baseline); read when asked."""
+    return os.environ.get("PLAYGROUND_MICRO_BATCHING", "on").lower() not in ("off", "0", "false", "no")
+
+
+def batch_wait_seconds() -> float:
+    """An extra wait before a batch runs, to gather more requests (0: none; requests still gather while busy)."""
+    wait_ms = os.environ.get("PLAYGROUND_BATCH_WAIT_MS", "0")
+    return number_in(wait_ms, "PLAYGROUND_BATCH_WAIT_MS", 0, MAX_WAIT_MS) / 1000
+
+
 #: Batches of different keys run side by side unless their keys share one of these locks.
 _RUN_LOCK_STRIPES = 32
 
@@ -42,6 +55,10 @@ class MicroBatcher(Generic[Item, Result]):
     results for exactly those items, in order. One batch per key runs at a time; the first caller
     of the next batch (its leader) waits for the running one, optionally ``wait_seconds`` more,
     and then runs the batch for everyone who joined it meanwhile (at most ``max_items`` items).
+
+    ``wait_seconds`` and ``enabled``, when not given, are read from the environment each time they are used
+    (``batch_wait_seconds``, ``batching_enabled``): batchers are made when their task module is imported, before
+    an app or a benchmark has set its environment.
     """
 
     def __init__(
@@ -49,13 +66,13 @@ class MicroBatcher(Generic[Item, Result]):
         run_batch: Callable[[Hashable, list[Item]], list[Result]],
         *,
         max_items: int = 64,
-        wait_seconds: float = DEFAULT_WAIT_SECONDS,
-        enabled: bool = BATCHING_ENABLED,
+        wait_seconds: float | None = None,
+        enabled: bool | None = None,
     ) -> None:
         self.run_batch = run_batch
         self.max_items = max_items
-        self.wait_seconds = wait_seconds
-        self.enabled = enabled
+        self._wait_seconds = wait_seconds
+        self._enabled = enabled
         self._lock = threading.Lock()
         self._pending: dict[Hashable, _Pending] = {}
         # Striped rather than one lock per key: a dict of keys would keep evicted models alive.
@@ -63,6 +80,22 @@ class MicroBatcher(Generic[Item, Result]):
         #: Number of batches run and items in them, for benchmarks and tests.
         self.batches_run = 0
         self.items_run = 0
+
+    @property
+    def wait_seconds(self) -> float:
+        return self._wait_seconds if self._wait_seconds is not None else batch_wait_seconds()
+
+    @wait_seconds.setter
+    def wait_seconds(self, value: float | None) -> None:
+        self._wait_seconds = value
+
+    @property
+    def enabled(self) -> bool:
+        return self._enabled if self._enabled is not None else batching_enabled()
+
+    @enabled.setter
+    def enabled(self, value: bool | None) -> None:
+        self._enabled = value
 
     def submit(self, key: Hashable, items: Sequence[Item]) -> list[Result]:
         if not self.enabled:

@@ -16,11 +16,20 @@ from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from core.validators import whole_number
+
 T = TypeVar("T")
 
-#: The memory budget is the real bound; the count only stops a flood of tiny models.
-DEFAULT_MAX_MODELS = int(os.environ.get("PLAYGROUND_MAX_MODELS", "16"))
-DEFAULT_MEMORY_BUDGET_MB = int(os.environ.get("PLAYGROUND_MODEL_MEMORY_MB", "6144"))
+
+def max_models() -> int:
+    """``PLAYGROUND_MAX_MODELS``, read when asked. The memory budget is the real bound; the count only stops a
+    flood of tiny models."""
+    return whole_number(os.environ.get("PLAYGROUND_MAX_MODELS", "16"), "PLAYGROUND_MAX_MODELS", 1)
+
+
+def memory_budget_bytes() -> int:
+    """``PLAYGROUND_MODEL_MEMORY_MB`` in bytes, read when asked."""
+    return whole_number(os.environ.get("PLAYGROUND_MODEL_MEMORY_MB", "6144"), "PLAYGROUND_MODEL_MEMORY_MB", 1) * 2**20
 
 
 @dataclass
@@ -30,13 +39,16 @@ class _Entry:
 
 
 class ModelCache:
-    """Least-recently-used cache bounded by entry count and by total size in bytes."""
+    """Least-recently-used cache bounded by entry count and by total size in bytes.
 
-    def __init__(
-        self, max_entries: int = DEFAULT_MAX_MODELS, max_bytes: int = DEFAULT_MEMORY_BUDGET_MB * 2**20
-    ) -> None:
-        self.max_entries = max_entries
-        self.max_bytes = max_bytes
+    A limit not given is read from the environment each time it is used (``max_models``,
+    ``memory_budget_bytes``), not when the module was imported: the process-wide cache exists from the first
+    import, before an app, a test or a benchmark has set its environment.
+    """
+
+    def __init__(self, max_entries: int | None = None, max_bytes: int | None = None) -> None:
+        self._max_entries = max_entries
+        self._max_bytes = max_bytes
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._key_locks: dict[Hashable, threading.Lock] = {}
         self._lock = threading.Lock()
@@ -44,6 +56,22 @@ class ModelCache:
         self._reserved = 0
         #: How many times each key was actually loaded (the load test checks "once").
         self.load_counts: Counter[Hashable] = Counter()
+
+    @property
+    def max_entries(self) -> int:
+        return self._max_entries if self._max_entries is not None else max_models()
+
+    @max_entries.setter
+    def max_entries(self, value: int | None) -> None:
+        self._max_entries = value
+
+    @property
+    def max_bytes(self) -> int:
+        return self._max_bytes if self._max_bytes is not None else memory_budget_bytes()
+
+    @max_bytes.setter
+    def max_bytes(self, value: int | None) -> None:
+        self._max_bytes = value
 
     def get_or_load(self, key: Hashable, load: Callable[[], T], size_of: Callable[[T], int]) -> T:
         """The cached value for ``key``, calling ``load()`` at most once at a time per key."""

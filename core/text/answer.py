@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypedDict
 
 from core.code_panel import text_literal
@@ -28,6 +28,7 @@ from core.inputs.text import require_text
 from core.registry import get_task
 from core.runtime.loading import PRIVATE, LoadedModel, LoadPolicy, load_for_task
 from core.text.answer_spans import NO_NULL_SCORE, get_indices, select_starts_ends
+from core.validators import whole_number
 
 TASK = get_task("answer")
 #: Windows run through the model together (a 100,000-character context makes about a hundred).
@@ -110,16 +111,6 @@ class AnswerResult:
         return self.answers[0] if len(self.answers) == 1 else self.answers
 
 
-def _check_range(name: str, value: int) -> int:
-    low, high = LIMITS[name]
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise BadInput(
-            f"`{name}` must be a whole number from {low} to {high} (got {value!r}).",
-            ko=f"`{name}` 값은 {low}~{high} 사이의 정수여야 해요 (입력값: {value!r}).",
-        )
-    return value
-
-
 def model_window(loaded: LoadedModel) -> int:
     """The longest input the model accepts: its tokenizer's limit, bounded by its position embeddings."""
     limits = [getattr(loaded.preprocessor, "model_max_length", None)]
@@ -129,15 +120,12 @@ def model_window(loaded: LoadedModel) -> int:
 
 
 def validate(settings: QASettings) -> QASettings:
-    """Raise ``BadInput`` for options outside what the algorithm can use."""
-    for name in LIMITS:
-        _check_range(name, getattr(settings, name))
-    stride = settings.doc_stride
-    if stride is not None and (not isinstance(stride, int) or isinstance(stride, bool) or stride < 0):
-        raise BadInput(
-            f"`doc_stride` must be 0 or more (got {stride!r}).",
-            ko=f"`doc_stride`는 0 이상이어야 해요 (입력값: {stride!r}).",
-        )
+    """``settings`` with its numbers as ints (a slider may send 5.0); ``BadInput`` for options outside what the
+    algorithm can use."""
+    checked = {name: whole_number(getattr(settings, name), f"`{name}`", *LIMITS[name]) for name in LIMITS}
+    if settings.doc_stride is not None:
+        checked["doc_stride"] = whole_number(settings.doc_stride, "`doc_stride`", 0)
+    settings = replace(settings, **checked)
     if settings.stride > settings.max_seq_len:
         raise BadInput(
             f"`doc_stride` ({settings.stride}) is larger than `max_seq_len` ({settings.max_seq_len}). "

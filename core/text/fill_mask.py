@@ -20,6 +20,7 @@ from core.inputs.token_window import Truncation, max_input_length
 from core.registry import get_task
 from core.runtime.loading import PRIVATE, LoadedModel, LoadPolicy, load_for_task
 from core.runtime.model_source import resolve_model
+from core.validators import whole_number
 
 TASK = get_task("fill_mask")
 MAX_TOP_K = 50
@@ -49,16 +50,7 @@ class FillMaskResult:
 
 def check_top_k(top_k: int | float | None) -> int:
     """``top_k`` as an int from 1 to ``MAX_TOP_K`` (a slider may send 5.0); ``None`` means the pipeline's 5."""
-    try:
-        value = int(top_k if top_k is not None else 5)
-    except (TypeError, ValueError):
-        value = 0
-    if not 1 <= value <= MAX_TOP_K or (top_k is not None and value != top_k):
-        raise BadInput(
-            f"top_k is {top_k}; it must be a whole number from 1 to {MAX_TOP_K}.",
-            ko=f"top_k가 {top_k}예요. 1부터 {MAX_TOP_K}까지의 정수여야 해요.",
-        )
-    return value
+    return whole_number(5 if top_k is None else top_k, "`top_k`", 1, MAX_TOP_K)
 
 
 def with_model_mask(text: str, mask_token: str) -> str:

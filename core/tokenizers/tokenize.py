@@ -17,27 +17,29 @@ from typing import Any
 
 from core.errors import BadInput, PlaygroundError
 from core.inputs.text import MAX_CHARS, split_lines
+from core.localized import Localized
 from core.registry import get_task
 from core.runtime.loading import PRIVATE, LoadPolicy, explained_failures
 from core.runtime.model_cache import MODEL_CACHE, ModelCache
 from core.runtime.model_source import resolve_model
+from core.validators import whole_number
 
 TASK = get_task("tokenize")
 #: Limits that no real tokenizer has; transformers uses a huge sentinel (1e30) for "no limit".
 NO_LIMIT = 1_000_000
-#: Markers a tokenizer writes into its tokens, and what each means (English, Korean).
-MARKERS: dict[str, tuple[str, str]] = {
-    "##": (
+#: Markers a tokenizer writes into its tokens, and what each means.
+MARKERS: dict[str, Localized] = {
+    "##": Localized(
         "`##` (WordPiece): this piece continues the word before it, with no space between.",
         "`##` (WordPiece): 앞 토큰에 공백 없이 이어지는 단어 조각이에요.",
     ),
-    "Ġ": (
+    "Ġ": Localized(
         "`Ġ` (byte-level BPE, GPT-2): the piece starts with a space; `Ċ` is a line break. This tokenizer works on "
         "UTF-8 bytes, each shown as one odd-looking letter: a Korean syllable is 3 bytes, so it looks like `ëĮĢ`.",
         "`Ġ` (바이트 수준 BPE, GPT-2): 조각 앞에 공백이 있다는 표시예요. `Ċ`는 줄바꿈이에요. 이 토크나이저는 "
         "UTF-8 바이트 단위로 일해서 바이트마다 낯선 글자 하나로 보여요. 한글 한 음절은 3바이트라 `ëĮĢ`처럼 보여요.",
     ),
-    "▁": (
+    "▁": Localized(
         "`▁` (SentencePiece): the piece starts a new word (a space before it); spaces are part of the pieces.",
         "`▁` (SentencePiece): 새 단어의 시작(앞에 공백)이라는 표시예요. 공백도 조각의 일부로 다뤄요.",
     ),
@@ -161,16 +163,16 @@ def limit_of(name: str, *, policy: LoadPolicy = PRIVATE) -> int | None:
 
 def check_max_length(max_length: int | float | None, limit: int | None, name: str) -> int | None:
     """``max_length`` as an int (None: the model's limit); ``BadInput`` when ≤ 0 or above the limit."""
-    if max_length is None or max_length == "":
+    if max_length is None or (isinstance(max_length, str) and not max_length.strip()):
         return None
-    if float(max_length) != int(max_length) or int(max_length) <= 0:
-        raise BadInput(
-            f"max_length must be a whole number above 0, not {max_length}: it is how many tokens a sentence may "
-            "have, such as 512 (BERT's limit). Leave it empty to use the model's own limit.",
-            ko=f"max_length는 0보다 큰 정수여야 해요({max_length} 값은 안 돼요). 한 문장의 최대 토큰 수예요"
-            "(예: BERT 한도 512). 비워 두면 모델 한도를 써요.",
-        )
-    value = int(max_length)
+    value = whole_number(
+        max_length,
+        "`max_length`",
+        1,
+        hint="It is how many tokens a sentence may have, such as 512 (BERT's limit). "
+        "Leave it empty to use the model's own limit.",
+        hint_ko="한 문장의 최대 토큰 수예요(예: BERT 한도 512). 비워 두면 모델 한도를 써요.",
+    )
     ceiling = limit or MAX_CHARS
     if value > ceiling:
         raise BadInput(

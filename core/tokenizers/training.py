@@ -18,6 +18,7 @@ from typing import Any
 
 from core.errors import BadInput
 from core.inputs.text import require_text
+from core.validators import whole_number
 
 SAMPLE_CORPUS = Path(__file__).parents[1] / "data" / "tokenizer_sample_corpus.txt"
 UNK = "[UNK]"
@@ -106,12 +107,7 @@ def parse_algorithm(algorithm: str) -> Algorithm:
 
 def check_vocab_size(vocab_size: int | float | None) -> int:
     """The vocabulary size as an int between ``MIN_VOCAB`` and ``MAX_VOCAB``; ``BadInput`` otherwise."""
-    if vocab_size is None or float(vocab_size) != int(vocab_size) or not MIN_VOCAB <= int(vocab_size) <= MAX_VOCAB:
-        raise BadInput(
-            f"The vocabulary size must be a whole number from {MIN_VOCAB} to {MAX_VOCAB:,}, not {vocab_size}.",
-            ko=f"어휘 크기는 {MIN_VOCAB}부터 {MAX_VOCAB:,}까지의 정수여야 해요({vocab_size} 값은 안 돼요).",
-        )
-    return int(vocab_size)
+    return whole_number(vocab_size, "The vocabulary size", MIN_VOCAB, MAX_VOCAB, name_ko="어휘 크기")
 
 
 def new_tokenizer(algorithm: Algorithm) -> Any:

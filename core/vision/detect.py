@@ -27,6 +27,7 @@ from core.registry import get_task
 from core.runtime.loading import MODEL_BUILD_LOCK, PRIVATE, LoadedModel, LoadPolicy, load_for_task
 from core.runtime.model_cache import ModelCache
 from core.runtime.model_source import resolve_model
+from core.validators import number_in, whole_number
 
 TASK = get_task("detect")
 #: The score DETR's model card filters with; transformers' pipeline defaults to 0.5.
@@ -110,33 +111,20 @@ class DetectionResult:
 
 def check_threshold(threshold: float | None) -> float:
     """A score between 0 and 1, inclusive."""
-    try:
-        value = float(threshold)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        value = math.nan
-    if not 0.0 <= value <= 1.0:
-        raise BadInput(
-            f"The threshold must be a number between 0 and 1 (a score); got {threshold!r}. "
-            "0.9 keeps only confident boxes, 0.5 is the pipeline's default.",
-            ko=f"임계값은 0과 1 사이의 숫자(점수)여야 해요. 받은 값: {threshold!r}. "
-            "0.9는 확신이 큰 상자만, 0.5는 파이프라인 기본값이에요.",
-        )
-    return value
+    return number_in(
+        threshold,
+        "The threshold (a score)",
+        0.0,
+        1.0,
+        name_ko="임계값(점수)",
+        hint="0.9 keeps only confident boxes, 0.5 is the pipeline's default.",
+        hint_ko="0.9는 확신이 큰 상자만, 0.5는 파이프라인 기본값이에요.",
+    )
 
 
 def check_max_detections(max_detections: int | float | None) -> int:
     """A whole number of boxes between 1 and ``MAX_DETECTIONS``."""
-    try:
-        value = int(max_detections)  # type: ignore[arg-type]
-        whole = value == max_detections
-    except (TypeError, ValueError, OverflowError):
-        value, whole = 0, False
-    if not whole or not 1 <= value <= MAX_DETECTIONS:
-        raise BadInput(
-            f"The maximum number of boxes must be a whole number from 1 to {MAX_DETECTIONS}; got {max_detections!r}.",
-            ko=f"상자 최대 개수는 1부터 {MAX_DETECTIONS}까지의 정수여야 해요. 받은 값: {max_detections!r}.",
-        )
-    return value
+    return whole_number(max_detections, "The maximum number of boxes", 1, MAX_DETECTIONS, name_ko="상자 최대 개수")
 
 
 def parse_labels(text: str | None, known: tuple[str, ...]) -> tuple[str, ...]:
