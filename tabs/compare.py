@@ -9,8 +9,8 @@ from core.registry import BUNDLED_MINILM, COMPARE_DEFAULTS, get_task
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.deep_link import link_button
-from tabs.examples import examples
 from tabs.i18n import tr
+from tabs.widgets.examples import examples
 
 TASK = get_task("inspect")
 TAB_ID = "compare"

@@ -20,7 +20,7 @@ class AppContext:
     language: Any = None
     #: Deep-link targets the tabs register while the page is built (see tabs/deep_link.py).
     links: list = field(default_factory=list)
-    #: Each model box's status-line refresh, by its dropdown (tabs/model_picker.py: ``refresh_status_after``).
+    #: Each model box's status-line refresh, by its dropdown (tabs/widgets/model_picker.py: ``refresh_status_after``).
     model_status: dict = field(default_factory=dict)
     #: The remote backend's settings components (tabs.remote_backend.RemoteControls), and its server.
     remote: Any = None

@@ -22,11 +22,11 @@ from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.detect_strings import STRINGS, counts_text, notice_text
-from tabs.examples import examples
 from tabs.i18n import tr
-from tabs.image_upload import image_upload
-from tabs.model_picker import model_picker, refresh_status_after
 from tabs.remote_backend import backend_inputs, run_remote_for_tab
+from tabs.widgets.examples import examples
+from tabs.widgets.image_upload import image_upload
+from tabs.widgets.model_picker import model_picker, refresh_status_after
 
 TASK = get_task("detect")
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "detect"

@@ -28,7 +28,7 @@ from tabs.context import AppContext
 from tabs.finetune_check import CONFLICT_CHOICES, make_check_handler, render_check, table_rows
 from tabs.finetune_check import STRINGS as CHECK_STRINGS
 from tabs.i18n import tr
-from tabs.model_picker import model_picker, refresh_status_after
+from tabs.widgets.model_picker import model_picker, refresh_status_after
 
 TASK = get_task("finetune")
 DEFAULTS = TrainingSettings()

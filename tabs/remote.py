@@ -12,10 +12,10 @@ from tabs import remote_backend
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.deep_link import link_button
-from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.literal import md_literal
 from tabs.remote_backend import run_remote_for_tab
+from tabs.widgets.examples import examples
 
 TASK = get_task("remote")
 TASK_CHOICES = [(f"{TASKS[t].title_en} · {TASKS[t].title_ko}", t) for t in REMOTE_TASKS]

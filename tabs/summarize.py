@@ -11,11 +11,11 @@ from core.remote import RemoteInputs
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.deep_link import link_button
-from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.literal import md_code
-from tabs.model_picker import model_picker, refresh_status_after
 from tabs.remote_backend import backend_inputs, run_remote_for_tab
+from tabs.widgets.examples import examples
+from tabs.widgets.model_picker import model_picker, refresh_status_after
 
 TASK = get_task("summarize")
 KOREAN_MODEL = TASK.model_for_language("ko")

@@ -21,7 +21,7 @@ def test_every_key_has_korean_and_english():
 
 def test_every_key_used_in_the_ui_is_translated():
     translations = build_i18n(tab_modules()).translations_dict["ko"]
-    sources = [ROOT / "app.py", *(ROOT / "tabs").glob("*.py")]
+    sources = [ROOT / "app.py", *(ROOT / "tabs").rglob("*.py")]
     used = {key for path in sources for key in re.findall(r'\btr\("([^"]+)"\)', path.read_text())}
     assert used, "the UI uses tr() for its labels"
     assert used - set(translations) == set()
