@@ -131,7 +131,7 @@ def build(ctx: AppContext) -> None:
             with gr.Column():
                 text = gr.Textbox(label=tr("classify.text"), info=tr("classify.text_info"), lines=5, max_lines=20)
                 model, _status = model_picker(TASK, ctx)
-                model.elem_id = "classify-model"  # the fine-tuning lab's "use it" fills this box
+                ctx.register("classify.model", model)  # the fine-tuning lab's "use it" fills this box
                 run = gr.Button(tr("common.run"), variant="primary")
             with gr.Column():
                 label = gr.Label(label=tr("classify.label"), num_top_classes=5)
