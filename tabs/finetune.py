@@ -15,8 +15,6 @@ from tabs.finetune_training import TASK, TrainingRuns, make_handler
 from tabs.i18n import tr
 from tabs.widgets.model_picker import refresh_status_after
 
-__all__ = ["STRINGS", "TASK", "build", "make_handler"]
-
 STRINGS = {
     "en": {
         **finetune_data.STRINGS["en"],
