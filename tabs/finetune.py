@@ -17,10 +17,6 @@ from tabs.widgets.model_picker import refresh_status_after
 
 STRINGS = {
     "en": {
-        **finetune_data.STRINGS["en"],
-        **finetune_check.STRINGS["en"],
-        **finetune_training.STRINGS["en"],
-        **finetune_saving.STRINGS["en"],
         "finetune.tab": "🎓 Fine-tuning lab",
         "finetune.explain": (
             "**Fine-tuning** teaches a pretrained model a new job with your own labelled sentences. "
@@ -31,12 +27,12 @@ STRINGS = {
             'update is, and measures again ("after"). The evaluation rows are never trained on. '
             "Rows with split=eval are held out; if no row has a split, 20% of each label is held out at random."
         ),
+        **finetune_data.STRINGS["en"],
+        **finetune_check.STRINGS["en"],
+        **finetune_training.STRINGS["en"],
+        **finetune_saving.STRINGS["en"],
     },
     "ko": {
-        **finetune_data.STRINGS["ko"],
-        **finetune_check.STRINGS["ko"],
-        **finetune_training.STRINGS["ko"],
-        **finetune_saving.STRINGS["ko"],
         "finetune.tab": "🎓 파인튜닝 실험실",
         "finetune.explain": (
             "**파인튜닝**은 사전학습된 모델에게 내 레이블 문장으로 새 일을 가르치는 거예요. "
@@ -45,6 +41,10 @@ STRINGS = {
             '몇 *에포크*(학습 행 전체를 한 번 도는 것) 동안 *학습률*(한 번에 얼마나 크게 고칠지)로 학습한 뒤 다시 재요("학습 후"). '
             "평가 행으로는 학습하지 않아요. split=eval인 행은 평가용이고, split이 없으면 레이블마다 20%를 무작위로 떼어 놓아요."
         ),
+        **finetune_data.STRINGS["ko"],
+        **finetune_check.STRINGS["ko"],
+        **finetune_training.STRINGS["ko"],
+        **finetune_saving.STRINGS["ko"],
     },
 }
 
@@ -101,5 +101,9 @@ def build(ctx: AppContext) -> None:
     )
     refresh_status_after(ctx, settings.model, ran)
     settings.stop.click(
-        finetune_training._stopper(runs), inputs=ctx.language, outputs=status, api_visibility="private", queue=False
+        finetune_training.make_stop_handler(runs),
+        inputs=ctx.language,
+        outputs=status,
+        api_visibility="private",
+        queue=False,
     )

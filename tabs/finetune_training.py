@@ -254,7 +254,9 @@ def make_handler(ctx: AppContext, runs: TrainingRuns | None = None, storage: Vis
     return run_finetune
 
 
-def _stopper(runs: TrainingRuns) -> Callable:
+def make_stop_handler(runs: TrainingRuns) -> Callable:
+    """The Stop button: the running training of this browser session stops after its current step."""
+
     def stop_training(language: str = "auto", request: gr.Request = None) -> str:
         stopped = runs.stop(getattr(request, "session_hash", None) or "direct")
         if resolve_language(language, request) == "ko":

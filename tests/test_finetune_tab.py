@@ -72,14 +72,17 @@ def test_stop_button_stops_the_sessions_training(small_csv, tiny_encoder, tmp_pa
     stream = handler(str(small_csv), str(tiny_encoder), **{**FAST, "epochs": 3}, output_dir=str(tmp_path / "m"))
     for outputs in stream:
         if outputs[0]["history"] and not outputs[0]["stopped"]:
-            assert finetune_training._stopper(handler.runs)(language="en").startswith("⏹️")
+            assert finetune_training.make_stop_handler(handler.runs)(language="en").startswith("⏹️")
     raw = outputs[0]
     assert raw["stopped"] and raw["steps"] == 1 and raw["saved_to"]
     assert "stopped at step 1" in outputs[1]
 
 
 def test_stop_without_a_training_says_so():
-    assert finetune_training._stopper(finetune_training.TrainingRuns())(language="ko") == "진행 중인 학습이 없어요."
+    assert (
+        finetune_training.make_stop_handler(finetune_training.TrainingRuns())(language="ko")
+        == "진행 중인 학습이 없어요."
+    )
 
 
 @pytest.mark.parametrize(
