@@ -1,4 +1,9 @@
-"""One module per tab: UI only (components, examples, wiring). Each exposes ``build(ctx)`` and ``STRINGS``."""
+"""One module per tab: UI only (components, examples, wiring). Each exposes ``build(ctx)`` and ``STRINGS``.
+
+A large tab is split into sections beside it (``tokenizer_*.py`` for the tokenizer lab, ``finetune_*.py`` for
+the fine-tuning lab); pieces of screen that several tabs build alike are in ``tabs/widgets/``. A tab that drives
+another's component asks the context for it (``AppContext.register`` / ``on_component``).
+"""
 
 from importlib import import_module
 from types import ModuleType

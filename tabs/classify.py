@@ -12,9 +12,9 @@ from core.text.classify import BATCHER, ClassificationResult
 from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
 from tabs.deep_link import link_button
-from tabs.examples import examples
 from tabs.i18n import tr
-from tabs.model_picker import model_picker, refresh_status_after
+from tabs.widgets.examples import examples
+from tabs.widgets.model_picker import model_picker, refresh_status_after
 
 TASK = get_task("classify")
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -113,7 +113,7 @@ def build(ctx: AppContext) -> None:
             with gr.Column():
                 text = gr.Textbox(label=tr("classify.text"), info=tr("classify.text_info"), lines=5, max_lines=20)
                 model, _status = model_picker(TASK, ctx)
-                model.elem_id = "classify-model"  # the fine-tuning lab's "use it" fills this box
+                ctx.register("classify.model", model)  # the fine-tuning lab's "use it" fills this box
                 run = gr.Button(tr("common.run"), variant="primary")
             with gr.Column():
                 label = gr.Label(label=tr("classify.label"), num_top_classes=5)

@@ -10,8 +10,9 @@ from core.registry import BUNDLED_MINILM, COMPARE_DEFAULTS, get_task
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.deep_link import link_button
-from tabs.examples import examples
 from tabs.i18n import tr
+from tabs.widgets.examples import examples
+from tabs.widgets.model_picker import model_box
 
 TASK = get_task("inspect")
 TAB_ID = "compare"
@@ -130,22 +131,9 @@ def build(ctx: AppContext) -> None:
     with gr.Tab(tr("compare.tab"), id=TAB_ID):
         with gr.Accordion(tr("common.about"), open=False):
             gr.Markdown(tr("compare.explain"))
-        choices = [(m.describe(), m.id) for m in TASK.models]
         with gr.Row():
-            model_a = gr.Dropdown(
-                choices,
-                value=COMPARE_DEFAULTS[0],
-                allow_custom_value=True,
-                label=tr("compare.model_a"),
-                info=tr("common.model_info"),
-            )
-            model_b = gr.Dropdown(
-                choices,
-                value=COMPARE_DEFAULTS[1],
-                allow_custom_value=True,
-                label=tr("compare.model_b"),
-                info=tr("common.model_info"),
-            )
+            model_a = model_box(TASK, COMPARE_DEFAULTS[0], label="compare.model_a")
+            model_b = model_box(TASK, COMPARE_DEFAULTS[1], label="compare.model_b")
         with gr.Row():
             text = gr.Textbox(
                 label=tr("compare.text"),

@@ -1,5 +1,7 @@
-"""What every tab can read: the app's mode and the global settings components."""
+"""What every tab can read: the app's mode, the global settings components, and the components that tabs
+offer one another (fine-tuning's "use it in the Sentiment tab" drives the sentiment tab's model box)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,11 +22,38 @@ class AppContext:
     language: Any = None
     #: Deep-link targets the tabs register while the page is built (see tabs/deep_link.py).
     links: list = field(default_factory=list)
-    #: Each model box's status-line refresh, by its dropdown (tabs/model_picker.py: ``refresh_status_after``).
+    #: Each model box's status-line refresh, by its dropdown (tabs/widgets/model_picker.py: ``refresh_status_after``).
     model_status: dict = field(default_factory=dict)
     #: The remote backend's settings components (tabs.remote_backend.RemoteControls), and its server.
     remote: Any = None
     inference_url: str | None = None
+    #: Components a tab offers to the others, by name ("classify.model"): see ``register`` and ``on_component``.
+    components: dict[str, Any] = field(default_factory=dict)
+    #: Wirings waiting for a component whose tab is not built yet, by name.
+    waiting: dict[str, list[Callable[[Any], None]]] = field(default_factory=dict)
+
+    def register(self, name: str, component: Any) -> None:
+        """Offer ``component`` to other tabs as ``name`` ("<tab>.<what>"), and run the wirings that waited for it.
+
+        A name is given once: two tabs claiming one name would leave the other tabs driving the wrong box.
+        """
+        if name in self.components:
+            raise ValueError(f"'{name}' is registered twice")
+        self.components[name] = component
+        for wire in self.waiting.pop(name, []):
+            wire(component)
+
+    def component(self, name: str) -> Any:
+        """The component registered as ``name``, or None when no tab built so far offers it."""
+        return self.components.get(name)
+
+    def on_component(self, name: str, wire: Callable[[Any], None]) -> None:
+        """Call ``wire(component)`` once ``name`` is registered: now, or when its tab is built (tabs are built in
+        screen order, and a tab may drive one further right). Without that tab in the app, nothing is wired."""
+        if name in self.components:
+            wire(self.components[name])
+        else:
+            self.waiting.setdefault(name, []).append(wire)
 
     @property
     def policy(self) -> LoadPolicy:

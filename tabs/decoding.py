@@ -17,7 +17,7 @@ from core.generation.generate import MAX_NEW_TOKENS
 from tabs.boundary import user_errors
 from tabs.context import AppContext
 from tabs.i18n import tr
-from tabs.knob_slider import knob_slider
+from tabs.widgets.knob_slider import knob_slider
 
 STRINGS = {
     "en": {

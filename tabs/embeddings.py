@@ -11,10 +11,10 @@ from core.registry import get_task
 from tabs.boundary import user_errors
 from tabs.context import AppContext
 from tabs.deep_link import link_button
-from tabs.examples import examples
 from tabs.i18n import tr
-from tabs.model_picker import model_picker, refresh_status_after
-from tabs.token_map import POINT_HEADERS, point_rows, token_map
+from tabs.widgets.examples import examples
+from tabs.widgets.model_picker import model_picker, refresh_status_after
+from tabs.widgets.token_map import POINT_HEADERS, point_rows, token_map
 
 TASK = get_task("inspect")
 TAB_ID = "embeddings"

@@ -12,11 +12,11 @@ from tabs.boundary import resolve_language
 from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
 from tabs.deep_link import link_button
-from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.literal import md_code
-from tabs.model_picker import model_picker, refresh_status_after
-from tabs.truncation_notice import truncation_notice
+from tabs.widgets.examples import examples
+from tabs.widgets.model_picker import model_picker, refresh_status_after
+from tabs.widgets.truncation_notice import truncation_notice
 
 KOREAN_MODEL = TASK.model_for_language("ko")
 MULTILINGUAL_MODEL = TASK.model_for_language("multi")

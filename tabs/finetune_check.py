@@ -18,6 +18,7 @@ from core.finetune.vocab import VocabularyReport, report_if_here
 from core.localized import Localized
 from tabs.boundary import resolve_language
 from tabs.context import AppContext
+from tabs.i18n import tr
 from tabs.literal import md_literal
 
 #: Left-out rows listed by number; the raw output has them all.
@@ -185,3 +186,14 @@ def make_check_handler(ctx: AppContext) -> Callable[..., str]:
         return render_check(data, language, vocabulary=vocabulary)
 
     return check_data
+
+
+def build_section() -> tuple[gr.Radio, gr.Markdown]:
+    """The choice for conflicting labels, and the panel the check is shown in (under the table)."""
+    conflicts = gr.Radio(
+        [(tr(key), value) for key, value in CONFLICT_CHOICES],
+        value=Conflicts.ASK.value,
+        label=tr("finetune.conflicts"),
+        info=tr("finetune.conflicts_info"),
+    )
+    return conflicts, gr.Markdown(elem_id="finetune-data-check")

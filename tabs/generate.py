@@ -22,11 +22,11 @@ from tabs import decoding
 from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
 from tabs.deep_link import link_button
-from tabs.examples import examples
 from tabs.i18n import tr
-from tabs.knob_slider import knob_slider
-from tabs.model_picker import model_picker, refresh_status_after
-from tabs.next_token_view import CANDIDATE_HEADERS, next_token_views
+from tabs.widgets.examples import examples
+from tabs.widgets.knob_slider import knob_slider
+from tabs.widgets.model_picker import model_picker, refresh_status_after
+from tabs.widgets.next_token_view import CANDIDATE_HEADERS, next_token_views
 
 TASK = get_task("generate")
 KOREAN_MODEL = TASK.model_for_language("ko")

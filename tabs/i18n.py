@@ -1,7 +1,8 @@
 """Korean and English for every visible label, through gradio's own ``gr.I18n``.
 
-Each tab module owns its strings in a ``STRINGS = {"en": {...}, "ko": {...}}`` table;
-``build_i18n`` merges them with the shared ones below. The browser's language picks
+Each module that shows labels owns them in a ``STRINGS = {"en": {...}, "ko": {...}}`` table at its top; a tab
+built from sections (the tokenizer lab, the fine-tuning lab) spreads its sections' tables into its own, and
+``build_i18n`` merges every tab's table with the shared ones below. The browser's language picks
 the translation (Korean when the browser asks for it); gradio's Settings panel can change it.
 """
 

@@ -13,10 +13,10 @@ from core.registry import get_task
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.deep_link import link_button
-from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.literal import md_literal
-from tabs.model_picker import model_picker, refresh_status_after
+from tabs.widgets.examples import examples
+from tabs.widgets.model_picker import model_picker, refresh_status_after
 
 TASK = get_task("inspect")
 

@@ -15,9 +15,9 @@ from tabs.boundary import user_errors
 from tabs.call import call_context
 from tabs.context import AppContext
 from tabs.deep_link import link_button
-from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.literal import md_literal
+from tabs.widgets.examples import examples
 
 TASK = get_task("remote")
 TASK_CHOICES = [(f"{TASKS[t].title_en} · {TASKS[t].title_ko}", t) for t in REMOTE_TASKS]

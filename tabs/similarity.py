@@ -12,9 +12,9 @@ from core.text.similarity import TASK, SimilarityResult
 from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
 from tabs.deep_link import link_button
-from tabs.examples import examples
 from tabs.i18n import tr
-from tabs.model_picker import model_picker, refresh_status_after
+from tabs.widgets.examples import examples
+from tabs.widgets.model_picker import model_picker, refresh_status_after
 
 MULTILINGUAL_MODEL = TASK.model_for_language("multi")
 #: A Korean-only model for the Korean example (the multilingual one also speaks Korean).

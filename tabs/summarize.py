@@ -13,10 +13,10 @@ from core.registry import get_task
 from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
 from tabs.deep_link import link_button
-from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.literal import md_code
-from tabs.model_picker import model_picker, refresh_status_after
+from tabs.widgets.examples import examples
+from tabs.widgets.model_picker import model_picker, refresh_status_after
 
 TASK = get_task("summarize")
 KOREAN_MODEL = TASK.model_for_language("ko")

@@ -19,10 +19,10 @@ from tabs import tokenizer_compare, tokenizer_lookup, tokenizer_training
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.deep_link import link_button
-from tabs.examples import examples
 from tabs.i18n import tr
-from tabs.model_picker import model_picker, refresh_status_after
-from tabs.token_view import CSS, MAX_SHOWN_TOKENS, render_batch
+from tabs.widgets.examples import examples
+from tabs.widgets.model_picker import model_picker, refresh_status_after
+from tabs.widgets.token_view import CSS, MAX_SHOWN_TOKENS, render_batch
 
 TASK = get_task("tokenize")
 EXAMPLE_TEXT = "It was a very informative, fun and enjoyable time.\nIt was a waste of time."

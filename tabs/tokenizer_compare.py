@@ -9,10 +9,10 @@ from core.tokenizers.compare import Comparison, compare, notebook_code
 from core.tokenizers.tokenize import TASK
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
-from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.literal import md_literal
-from tabs.token_view import CSS, escape_html
+from tabs.widgets.examples import examples
+from tabs.widgets.token_view import CSS, escape_html
 
 #: Tokens drawn per tokenizer in the side-by-side view.
 SHOWN = 80

@@ -17,9 +17,9 @@ from core.tokenizers.training import (
 )
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
-from tabs.examples import examples
 from tabs.i18n import tr
 from tabs.literal import md_code
+from tabs.widgets.examples import examples
 
 #: Merges listed in the table; the JSON keeps every one.
 SHOWN_MERGES = 500

@@ -11,10 +11,10 @@ from core.registry import get_task
 from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
 from tabs.deep_link import fill_from_url, link_button
-from tabs.examples import examples
 from tabs.i18n import tr
-from tabs.model_picker import model_picker, refresh_status_after
 from tabs.summarize import notice, optional_int
+from tabs.widgets.examples import examples
+from tabs.widgets.model_picker import model_picker, refresh_status_after
 
 TASK = get_task("translate")
 EN_KO = next(m for m in TASK.models if m.note.startswith("English → Korean"))

@@ -257,7 +257,7 @@ class TabCase:
     run: str = "common.run"  # the string key of the button that runs the tab's main action
     done: Callable[[Any], bool] = lambda raw: True  # for streams: whether the raw JSON shown is the last one
     title: str = ""  # the string key of the tab's title, when it is not "<tab>.tab"
-    example_headers: bool = True  # the examples table has plain bilingual headers (tabs/examples.py)
+    example_headers: bool = True  # the examples table has plain bilingual headers (tabs/widgets/examples.py)
     # The link test: ``?tab=<link_tab>&<link_field>=<a local folder>`` (a folder shows the link was applied).
     link_tab: str = ""  # the tab's id in links, when it is not ``tab``
     link_field: str = "model"  # the link's field for the model box

@@ -48,7 +48,7 @@ def visible_panel(page):
     return page.locator("[role=tabpanel]:visible").first
 
 
-#: The status line under a model box starts with one of these (tabs/model_picker.py).
+#: The status line under a model box starts with one of these (tabs/widgets/model_picker.py).
 STATUS_START = re.compile(r"^\s*(✅|📁|⬇️|⚠️|❌)")
 
 

@@ -11,7 +11,7 @@ import tabs.detect
 from core.vision.detect_view import DISPLAY_MAX_SIDE
 from tabs.context import AppContext
 from tabs.detect import EXAMPLES, TABLE_HEADERS, make_box_picker, make_handler, make_heat_map_handler
-from tabs.image_upload import image_upload
+from tabs.widgets.image_upload import image_upload
 from tests import images
 
 

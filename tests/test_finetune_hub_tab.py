@@ -8,10 +8,10 @@ import gradio as gr
 import pytest
 from gradio_client.exceptions import AppError
 
-import tabs.finetune
 from core.registry import FINETUNE_DATASETS
+from tabs import finetune_data
 from tabs.context import AppContext
-from tabs.finetune import TABLE_HEADERS, make_dataset_handler
+from tabs.finetune_data import TABLE_HEADERS, make_dataset_handler
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,13 +31,13 @@ def test_summary_speaks_korean(tiny_reviews):
 
 def test_use_these_rows_fills_the_lab_table(tiny_reviews):
     *_, rows = make_dataset_handler(AppContext())(str(tiny_reviews))
-    table = tabs.finetune._use_rows(rows)
+    table = finetune_data._use_rows(rows)
     assert list(table.columns) == TABLE_HEADERS and len(table) == 12
 
 
 def test_a_suggestion_sets_its_split():
     choice = FINETUNE_DATASETS[1]
-    assert tabs.finetune._suggested_split(choice.id) == choice.split
+    assert finetune_data._suggested_split(choice.id) == choice.split
 
 
 def test_bad_dataset_is_a_user_error_not_a_crash(tiny_reviews):

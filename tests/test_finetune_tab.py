@@ -9,10 +9,11 @@ from gradio_client import handle_file
 from gradio_client.exceptions import AppError
 from playwright.sync_api import expect
 
-import tabs.finetune
+from tabs import finetune_data, finetune_saving, finetune_training
 from tabs.context import AppContext
-from tabs.finetune import TABLE_HEADERS, make_handler
+from tabs.finetune import make_handler
 from tabs.finetune_check import make_check_handler
+from tabs.finetune_data import TABLE_HEADERS
 from tabs.literal import markdown_without_html, md_literal
 
 CSV = (
@@ -71,14 +72,17 @@ def test_stop_button_stops_the_sessions_training(small_csv, tiny_encoder, tmp_pa
     stream = handler(str(small_csv), str(tiny_encoder), **{**FAST, "epochs": 3}, output_dir=str(tmp_path / "m"))
     for outputs in stream:
         if outputs[0]["history"] and not outputs[0]["stopped"]:
-            assert tabs.finetune._stopper(handler.runs)(language="en").startswith("⏹️")
+            assert finetune_training.make_stop_handler(handler.runs)(language="en").startswith("⏹️")
     raw = outputs[0]
     assert raw["stopped"] and raw["steps"] == 1 and raw["saved_to"]
     assert "stopped at step 1" in outputs[1]
 
 
 def test_stop_without_a_training_says_so():
-    assert tabs.finetune._stopper(tabs.finetune.TrainingRuns())(language="ko") == "진행 중인 학습이 없어요."
+    assert (
+        finetune_training.make_stop_handler(finetune_training.TrainingRuns())(language="ko")
+        == "진행 중인 학습이 없어요."
+    )
 
 
 @pytest.mark.parametrize(
@@ -123,7 +127,7 @@ def test_public_mode_refuses_a_chosen_folder(small_csv):
 
 
 def test_upload_fills_the_table_and_empties_the_upload_box(small_csv):
-    table, upload = tabs.finetune._upload(str(small_csv))
+    table, upload = finetune_data._upload(str(small_csv))
     assert list(table.columns) == TABLE_HEADERS and len(table) == 6 and upload is None
 
 
@@ -131,27 +135,27 @@ def test_upload_of_a_wrong_csv_is_a_clear_gr_error(tmp_path):
     path = tmp_path / "wrong.csv"
     path.write_text("a,b\n1,2\n")
     with pytest.raises(gr.Error, match="needs the columns 'text' and 'label'"):
-        tabs.finetune._upload(str(path))
+        finetune_data._upload(str(path))
 
 
 def test_download_gives_the_table_as_csv():
     table = pd.DataFrame([["Good, very", "pos", "train"]], columns=TABLE_HEADERS)
-    with open(tabs.finetune._csv_file(table), encoding="utf-8") as f:
+    with open(finetune_data._csv_file(table), encoding="utf-8") as f:
         assert f.read() == 'text,label,split\n"Good, very",pos,train\n'
 
 
 def test_push_without_a_token_is_a_clear_gr_error(tmp_path):
     with pytest.raises(gr.Error, match="needs your access token"):
-        tabs.finetune._pusher(str(tmp_path), "me/model", "")
+        finetune_saving._pusher(str(tmp_path), "me/model", "")
 
 
 def test_use_it_fills_the_sentiment_model_box_and_opens_its_tab():
-    dropdown, tabs_update = tabs.finetune._use_it("/models/mine")
+    dropdown, tabs_update = finetune_saving._use_it("/models/mine")
     assert dropdown["value"] == "/models/mine" and tabs_update.selected == "classify"
 
 
 def test_the_starter_set_is_the_tables_first_content():
-    table = tabs.finetune._starter_rows(tabs.finetune.STARTER)
+    table = finetune_data._starter_rows(finetune_data.STARTER)
     assert len(table) == 300 and set(table["split"]) == {"train", "eval"}
 
 
@@ -192,6 +196,18 @@ def test_one_training_at_a_time_per_app_others_wait_in_the_queue():
     assert (train.concurrency_limit, train.concurrency_id) == (1, "finetune") and train.queue
     helpers = [fn for fn in demo.fns.values() if fn.api_name in ("_pusher", "_use_it", "stop_training")]
     assert len(helpers) == 3 and all(fn.api_visibility == "private" for fn in helpers)
+
+
+def test_use_it_drives_the_model_box_the_sentiment_tab_registered():
+    """ "Use it" reaches the sentiment tab's model box through the context's registry (issue 17), not an elem_id."""
+    import app
+
+    demo = app.build_app()
+    classify = next(fn for fn in demo.fns.values() if fn.api_name == "classify")
+    use_it = next(fn for fn in demo.fns.values() if fn.api_name == "_use_it")
+    model_box, tabs = use_it.outputs
+    assert model_box is classify.inputs[1] and isinstance(tabs, gr.Tabs)
+    assert model_box.elem_id is None
 
 
 def test_the_loss_curve_is_numbers_from_the_first_update(small_csv, tiny_encoder, tmp_path):
@@ -259,21 +275,21 @@ def test_the_check_warns_that_minilm_reads_korean_as_unk_and_suggests_a_multilin
     from core.registry import BUNDLED_MINILM, get_task
 
     check = make_check_handler(AppContext())
-    shown = check(tabs.finetune._starter_rows("sentiment_en_ko"), BUNDLED_MINILM, "ask", "en")
+    shown = check(finetune_data._starter_rows("sentiment_en_ko"), BUNDLED_MINILM, "ask", "en")
     assert "✅ **300 rows** will be used: 240 for training, 60 for evaluation" in shown
     assert "reads much of this data as `[UNK]`" in shown
     for label in ("positive", "neutral", "negative"):
         assert re.search(rf"{label} \d+% of words \(\d+ of 100 rows\)", shown)
     suggested = re.search(r"covers English, Korean: \*\*`([^`]+)`\*\*", shown).group(1)
     assert {"en", "ko"} <= set(next(m for m in get_task("finetune").models if m.id == suggested).languages)
-    korean = check(tabs.finetune._starter_rows("sentiment_en_ko"), BUNDLED_MINILM, "ask", "ko")
+    korean = check(finetune_data._starter_rows("sentiment_en_ko"), BUNDLED_MINILM, "ask", "ko")
     assert "모르는 단어" in korean and "영어, 한국어를 아는 모델" in korean
 
 
 def test_the_check_says_when_the_vocabulary_covers_the_data():
     from core.registry import BUNDLED_MINILM
 
-    shown = make_check_handler(AppContext())(tabs.finetune._starter_rows("course"), BUNDLED_MINILM, "ask", "en")
+    shown = make_check_handler(AppContext())(finetune_data._starter_rows("course"), BUNDLED_MINILM, "ask", "en")
     assert "✅ The tokenizer of `sentence-transformers/all-MiniLM-L6-v2` knows the data's words" in shown
     assert "[UNK]` (a word" not in shown
 

@@ -12,7 +12,7 @@ from core.generation.next_token import NextTokenDistribution
 from tabs import decoding
 from tabs.context import AppContext
 from tabs.generate import make_handler, next_token_views, reshape_next_token
-from tabs.next_token_view import CANDIDATE_HEADERS
+from tabs.widgets.next_token_view import CANDIDATE_HEADERS
 
 PROMPT = "Hello, my name is"
 

@@ -1,6 +1,7 @@
 """Every visible label exists in Korean and in English."""
 
 import re
+from importlib import import_module
 from pathlib import Path
 from types import ModuleType
 
@@ -21,7 +22,7 @@ def test_every_key_has_korean_and_english():
 
 def test_every_key_used_in_the_ui_is_translated():
     translations = build_i18n(tab_modules()).translations_dict["ko"]
-    sources = [ROOT / "app.py", *(ROOT / "tabs").glob("*.py")]
+    sources = [ROOT / "app.py", *(ROOT / "tabs").rglob("*.py")]
     used = {key for path in sources for key in re.findall(r'\btr\("([^"]+)"\)', path.read_text())}
     assert used, "the UI uses tr() for its labels"
     assert used - set(translations) == set()
@@ -58,3 +59,24 @@ def test_no_two_tab_modules_define_the_same_key():
             owners.setdefault(key, []).append(module.__name__)
     assert {key: names for key, names in owners.items() if len(names) > 1} == {}
     build_i18n(tab_modules())  # and the app's own merge agrees
+
+
+def _modules_with_strings() -> list[ModuleType]:
+    names = sorted(".".join(p.relative_to(ROOT).with_suffix("").parts) for p in (ROOT / "tabs").rglob("*.py"))
+    modules = [import_module(name.removesuffix(".__init__")) for name in names]
+    return [m for m in modules if hasattr(m, "STRINGS") and m.__name__ != "tabs.i18n"]
+
+
+def test_every_modules_strings_reach_the_browser():
+    """Labels live in one place, the ``STRINGS`` of the module that shows them (issue 17); a section's table
+    (tabs/finetune_data.py, tabs/tokenizer_compare.py …) is spread into its tab's, or its keys show raw."""
+    shown = build_i18n(tab_modules()).translations_dict
+    for module in _modules_with_strings():
+        for lang in ("en", "ko"):
+            lost = {key for key, text in module.STRINGS[lang].items() if shown[lang].get(key) != text}
+            assert lost == set(), f"{module.__name__} defines {sorted(lost)} but no tab shows them"
+
+
+def test_the_strings_check_sees_the_sections():
+    names = {module.__name__ for module in _modules_with_strings()}
+    assert {"tabs.finetune_data", "tabs.finetune_training", "tabs.tokenizer_compare", "tabs.detect"} <= names

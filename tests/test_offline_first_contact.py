@@ -12,7 +12,7 @@ from core.runtime.hub_cache import prefetch
 from core.runtime.loading import download_hint, format_size, load_for_task
 from core.runtime.model_cache import ModelCache
 from core.runtime.repo_files import not_downloaded_offline
-from tabs.model_picker import model_status, offered_instead
+from tabs.widgets.model_picker import model_status, offered_instead
 from tests import tiny_models
 
 ROOT = Path(__file__).resolve().parent.parent

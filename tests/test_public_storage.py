@@ -58,7 +58,8 @@ def test_old_visitor_folders_go_after_the_age_limit_and_when_the_visitor_leaves(
 
 
 def test_the_public_lab_shows_no_server_path_and_zips_the_model(tmp_path):
-    from tabs.finetune import _zipper, make_handler
+    from tabs.finetune import make_handler
+    from tabs.finetune_saving import _zipper
 
     storage = VisitorStorage(tmp_path / "public")
     handler = make_handler(AppContext(public=True), storage=storage)
@@ -77,7 +78,7 @@ def test_the_public_lab_shows_no_server_path_and_zips_the_model(tmp_path):
 
 
 def test_a_public_folder_name_is_refused_and_the_upload_is_deleted_once_read(tmp_path):
-    from tabs.finetune import _upload
+    from tabs.finetune_data import _upload
 
     csv = tmp_path / "upload.csv"
     csv.write_text("text,label\nI love it,pos\nI hate it,neg\n", encoding="utf-8")
@@ -88,7 +89,7 @@ def test_a_public_folder_name_is_refused_and_the_upload_is_deleted_once_read(tmp
 def test_the_table_csv_is_one_file_per_session_rewritten(tmp_path, monkeypatch):
     from types import SimpleNamespace
 
-    import tabs.finetune as lab
+    import tabs.finetune_data as lab
 
     monkeypatch.setattr(lab, "TABLES_ROOT", tmp_path / "tables")
     write = lab._csv_writer()

@@ -158,10 +158,12 @@ def _calls_gr_examples(path: Path) -> list[int]:
     ]
 
 
-@pytest.mark.parametrize("path", sorted(p for p in TABS_DIR.glob("*.py") if p.name != "examples.py"), ids=str)
+@pytest.mark.parametrize(
+    "path", sorted(p for p in TABS_DIR.rglob("*.py") if p != TABS_DIR / "widgets" / "examples.py"), ids=str
+)
 def test_no_tab_calls_gr_examples_directly(path):
-    """gr.Examples shows raw i18n keys as headers: tabs use tabs.examples.examples(..., headers=...)."""
-    assert _calls_gr_examples(path) == [], f"{path.name} calls gr.Examples; use tabs.examples.examples"
+    """gr.Examples shows raw i18n keys as headers: tabs use tabs.widgets.examples.examples(..., headers=...)."""
+    assert _calls_gr_examples(path) == [], f"{path.name} calls gr.Examples; use tabs.widgets.examples.examples"
 
 
 def test_the_check_finds_a_direct_call(tmp_path):

@@ -10,9 +10,9 @@ from core.registry import BUNDLED_MINILM
 from core.tokenizers.training import sample_corpus
 from tabs import tokenizer_compare, tokenizer_training
 from tabs.context import AppContext
-from tabs.token_view import MAX_SHOWN_TOKENS
 from tabs.tokenize import make_handler
 from tabs.tokenizer_lookup import make_handlers as make_lookup_handlers
+from tabs.widgets.token_view import MAX_SHOWN_TOKENS
 
 CTX = AppContext()
 

@@ -12,7 +12,7 @@ import gradio as gr
 
 from core.generation.generate import GenerationSettings
 from core.generation.next_token import NextTokenDistribution, readable_token
-from tabs.vega_chart import TEXT_COLOR, vega_lite
+from tabs.widgets.vega_chart import TEXT_COLOR, vega_lite
 
 CANDIDATE_HEADERS = ["rank", "token", "id", "p (T=1)", "p (T)", "kept", "p (sampled)"]
 MODEL_P, SHAPED_P = CANDIDATE_HEADERS[3], CANDIDATE_HEADERS[4]

@@ -4,7 +4,7 @@ points as table rows, so that "apple lands near banana" can be read off the page
 from typing import Any
 
 from core.inspect.embeddings import TokenVectors
-from tabs.vega_chart import TEXT_COLOR, vega_lite
+from tabs.widgets.vega_chart import TEXT_COLOR, vega_lite
 
 MAP_HEIGHT = 380
 POINT_HEADERS = ["#", "token", "x (embedding)", "y (embedding)", "x (last hidden)", "y (last hidden)"]

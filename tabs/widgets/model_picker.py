@@ -109,16 +109,22 @@ def linked_model(ctx: AppContext, model: gr.Dropdown, query: dict[str, str]) -> 
     return fill_from_url(query, ctx.links, ctx.public)[1].get(model)
 
 
+def model_box(task: Task, value: str | None = None, label: str = "common.model") -> gr.Dropdown:
+    """A dropdown of the task's models that also takes any Hub id typed in; ``value`` defaults to the task's
+    default model, ``label`` is an i18n key."""
+    return gr.Dropdown(
+        choices=[(choice.describe(), choice.id) for choice in task.models],
+        value=value or (task.default.id if task.default else None),
+        allow_custom_value=True,
+        label=tr(label),
+        info=tr("common.model_info"),
+    )
+
+
 def model_picker(task: Task, ctx: AppContext) -> tuple[gr.Dropdown, gr.Markdown]:
     """A dropdown of the task's models (custom Hub ids allowed), its live status line, and a one-click swap
     to a model that works here when the chosen one cannot."""
-    model = gr.Dropdown(
-        choices=[(choice.describe(), choice.id) for choice in task.models],
-        value=task.default.id if task.default else None,
-        allow_custom_value=True,
-        label=tr("common.model"),
-        info=tr("common.model_info"),
-    )
+    model = model_box(task)
     status = gr.Markdown()
     use_instead = gr.Button(visible=False, size="sm", variant="secondary")
     offered = gr.State(None)
