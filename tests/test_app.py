@@ -6,7 +6,7 @@ import sys
 import pytest
 from gradio_client.exceptions import AppError
 
-from tests.conftest import ROOT
+from tests.kit.app import ROOT
 
 
 def test_classify_returns_the_contract_json(client, tiny_classifier):

@@ -3,7 +3,7 @@
 import pytest
 from gradio_client.exceptions import AppError
 
-from tests.fake_router import Reply
+from tests.kit.fake_router import Reply
 from tests.test_app import run_app
 
 TOKEN = "hf_" + "Ap9" * 11 + "z"
