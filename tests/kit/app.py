@@ -41,6 +41,13 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = APP_STAR
     raise TimeoutError(f"app.py did not answer on {url} within {timeout} s")
 
 
+def run_app(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """``python app.py *args`` to its end (a command such as ``--prefetch`` or ``--list-cache``), output captured."""
+    return subprocess.run(
+        [sys.executable, "app.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
 @dataclass(frozen=True)
 class RunningApp:
     url: str
