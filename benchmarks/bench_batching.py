@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_foundation import call_over_http, free_port, start, stop  # noqa: E402
 from benchmarks.bench_text_tabs import server_cpu_seconds  # noqa: E402
+from tests.kit.environment import use_offline_environment  # noqa: E402
 
 SENTENCES = [
     "I like apple",
@@ -91,7 +92,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--requests", type=int, default=8)
     args = parser.parse_args()
-    os.environ["HF_HUB_OFFLINE"] = "1"
+    use_offline_environment()
 
     from benchmarks.stand_ins import build_stand_in
 

@@ -30,7 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import free_port  # noqa: E402  (re-exported for the other benchmarks)
+from tests.kit.app import free_port  # noqa: E402  (re-exported for the other benchmarks)
+from tests.kit.environment import use_offline_environment  # noqa: E402
 
 BARE_APP = """
 import sys
@@ -237,8 +238,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--calls", type=int, default=40)
     args = parser.parse_args()
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    use_offline_environment()
 
     from benchmarks.stand_ins import build_stand_in
 

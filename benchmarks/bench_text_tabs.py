@@ -32,10 +32,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from tests.kit.environment import use_offline_environment  # noqa: E402
 
 FILL_MASK_TEXT = "Paris is the [MASK] of France, and it is known for the Eiffel Tower and its museums."
 NER_TEXT = (
@@ -57,7 +56,7 @@ def build_models(size: str, where: Path) -> tuple[Path, Path]:
     import torch
     from transformers import BertForMaskedLM, BertForTokenClassification
 
-    from tests.tiny_models import NER_LABELS, minilm_tokenizer, save, tiny_bert_config
+    from tests.kit.tiny_models import NER_LABELS, minilm_tokenizer, save, tiny_bert_config
 
     torch.manual_seed(0)
     mlm = save(BertForMaskedLM(tiny_bert_config(**SIZES[size])), minilm_tokenizer(), where / "mlm")
@@ -110,7 +109,7 @@ def measure(ways: dict[str, Callable[[], object]], repeat: int, server_pid: int,
 
 
 def start_app() -> tuple[subprocess.Popen, str]:
-    from tests.conftest import free_port, wait_until_up
+    from tests.kit.app import free_port, wait_until_up
 
     port = free_port()
     command = [sys.executable, str(ROOT / "app.py"), "--offline", "--host", "127.0.0.1", "--port", str(port)]
@@ -125,6 +124,7 @@ def main() -> int:
     parser.add_argument("--size", choices=sorted(SIZES), default="base")
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
+    use_offline_environment()
 
     import httpx
     from gradio_client import Client

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -24,11 +23,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ["HF_HUB_OFFLINE"] = "1"
 
 from benchmarks.bench_foundation import free_port, start  # noqa: E402
+from tests.kit.environment import use_offline_environment  # noqa: E402
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 SIZES = (("800x600", (800, 600)), ("4000x3000", (4000, 3000)))
 
 
@@ -125,6 +123,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    use_offline_environment()
     with tempfile.TemporaryDirectory(prefix="bench-detect-") as tmp:
         work = Path(tmp)
         model = build_detr_resnet50(work / "detr-resnet-50-random")

@@ -37,9 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+from tests.kit.environment import use_offline_environment  # noqa: E402
 
 PROMPT = (
     "The Hugging Face course starts with pipelines: a tokenizer turns the sentence into ids, the model turns "
@@ -180,6 +178,7 @@ def main() -> int:
     parser.add_argument("--max-new-tokens", type=int, default=20)
     parser.add_argument("--port", type=int, default=7950)
     args = parser.parse_args()
+    use_offline_environment()
 
     model_dir = args.model or build_gpt2_small(Path(tempfile.mkdtemp(prefix="bench-gpt2-")) / "gpt2-small-random")
     import httpx

@@ -10,19 +10,18 @@ generated tokens × beams for generation.
 
 from __future__ import annotations
 
-import os
 import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.generation.summarize import stream_summary  # noqa: E402
 from core.registry import BUNDLED_MINILM, bundled_path  # noqa: E402
 from core.text.answer import answer  # noqa: E402
+from tests.kit.environment import use_offline_environment  # noqa: E402
 
 CONTEXT_SENTENCE = "Seoul is the capital of South Korea and its largest city. "
 
@@ -80,6 +79,7 @@ def bench_generation(model: Path) -> None:
 
 
 def main() -> None:
+    use_offline_environment()
     with tempfile.TemporaryDirectory() as tmp:
         bench_answer(build_minilm_qa(Path(tmp) / "minilm-qa"))
         bench_generation(build_t5_small_shape(Path(tmp) / "t5-small-shape"))

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from huggingface_hub import InferenceClient  # noqa: E402
 
 from core.remote import Credential, RemoteInputs, RemoteSettings, TokenSource, run_remote  # noqa: E402
-from tests.fake_router import FakeRouter, Reply  # noqa: E402
+from tests.kit.fake_router import FakeRouter, Reply  # noqa: E402
 
 TOKEN = "hf_" + "b" * 34
 ANSWER = [[{"label": "POSITIVE", "score": 0.9}, {"label": "NEGATIVE", "score": 0.1}]]

@@ -48,7 +48,7 @@ def build_stand_in(task_id: str, path: Path) -> Path:
     """Save a stand-in for ``task_id``'s default model (and the tokenizer) into ``path``."""
     import torch
 
-    from tests.tiny_models import minilm_tokenizer
+    from tests.kit.tiny_models import minilm_tokenizer
 
     torch.manual_seed(0)
     PLANS[task_id](path)

@@ -1,29 +1,31 @@
 """The offline test kit: no Hub, no network but loopback, tiny models built at test time."""
 
 import os
-import socket
-import subprocess
-import sys
+import shutil
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
-# Before anything imports huggingface_hub: it reads these once.
-_HUB_HOME = tempfile.mkdtemp(prefix="playground-test-hf-")
-os.environ["HF_HUB_OFFLINE"] = "1"
-os.environ["HF_HOME"] = _HUB_HOME  # an empty cache: no test depends on what this machine downloaded
-os.environ.pop("HF_HUB_CACHE", None)
-os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+import pytest
 
-import pytest  # noqa: E402
+from tests.kit import images, tiny_models
+from tests.kit.app import running_app
+from tests.kit.browser import browser, browser_contexts, page_for  # noqa: F401 (one Chromium for every browser test file)
+from tests.kit.environment import use_offline_environment
+from tests.kit.fake_router import FakeRouter
+from tests.kit.tiny_datasets import write_tiny_dataset
 
-from tests import tiny_models  # noqa: E402
-from tests.browser_kit import browser, page_for  # noqa: E402, F401 (one Chromium for every browser test file)
+_HUB_HOME = pytest.StashKey[Path]()
 
-ROOT = Path(__file__).resolve().parent.parent
-APP_START_TIMEOUT = 120
+
+def pytest_configure(config):
+    """Offline, with an empty Hugging Face cache (one per process), before any test module imports
+    huggingface_hub: no test depends on what this machine downloaded."""
+    config.stash[_HUB_HOME] = Path(tempfile.mkdtemp(prefix="playground-test-hf-"))
+    use_offline_environment(hub_home=config.stash[_HUB_HOME])
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(config.stash[_HUB_HOME], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -48,59 +50,18 @@ def headless_classifier(models_dir) -> Path:
     return tiny_models.drop_architectures(path)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = APP_START_TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"app.py exited with {process.returncode}: {process.stdout.read()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"app.py did not answer on {url} within {timeout} s")
-
-
-def launch_app(*flags: str):
-    """Start ``python app.py`` on a free loopback port; yield its URL; stop it."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py"), "--host", "127.0.0.1", "--port", str(port), *flags],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=os.environ.copy(),
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_until_up(url, process)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 @pytest.fixture(scope="session")
 def app_url():
-    """The real app, offline, as a student starts it."""
-    yield from launch_app("--offline")
+    """The real app, offline, as a student starts it: one per pytest worker, shared by every test file."""
+    with running_app("--offline") as app:
+        yield app.url
 
 
 @pytest.fixture(scope="session")
 def public_app_url():
     """The real app in public mode (as with --share or on a Space)."""
-    yield from launch_app("--offline", "--public")
+    with running_app("--offline", "--public") as app:
+        yield app.url
 
 
 @pytest.fixture(scope="session")
@@ -122,8 +83,6 @@ def public_client(public_app_url):
 
 @pytest.fixture(scope="session")
 def fake_router():
-    from tests.fake_router import FakeRouter
-
     router = FakeRouter()
     yield router
     router.close()
@@ -146,15 +105,11 @@ def router(fake_router, monkeypatch):
 def remote_app_url(fake_router):
     """The real app with ``--inference-url`` at the fake router. It has to be online for huggingface_hub
     to send anything, so every Hugging Face address it knows (HF_ENDPOINT) points at loopback too."""
-    from unittest import mock
-
-    with mock.patch.dict(os.environ, {"HF_ENDPOINT": f"http://127.0.0.1:{fake_router.port}"}):
-        os.environ.pop("HF_HUB_OFFLINE", None)
-        os.environ.pop("HF_TOKEN", None)
-        app = launch_app("--inference-url", fake_router.url)
-        url = next(app)
-    yield url
-    app.close()
+    env = {**os.environ, "HF_ENDPOINT": f"http://127.0.0.1:{fake_router.port}"}
+    env.pop("HF_HUB_OFFLINE", None)
+    env.pop("HF_TOKEN", None)
+    with running_app("--inference-url", fake_router.url, env=env) as app:
+        yield app.url
 
 
 @pytest.fixture(scope="session")
@@ -223,8 +178,6 @@ CACHED_TINY_ID = "playground-test/tiny-bert-sentiment"
 @pytest.fixture
 def cached_tiny_classifier(tiny_classifier):
     """The tiny classifier placed in the session's (otherwise empty) Hub cache as a Hub id; removed afterwards."""
-    import shutil
-
     from huggingface_hub import constants
 
     snapshot = tiny_models.put_in_hub_cache(tiny_classifier, CACHED_TINY_ID, Path(constants.HF_HUB_CACHE))
@@ -250,8 +203,6 @@ def tiny_conditional_detr(models_dir) -> Path:
 @pytest.fixture(scope="session")
 def huge_jpeg(tmp_path_factory) -> Path:
     """A 12,000 × 9,000 greyscale photo (108 megapixels) as a JPEG, with shapes for a detector to see."""
-    from tests import images
-
     path = tmp_path_factory.mktemp("huge") / "huge.jpg"
     return images.save(images.scene((12_000, 9_000), "L"), path, quality=40)
 
@@ -296,16 +247,6 @@ def tiny_encoder(models_dir) -> Path:
 @pytest.fixture(scope="session")
 def tiny_vit(models_dir) -> Path:
     return tiny_models.build_vit_encoder(models_dir / "tiny-vit")
-
-
-def write_tiny_dataset(folder: Path, columns: dict, features: dict | None = None) -> Path:
-    """A local dataset folder (one parquet file) that ``datasets.load_dataset`` reads with no network."""
-    import datasets
-
-    data = datasets.Dataset.from_dict(columns, features=datasets.Features(features) if features else None)
-    (folder / "data").mkdir(parents=True, exist_ok=True)
-    data.to_parquet(str(folder / "data" / "train-00000-of-00001.parquet"))
-    return folder
 
 
 @pytest.fixture(scope="session")

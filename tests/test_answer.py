@@ -9,7 +9,7 @@ from core.errors import BadInput, WrongModelKind
 from core.registry import get_task
 from core.runtime.loading import load_for_task
 from core.text.answer import QASettings, answer, notebook_code, postprocess, preprocess
-from tests import tiny_models
+from tests.kit import tiny_models
 
 CONTEXT = "My name is Wolfgang and I live in Berlin. Hugging Face is based in New York City."
 LONG_CONTEXT = " ".join(f"Sentence number {i} talks about topic {i}." for i in range(120))

@@ -6,7 +6,7 @@ import sys
 import pytest
 from gradio_client.exceptions import AppError
 
-from tests.conftest import ROOT
+from tests.kit.app import ROOT, run_app
 
 
 def test_classify_returns_the_contract_json(client, tiny_classifier):
@@ -63,10 +63,6 @@ def test_building_the_app_loads_no_model_and_imports_no_torch():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[] []"
-
-
-def run_app(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "app.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
 def test_prefetch_offline_explains_instead_of_crashing():

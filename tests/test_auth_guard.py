@@ -5,12 +5,11 @@ this address cannot log in for a minute.
 """
 
 import os
-from unittest import mock
 
 import httpx
 import pytest
 
-from tests.conftest import launch_app
+from tests.kit.app import running_app
 
 PASSWORD = ("teacher", "s3cret-Pa55")
 
@@ -18,11 +17,8 @@ PASSWORD = ("teacher", "s3cret-Pa55")
 @pytest.fixture(scope="module")
 def guarded_url():
     caps = {"PLAYGROUND_UPLOAD_QUOTA_MB": "1", "PLAYGROUND_MAX_REQUEST_MB": "1", "PLAYGROUND_LOGIN_ATTEMPTS": "5"}
-    with mock.patch.dict(os.environ, caps):
-        app = launch_app("--offline", "--public", "--auth", ":".join(PASSWORD))
-        url = next(app)
-    yield url.rstrip("/")
-    app.close()
+    with running_app("--offline", "--public", "--auth", ":".join(PASSWORD), env={**os.environ, **caps}) as app:
+        yield app.url.rstrip("/")
 
 
 @pytest.fixture(scope="module")

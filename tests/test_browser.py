@@ -31,8 +31,8 @@ from playwright.sync_api import expect
 from core.registry import BUNDLED_MINILM, get_task
 from tabs import TAB_NAMES
 from tabs.i18n import STRINGS as SHARED_STRINGS
-from tests.browser_kit import CHROMIUM_ARGS, LOCALES, VIEWPORT, open_page  # noqa: F401 (used by other browser tests)
-from tests.fake_router import Reply
+from tests.kit.browser import CHROMIUM_ARGS, LOCALES, VIEWPORT, open_page  # noqa: F401 (used by other browser tests)
+from tests.kit.fake_router import Reply
 
 #: A first run loads the model (and, on a busy machine, waits in the queue): generous, never a timing assertion.
 RESULT_TIMEOUT_MS = 120_000

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import expect
 
-from tests import tiny_models
+from tests.kit import tiny_models
 from tests.test_browser import (
     RESULT_TIMEOUT_MS,
     finetune_done,

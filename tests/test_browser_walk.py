@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import test_browser
-from tests.fake_router import Reply
+from tests.kit.fake_router import Reply
 from tests.test_browser import (
     GENERATE_PROMPT,
     RESULT_TIMEOUT_MS,

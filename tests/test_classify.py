@@ -6,7 +6,7 @@ import pytest
 
 from core.errors import BadInput
 from core.text.classify import classify, notebook_code
-from tests.tiny_models import SENTIMENT_LABELS
+from tests.kit.tiny_models import SENTIMENT_LABELS
 
 
 def test_one_sentence_gives_every_label_best_first(tiny_classifier):

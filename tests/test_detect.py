@@ -17,8 +17,8 @@ from core.vision.detect import (
     parse_labels,
     raw_detections,
 )
-from tests import images
-from tests.tiny_models import DETECTION_LABELS
+from tests.kit import images
+from tests.kit.tiny_models import DETECTION_LABELS
 
 KNOWN = tuple(DETECTION_LABELS.values())
 

@@ -4,8 +4,8 @@ import pytest
 from gradio_client import handle_file
 from gradio_client.exceptions import AppError
 
-from tests import images
-from tests.tiny_models import DETECTION_LABELS
+from tests.kit import images
+from tests.kit.tiny_models import DETECTION_LABELS
 
 
 @pytest.fixture(scope="module")

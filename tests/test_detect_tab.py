@@ -12,7 +12,7 @@ from core.vision.detect_view import DISPLAY_MAX_SIDE
 from tabs.context import AppContext
 from tabs.detect import EXAMPLES, TABLE_HEADERS, make_box_picker, make_handler, make_heat_map_handler
 from tabs.widgets.image_upload import image_upload
-from tests import images
+from tests.kit import images
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from core.vision.detect_view import (
     scaled_box,
     where_it_looked,
 )
-from tests import images
+from tests.kit import images
 
 LABELS = ("cat", "dog", "person")
 

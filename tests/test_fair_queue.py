@@ -7,18 +7,10 @@ from types import SimpleNamespace
 import pytest
 
 from core.public.fair_queue import HEAVY_GROUPS, QueueLimits, Ticket, admission, fair_order, queue_load
-from tests.raw_http import call
+from tests.kit.load import FLOOD_TABLE as TINY_TABLE
+from tests.kit.raw_http import call
 
 LIMITS = QueueLimits(per_session=3, per_address=5)
-TINY_TABLE = {
-    "headers": ["text", "label", "split"],
-    "data": [
-        ["I love it", "pos", "train"],
-        ["I hate it", "neg", "train"],
-        ["great", "pos", "eval"],
-        ["bad", "neg", "eval"],
-    ],
-}
 
 
 def test_a_second_fine_tune_from_the_same_visitor_is_refused_with_the_reason_and_a_wait():

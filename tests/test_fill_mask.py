@@ -7,7 +7,7 @@ import pytest
 from core.errors import BadInput, WrongModelKind
 from core.inputs.text import MAX_CHARS
 from core.text.fill_mask import fill_mask, known_mask_token, notebook_code, with_model_mask
-from tests.tiny_models import minilm_tokenizer
+from tests.kit.tiny_models import minilm_tokenizer
 
 
 @pytest.mark.parametrize("typed", ["[MASK]", "<mask>", "[mask]", "<MASK>"])

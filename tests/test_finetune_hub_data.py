@@ -8,7 +8,7 @@ from core.errors import BadInput, DataNotAvailable
 from core.finetune.data import MAX_ROWS, prepare_data
 from core.finetune.hub_data import load_hub_rows, resolve_dataset
 from core.registry import FINETUNE_DATASETS
-from tests.conftest import write_tiny_dataset
+from tests.kit.tiny_datasets import write_tiny_dataset
 
 
 def test_classlabel_ids_become_their_names_and_columns_are_detected(tiny_reviews):

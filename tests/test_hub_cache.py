@@ -12,8 +12,8 @@ from core.registry import get_task
 from core.runtime.hub_cache import cache_summary, delete_cached, plan_prefetch, prefetch, prefetchable_tasks
 from core.runtime.loaded_models import loaded_models, unload
 from core.runtime.model_cache import ModelCache
-from tests import tiny_models
-from tests.conftest import ROOT
+from tests.kit import tiny_models
+from tests.kit.app import ROOT
 
 
 @pytest.fixture

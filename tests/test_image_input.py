@@ -6,7 +6,7 @@ from PIL import Image
 
 from core.errors import BadInput
 from core.inputs.image import MAX_PIXELS, fit_within, image_digest, prepare_image
-from tests import images
+from tests.kit import images
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 from core.errors import BadInput, WrongModelKind
 from core.inputs.text import MAX_CHARS
 from core.text.ner import AGGREGATION_STRATEGIES, entity_type, notebook_code, recognize
-from tests.tiny_models import NER_LABELS
+from tests.kit.tiny_models import NER_LABELS
 
 TEXT = "  My name is Wolfgang and I live in Berlin. Sylvain works at Hugging Face in Brooklyn."
 TYPES = {label.split("-", 1)[-1] for label in NER_LABELS.values()}

@@ -13,7 +13,7 @@ from core.runtime.loading import download_hint, format_size, load_for_task
 from core.runtime.model_cache import ModelCache
 from core.runtime.repo_files import not_downloaded_offline
 from tabs.widgets.model_picker import model_status, offered_instead
-from tests import tiny_models
+from tests.kit import tiny_models
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASSIFY, NER, SIMILARITY, TRANSLATE = (get_task(t) for t in ("classify", "ner", "similarity", "translate"))

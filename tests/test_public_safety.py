@@ -164,7 +164,7 @@ def test_a_task_tab_refuses_a_non_string_architecture_as_the_wrong_kind(odd_mode
 def test_undecodable_text_and_non_finite_numbers_get_a_clear_message(
     app_url, tiny_classifier, tiny_gpt2, tiny_qa, api_name, args, message
 ):
-    from tests.raw_http import call
+    from tests.kit.raw_http import call
 
     models = {"{classifier}": str(tiny_classifier), "{gpt2}": str(tiny_gpt2), "{qa}": str(tiny_qa)}
     args = {k: models.get(v, v) if isinstance(v, str) else v for k, v in args.items()}
@@ -177,7 +177,7 @@ def test_undecodable_text_and_non_finite_numbers_get_a_clear_message(
 
 def test_a_lone_surrogate_in_the_fine_tuning_table_is_named_before_gradio_reads_the_table(app_url, tiny_encoder):
     """A table is turned into a pandas frame before any handler runs, and pandas cannot store the character."""
-    from tests.raw_http import call
+    from tests.kit.raw_http import call
 
     rows = {"headers": ["text", "label", "split"], "data": [["good \udc80", "pos", "train"], ["bad", "neg", "train"]]}
     event, data = call(app_url, "/finetune", {"data": None, "model": str(tiny_encoder), "rows": rows})

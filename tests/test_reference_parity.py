@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from core.errors import BadInput
-from tests import tiny_models
+from tests.kit import tiny_models
 from tests.reference_v4 import run_reference
 
 SEED = 15

@@ -8,7 +8,7 @@ import pytest
 
 from core.errors import BadInput, ModelNotAvailable, RemoteFailure
 from core.remote import REMOTE_TASKS, Credential, RemoteInputs, RemoteSettings, RetryPolicy, TokenSource, run_remote
-from tests.fake_router import Reply
+from tests.kit.fake_router import Reply
 
 TOKEN = "hf_" + "Zq9" * 11 + "x"
 MODEL = "org/model"
@@ -199,7 +199,7 @@ def test_offline_mode_is_its_own_message():
 
 
 def test_an_unreachable_server_says_so(router):
-    from tests.conftest import free_port
+    from tests.kit.app import free_port
 
     settings = RemoteSettings(base_url=f"http://127.0.0.1:{free_port()}/models/{{model}}")
     with pytest.raises(RemoteFailure, match="Cannot reach 127.0.0.1"):

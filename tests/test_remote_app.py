@@ -3,8 +3,8 @@
 import pytest
 from gradio_client.exceptions import AppError
 
-from tests.fake_router import Reply
-from tests.test_app import run_app
+from tests.kit.app import run_app
+from tests.kit.fake_router import Reply
 
 TOKEN = "hf_" + "Ap9" * 11 + "z"
 MODEL = "org/model"

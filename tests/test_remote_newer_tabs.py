@@ -14,8 +14,8 @@ from tabs.generate import make_handler as generate_handler
 from tabs.ner import make_handler as ner_handler
 from tabs.similarity import make_handler as similarity_handler
 from tabs.zero_shot import make_handler as zero_shot_handler
-from tests import images
-from tests.fake_router import Reply
+from tests.kit import images
+from tests.kit.fake_router import Reply
 
 TOKEN = "hf_" + "Nw4" * 11 + "z"
 MODEL = "org/model"

@@ -7,8 +7,8 @@ import tabs.remote_backend
 from tabs.classify import make_handler as make_classify_handler
 from tabs.context import AppContext
 from tabs.remote import make_compare_handler, make_handler
-from tests.fake_router import Reply
-from tests.tiny_models import SENTIMENT_LABELS
+from tests.kit.fake_router import Reply
+from tests.kit.tiny_models import SENTIMENT_LABELS
 
 TOKEN = "hf_" + "Tk7" * 11 + "y"
 MODEL = "org/model"

@@ -5,8 +5,8 @@ import pytest
 from gradio_client import handle_file
 from gradio_client.exceptions import AppError
 
-from tests import images
-from tests.fake_router import Reply
+from tests.kit import images
+from tests.kit.fake_router import Reply
 
 TOKEN = "hf_" + "Rt5" * 11 + "q"
 MODEL = "org/model"

@@ -14,7 +14,7 @@ from tabs.remote import make_compare_handler
 from tabs.remote import make_handler as make_remote_handler
 from tabs.summarize import make_handler as summarize_handler
 from tabs.translate import make_handler as translate_handler
-from tests.fake_router import Reply
+from tests.kit.fake_router import Reply
 
 TOKEN = "hf_" + "Qs8" * 11 + "x"
 MODEL = "org/model"

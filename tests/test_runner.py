@@ -11,8 +11,8 @@ from core import runner
 from core.call import Backend, CallContext, TaskInputs
 from core.errors import BadInput
 from core.remote import REMOTE_TASKS, RemoteSettings, get_remote_task
-from tests import images
-from tests.fake_router import Reply
+from tests.kit import images
+from tests.kit.fake_router import Reply
 
 TOKEN = "hf_" + "Rn6" * 11 + "w"
 MODEL = "org/model"

@@ -8,7 +8,7 @@ from core.errors import BadInput, WrongModelKind
 from core.generation.summarize import notebook_code as summary_code
 from core.generation.summarize import stream_summary, summarize
 from core.generation.translate import Kind, language_hint, model_languages, notebook_code, translate
-from tests.tiny_models import T5_TASK_PARAMS
+from tests.kit.tiny_models import T5_TASK_PARAMS
 
 TEXT = "The tower is 324 metres tall, about the same height as an 81-storey building."
 FAST = {"max_length": 8, "num_beams": 1}

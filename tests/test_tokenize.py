@@ -10,7 +10,7 @@ from core.registry import BUNDLED_MINILM, bundled_path
 from core.runtime.model_cache import MODEL_CACHE
 from core.tokenizers.lookup import decode, render_chat, token_ids
 from core.tokenizers.tokenize import Padding, load_tokenizer, notebook_code, tokenize
-from tests.tiny_models import minilm_tokenizer
+from tests.kit.tiny_models import minilm_tokenizer
 
 COURSE_SENTENCES = [
     "너는 내년 대선 때 투표할 수 있어?",

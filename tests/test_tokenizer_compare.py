@@ -5,7 +5,7 @@ import pytest
 from core.errors import BadInput
 from core.registry import BUNDLED_MINILM
 from core.tokenizers.compare import CHARACTER_LEVEL, MAX_TOKENIZERS, WORD_LEVEL, compare, notebook_code
-from tests.tiny_models import minilm_tokenizer
+from tests.kit.tiny_models import minilm_tokenizer
 
 KOREAN = "우리 반 친구들은 요즘 갓생 살기에 진심이에요."
 

@@ -161,6 +161,18 @@ def build_t5(path: Path) -> Path:
     return save(T5ForConditionalGeneration(config), minilm_tokenizer(), path)
 
 
+#: The sizes every tiny encoder-decoder here (BART, Marian, M2M100/NLLB) shares: one layer each side, width 16.
+TINY_SEQ2SEQ = {
+    "d_model": 16,
+    "encoder_layers": 1,
+    "decoder_layers": 1,
+    "encoder_attention_heads": 2,
+    "decoder_attention_heads": 2,
+    "encoder_ffn_dim": 32,
+    "decoder_ffn_dim": 32,
+}
+
+
 def build_bart(path: Path, max_positions: int = 64) -> Path:
     """A BartForConditionalGeneration with few positions, so long inputs must be truncated."""
     import torch
@@ -169,13 +181,7 @@ def build_bart(path: Path, max_positions: int = 64) -> Path:
     torch.manual_seed(0)
     config = BartConfig(
         vocab_size=30522,
-        d_model=16,
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=32,
-        decoder_ffn_dim=32,
+        **TINY_SEQ2SEQ,
         max_position_embeddings=max_positions,
         pad_token_id=0,
         bos_token_id=101,
@@ -196,13 +202,7 @@ def build_marian(path: Path) -> Path:
     torch.manual_seed(0)
     config = MarianConfig(
         vocab_size=30522,
-        d_model=16,
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=32,
-        decoder_ffn_dim=32,
+        **TINY_SEQ2SEQ,
         max_position_embeddings=128,
         pad_token_id=0,
         eos_token_id=102,
@@ -220,13 +220,7 @@ def build_nllb(path: Path) -> Path:
     tokenizer = NllbTokenizer()
     config = M2M100Config(
         vocab_size=len(tokenizer),
-        d_model=16,
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=32,
-        decoder_ffn_dim=32,
+        **TINY_SEQ2SEQ,
         max_position_embeddings=128,
         pad_token_id=tokenizer.pad_token_id,
         bos_token_id=tokenizer.bos_token_id,
@@ -246,46 +240,52 @@ MARIAN_CORPUS = [
 ]
 
 
-def build_marian_multi_target(path: Path, targets: tuple[str, ...] = ("kor", "jpn")) -> Path:
-    """A MarianMTModel with a real MarianTokenizer (SentencePiece trained here) that knows several targets.
-
-    Like the Tatoeba ``opus-mt-tc-*`` models, its vocabulary holds ``>>kor<<``-style target language tokens.
-    """
+def train_sentencepiece() -> bytes:
+    """A small SentencePiece model (about 150 pieces) trained on ``MARIAN_CORPUS``: English and Korean."""
     import io
 
     import sentencepiece as spm
-    import torch
-    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
-    torch.manual_seed(0)
-    path.mkdir(parents=True, exist_ok=True)
-    model_bytes = io.BytesIO()
+    model = io.BytesIO()
     spm.SentencePieceTrainer.train(
         sentence_iterator=iter(MARIAN_CORPUS * 20),
-        model_writer=model_bytes,
+        model_writer=model,
         vocab_size=150,
         hard_vocab_limit=False,
         character_coverage=1.0,
         minloglevel=2,
     )
+    return model.getvalue()
+
+
+def sentencepiece_vocab(model: bytes, first: list[str], last: tuple[str, ...] = ()) -> dict[str, int]:
+    """``first``, then the model's own pieces, then ``last``: each once, numbered in that order."""
+    import sentencepiece as spm
+
+    processor = spm.SentencePieceProcessor(model_proto=model)
+    pieces = [*first, *(processor.id_to_piece(i) for i in range(processor.get_piece_size())), *last]
+    return {piece: i for i, piece in enumerate(dict.fromkeys(pieces))}
+
+
+def build_marian_multi_target(path: Path, targets: tuple[str, ...] = ("kor", "jpn")) -> Path:
+    """A MarianMTModel with a real MarianTokenizer (SentencePiece trained here) that knows several targets.
+
+    Like the Tatoeba ``opus-mt-tc-*`` models, its vocabulary holds ``>>kor<<``-style target language tokens.
+    """
+    import torch
+    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+    torch.manual_seed(0)
+    path.mkdir(parents=True, exist_ok=True)
+    model_bytes = train_sentencepiece()
     for name in ("source.spm", "target.spm"):
-        (path / name).write_bytes(model_bytes.getvalue())
-    processor = spm.SentencePieceProcessor(model_proto=model_bytes.getvalue())
-    pieces = ["</s>", "<unk>", *(f">>{t}<<" for t in targets)]
-    pieces += [p for p in (processor.id_to_piece(i) for i in range(processor.get_piece_size())) if p not in pieces]
-    pieces.append("<pad>")
-    vocab = {piece: i for i, piece in enumerate(dict.fromkeys(pieces))}
+        (path / name).write_bytes(model_bytes)
+    vocab = sentencepiece_vocab(model_bytes, ["</s>", "<unk>", *(f">>{t}<<" for t in targets)], last=("<pad>",))
     (path / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
     tokenizer = MarianTokenizer(str(path / "source.spm"), str(path / "target.spm"), str(path / "vocab.json"))
     config = MarianConfig(
         vocab_size=len(vocab),
-        d_model=16,
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=32,
-        decoder_ffn_dim=32,
+        **TINY_SEQ2SEQ,
         max_position_embeddings=128,
         pad_token_id=vocab["<pad>"],
         eos_token_id=vocab["</s>"],
@@ -313,40 +313,20 @@ def build_canine_qa(path: Path) -> Path:
 
 def build_m2m100(path: Path) -> Path:
     """An M2M100 model with a real M2M100Tokenizer (SentencePiece trained here, ``__ko__``-style language tokens)."""
-    import io
-
-    import sentencepiece as spm
     import torch
     from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
 
     torch.manual_seed(0)
     path.mkdir(parents=True, exist_ok=True)
-    model_bytes = io.BytesIO()
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(MARIAN_CORPUS * 20),
-        model_writer=model_bytes,
-        vocab_size=150,
-        hard_vocab_limit=False,
-        character_coverage=1.0,
-        minloglevel=2,
-    )
-    (path / "sentencepiece.bpe.model").write_bytes(model_bytes.getvalue())
-    processor = spm.SentencePieceProcessor(model_proto=model_bytes.getvalue())
-    pieces = ["<s>", "<pad>", "</s>", "<unk>"]
-    pieces += [p for p in (processor.id_to_piece(i) for i in range(processor.get_piece_size())) if p not in pieces]
-    vocab = {piece: i for i, piece in enumerate(dict.fromkeys(pieces))}
+    model_bytes = train_sentencepiece()
+    (path / "sentencepiece.bpe.model").write_bytes(model_bytes)
+    vocab = sentencepiece_vocab(model_bytes, ["<s>", "<pad>", "</s>", "<unk>"])
     (path / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
     tokenizer = M2M100Tokenizer(str(path / "vocab.json"), str(path / "sentencepiece.bpe.model"))
     config = M2M100Config(
         # as facebook/m2m100_418M: the pieces, then the language tokens and the made-up words after them
         vocab_size=tokenizer.encoder_size + len(tokenizer.lang_code_to_id) + tokenizer.num_madeup_words,
-        d_model=16,
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=32,
-        decoder_ffn_dim=32,
+        **TINY_SEQ2SEQ,
         max_position_embeddings=128,
         pad_token_id=tokenizer.pad_token_id,
         bos_token_id=tokenizer.bos_token_id,
