@@ -93,14 +93,14 @@ def launch_app(*flags: str):
 
 @pytest.fixture(scope="session")
 def app_url():
-    """The real app, offline, as a student starts it."""
-    yield from launch_app("--offline")
+    """The real app, offline, as a student starts it (with its MCP server on, as on a Space)."""
+    yield from launch_app("--offline", "--mcp")
 
 
 @pytest.fixture(scope="session")
 def public_app_url():
     """The real app in public mode (as with --share or on a Space)."""
-    yield from launch_app("--offline", "--public")
+    yield from launch_app("--offline", "--public", "--mcp")
 
 
 @pytest.fixture(scope="session")
