@@ -7,9 +7,9 @@ on bad input as the page does.
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import base64
-import json
 from collections.abc import Awaitable, Callable
 from io import BytesIO
 from typing import Any
@@ -73,9 +73,12 @@ def call_tool(app_url: str, name: str, arguments: dict[str, Any]) -> Any:
 
 
 def first_json(result: Any) -> Any:
-    """The tool's first output (the raw JSON of DESIGN.md), parsed."""
+    """The tool's first output (the raw JSON of DESIGN.md), parsed.
+
+    gradio's MCP server writes each output with ``str()``: the JSON's values in Python's notation.
+    """
     assert not result.isError, [getattr(part, "text", part) for part in result.content]
-    return json.loads(result.content[0].text)
+    return ast.literal_eval(result.content[0].text)
 
 
 @pytest.fixture(scope="module")
