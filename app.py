@@ -38,6 +38,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="remote backend server (Inference Endpoint, TGI/TEI; {model} is replaced by the model id)",
     )
     parser.add_argument(
+        "--mcp",
+        action="store_true",
+        default=None,
+        help="also serve every task as an MCP tool at /gradio_api/mcp/ (GRADIO_MCP_SERVER=True does the same)",
+    )
+    parser.add_argument(
         "--prefetch",
         nargs="*",
         metavar="TASK_OR_MODEL",
@@ -118,6 +124,7 @@ def build_app(public: bool = False, offline: bool = False, inference_url: str | 
     import gradio as gr
 
     from tabs import tab_modules
+    from tabs.api_tools import expose_tools
     from tabs.boundary import clear_results_on_failure
     from tabs.context import AppContext
     from tabs.deep_link import link_notice, wire_deep_links
@@ -161,6 +168,7 @@ def build_app(public: bool = False, offline: bool = False, inference_url: str | 
                 module.build(ctx)
         name_tab_panels(tabs)
         wire_deep_links(ctx, tabs, notice)
+        expose_tools(demo, public=public)  # the tasks as tools named after them; UI helpers and disk writers hidden
         escape_markdown_outputs(demo)  # a status line or notice shows <mask> as text, never as HTML
         clear_results_on_failure(demo)  # after an error, no result of an earlier run stays on screen
     return demo
@@ -202,6 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         theme=playground_theme(),
         css=CSS,
         app_kwargs={"middleware": middleware(public=public, on_space=ON_SPACE)},
+        mcp_server=args.mcp,  # None: gradio reads GRADIO_MCP_SERVER
     )
     return 0
 

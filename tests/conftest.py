@@ -52,15 +52,16 @@ def headless_classifier(models_dir) -> Path:
 
 @pytest.fixture(scope="session")
 def app_url():
-    """The real app, offline, as a student starts it: one per pytest worker, shared by every test file."""
-    with running_app("--offline") as app:
+    """The real app, offline, as a student starts it (its MCP server on, as on a Space): one per pytest worker,
+    shared by every test file."""
+    with running_app("--offline", "--mcp") as app:
         yield app.url
 
 
 @pytest.fixture(scope="session")
 def public_app_url():
     """The real app in public mode (as with --share or on a Space)."""
-    with running_app("--offline", "--public") as app:
+    with running_app("--offline", "--public", "--mcp") as app:
         yield app.url
 
 
