@@ -9,12 +9,51 @@ mode nothing that writes to the server's disk is offered as a tool.
 
 from __future__ import annotations
 
+import inspect
+import re
 from typing import Any
 
 #: Endpoints that serve the page or administer this machine: no use to an assistant.
 PAGE_HELPERS = frozenset({"cache_list", "cache_delete", "prefetch_plan", "prefetch", "loaded_models", "unload"})
 #: Endpoints that write to the server's disk (datasets, trained models, tokenizer files).
 WRITES_TO_DISK = frozenset({"load_dataset", "finetune", "train_tokenizer"})
+
+
+#: The settings every task takes after its own parameters (tabs/call.py), described once for every tool.
+COMMON_ARGS = {
+    "device": "where the model runs: 'auto' (CUDA when there is a GPU, in half precision there), 'cpu' or 'cuda'; default 'auto'.",
+    "language": "language of messages and notices: 'auto' (the browser's), 'en' or 'ko'; default 'auto'.",
+    "backend": "'local' runs the model in this app; 'remote' asks the hosted Hugging Face Inference API; default 'local'.",
+    "provider": "with backend 'remote': the inference provider ('auto' lets the Hub choose); default 'auto'.",
+    "hf_token": "with backend 'remote': your Hugging Face access token (used for this call only, never stored); default none.",
+}
+
+
+def with_common_args(doc: str | None, parameters: list[str]) -> str:
+    """``doc`` with an ``Args:`` line for each common setting among ``parameters`` that it does not describe yet.
+
+    gradio reads a tool's argument descriptions from ``name: text`` lines under ``Args:`` (one line each).
+    """
+    doc = inspect.cleandoc(doc or "")
+    missing = [
+        f"    {name}: {COMMON_ARGS[name]}"
+        for name in parameters
+        if name in COMMON_ARGS and not re.search(rf"^\s*{name}:", doc, re.M)
+    ]
+    if not missing:
+        return doc
+    lines = doc.split("\n")
+    if not any(line.strip().startswith("Args:") for line in lines):
+        returns = next((i for i, line in enumerate(lines) if line.strip().startswith("Returns:")), len(lines))
+        lines[returns:returns] = ["", "Args:"] if returns == len(lines) else ["Args:"]
+    end = next(
+        (i for i, line in enumerate(lines) if line.strip().startswith("Returns:")),
+        len(lines),
+    )
+    while end > 0 and not lines[end - 1].strip():
+        end -= 1
+    lines[end:end] = missing
+    return "\n".join(lines)
 
 
 def hidden_endpoints(public: bool) -> frozenset[str]:
@@ -40,4 +79,5 @@ def expose_tools(demo: Any, *, public: bool) -> list[str]:
         if previous != block_fn.api_name:
             raise ValueError(f"one function serves /{previous} and /{block_fn.api_name}; give each its own")
         block_fn.fn.__name__ = block_fn.api_name
+        block_fn.fn.__doc__ = with_common_args(block_fn.fn.__doc__, list(inspect.signature(block_fn.fn).parameters))
     return sorted(named.values())

@@ -21,6 +21,7 @@ from tabs import finetune_check
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.i18n import tr
+from tabs.widgets.open_dropdown import OpenDropdown
 
 STARTER = "sentiment_en_ko"
 TABLE_HEADERS = ["text", "label", "split"]
@@ -237,10 +238,9 @@ def build_section(ctx: AppContext, storage: VisitorStorage | None) -> DataSectio
     download = gr.DownloadButton(tr("finetune.download"), _csv_file(load_starter(STARTER)), size="sm")
     with gr.Accordion(tr("finetune.hub"), open=False):
         with gr.Row():
-            hub_dataset = gr.Dropdown(
+            hub_dataset = OpenDropdown(
                 [(f"{d.id} · {d.note}", d.id) for d in FINETUNE_DATASETS],
                 value=FINETUNE_DATASETS[0].id,
-                allow_custom_value=True,
                 label=tr("finetune.hub_dataset"),
                 info=tr("finetune.hub_dataset_info"),
                 scale=3,

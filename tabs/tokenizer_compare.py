@@ -12,6 +12,7 @@ from tabs.context import AppContext
 from tabs.i18n import tr
 from tabs.literal import md_literal
 from tabs.widgets.examples import examples
+from tabs.widgets.open_dropdown import OpenDropdown
 from tabs.widgets.token_view import CSS, escape_html
 
 #: Tokens drawn per tokenizer in the side-by-side view.
@@ -113,11 +114,10 @@ def build_section(ctx: AppContext) -> None:
         text = gr.Textbox(
             label=tr("tokenizer_compare.text"), lines=2, value="우리 반 친구들은 요즘 갓생 살기에 진심이에요."
         )
-        tokenizers = gr.Dropdown(
+        tokenizers = OpenDropdown(
             choices=[(m.describe(), m.id) for m in TASK.models],
             value=[m.id for m in TASK.models],
             multiselect=True,
-            allow_custom_value=True,
             label=tr("tokenizer_compare.tokenizers"),
             info=tr("tokenizer_compare.tokenizers_info"),
         )

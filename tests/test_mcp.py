@@ -141,3 +141,32 @@ def test_public_mode_offers_no_tool_that_writes_to_disk(public_app_url):
     names = set(list_tools(public_app_url))
     assert {"classify", "tokenize"} <= names
     assert names.isdisjoint({"finetune", "train_tokenizer", "load_dataset"})
+
+
+def test_a_model_box_takes_any_model_id_in_its_schema():
+    """gradio lists a dropdown's choices as an enum even with allow_custom_value; a client would refuse a Hub id."""
+    from tabs.widgets.open_dropdown import OpenDropdown
+
+    box = OpenDropdown(choices=[("DistilBERT", "distilbert/x"), ("KcBERT", "beomi/kcbert-base")], value="distilbert/x")
+    assert box.api_info() == {"type": "string", "examples": ["distilbert/x", "beomi/kcbert-base"]}
+    many = OpenDropdown(choices=["a", "b"], multiselect=True, value=["a"])
+    assert many.api_info() == {"type": "array", "items": {"type": "string", "examples": ["a", "b"]}}
+    assert box.get_block_name() == "dropdown"  # the page still draws gradio's dropdown
+
+
+def test_common_settings_are_described_once_for_every_tool():
+    from tabs.api_tools import COMMON_ARGS, with_common_args
+
+    doc = with_common_args(
+        "Classify a text.\n\nArgs:\n    text: what to classify.\nReturns:\n    the JSON.", ["text", "device"]
+    )
+    assert doc.splitlines() == [
+        "Classify a text.",
+        "",
+        "Args:",
+        "    text: what to classify.",
+        f"    device: {COMMON_ARGS['device']}",
+        "Returns:",
+        "    the JSON.",
+    ]
+    assert with_common_args(doc, ["text", "device"]) == doc  # already described: nothing added twice

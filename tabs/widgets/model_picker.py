@@ -22,6 +22,7 @@ from tabs.context import AppContext
 from tabs.deep_link import fill_from_url
 from tabs.i18n import tr
 from tabs.literal import md_literal
+from tabs.widgets.open_dropdown import OpenDropdown
 
 _STATUS = {
     Availability.BUNDLED: (
@@ -112,10 +113,9 @@ def linked_model(ctx: AppContext, model: gr.Dropdown, query: dict[str, str]) -> 
 def model_box(task: Task, value: str | None = None, label: str = "common.model") -> gr.Dropdown:
     """A dropdown of the task's models that also takes any Hub id typed in; ``value`` defaults to the task's
     default model, ``label`` is an i18n key."""
-    return gr.Dropdown(
+    return OpenDropdown(
         choices=[(choice.describe(), choice.id) for choice in task.models],
         value=value or (task.default.id if task.default else None),
-        allow_custom_value=True,
         label=tr(label),
         info=tr("common.model_info"),
     )
