@@ -75,10 +75,11 @@ def call_tool(app_url: str, name: str, arguments: dict[str, Any]) -> Any:
 def first_json(result: Any) -> Any:
     """The tool's first output (the raw JSON of DESIGN.md), parsed.
 
-    gradio's MCP server writes each output with ``str()``: the JSON's values in Python's notation.
+    gradio's MCP server answers a queued event with one text, ``str()`` of the list of all its outputs (the
+    JSON's values in Python's notation); the first is the raw JSON.
     """
     assert not result.isError, [getattr(part, "text", part) for part in result.content]
-    return ast.literal_eval(result.content[0].text)
+    return ast.literal_eval(result.content[0].text)[0]
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +116,7 @@ def test_tokenize_through_mcp_gives_tokens_and_ids(app_url):
     from core.registry import BUNDLED_MINILM
 
     raw = first_json(call_tool(app_url, "tokenize", {"text": "I like apple", "tokenizer": BUNDLED_MINILM}))
-    assert raw["input_ids"][0] == 101 and raw["input_ids"][-1] == 102
+    assert raw["input_ids"][0][0] == 101 and raw["input_ids"][0][-1] == 102
 
 
 def test_detect_through_mcp_takes_an_image_as_data(app_url, tiny_detr):
