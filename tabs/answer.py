@@ -131,6 +131,21 @@ def make_handler(ctx: AppContext) -> Callable:
         call: CallContext,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> tuple:
+        """Extractive question answering: find the span of the context that answers the question; the first output is {"score", "start", "end", "answer"} (a list of them, best first, when top_k > 1).
+
+        Args:
+            question: The question to answer, in the language of the context.
+            context: The text that holds the answer, up to 100,000 characters; a long context is read in overlapping windows.
+            model: An extractive question-answering model: a Hub model id (org/name) or, outside public mode, a local folder saved with save_pretrained.
+            top_k: How many answers to return, best first: 1 to 20, default 1.
+            doc_stride: Overlap in tokens between consecutive windows, 0 up to max_seq_len; empty (None, default) = min(max_seq_len // 2, 128).
+            max_answer_len: Longest answer in tokens: 1 to 512, default 15.
+            max_seq_len: Tokens per window (question + context + special tokens): 16 to 4096, default 384.
+            max_question_len: Longest question in tokens: 1 to 512, default 64 (checked only; the question is never cut).
+            handle_impossible_answer: True lets the empty answer "" (no answer in the context) win when it scores best; default False.
+        Returns:
+            The raw JSON answer(s) with start and end as character offsets into the context; then the highlighted context, a table of answers, a notice on windows and the Python code.
+        """
         options = {
             "top_k": whole(top_k),
             "doc_stride": whole(doc_stride),

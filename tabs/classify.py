@@ -96,6 +96,14 @@ def make_handler(ctx: AppContext) -> Callable:
         call: CallContext,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> tuple:
+        """Classify each line of text with a text-classification (e.g. sentiment) model; the first output holds every label with its softmax score, best first.
+
+        Args:
+            text: The sentences to classify, one a line (blank lines dropped), at most 64 lines and 100,000 characters; a sentence longer than the model's window is truncated.
+            model: A text-classification model: a Hub model id (org/name) or, outside public mode, a local folder saved with save_pretrained.
+        Returns:
+            The raw JSON: [{"label", "score"}, …] (all labels, best first) for one sentence, one such list per sentence for several; then the first sentence's scores, a table of all sentences, a truncation notice and the Python code.
+        """
         ran = runner.run(TASK.id, TaskInputs(text=text, model=model), call)
         result = ran.result
         first = {s["label"]: s["score"] for s in result.scores[0]}

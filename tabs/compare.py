@@ -116,6 +116,16 @@ def make_handler(ctx: AppContext) -> Callable:
         language: str = "auto",
         request: gr.Request = None,
     ) -> tuple:
+        """Compare two models on the same sentences: parameters, disk size, load time, latency and peak memory; the first output is {"texts", "runs", "models": [A, B], "ratios"}.
+
+        Args:
+            text: The sentences to run through both models, one a line, at most 8.
+            model_a: Model A: a Hub model id (org/name) or, outside public mode, a local folder saved with save_pretrained.
+            model_b: Model B, measured against A: a Hub model id (org/name) or, outside public mode, a local folder saved with save_pretrained.
+            runs: Timed runs per model (the median latency is reported): 1 to 50, default 10.
+        Returns:
+            The raw JSON: per model {"model", "architecture", "parameters", "disk_bytes", "load_seconds", "latencies_seconds", "peak_memory_bytes", "median_latency_seconds"}, and "ratios" B ÷ A per metric; then the verdict, a table and the Python code.
+        """
         result = compare(text, model_a, model_b, runs=runs, policy=ctx.policy)
         return (
             result.to_json(),

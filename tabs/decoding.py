@@ -78,6 +78,16 @@ def make_handler(ctx: AppContext) -> Callable:
         language: str = "auto",
         request: gr.Request = None,
     ) -> Iterator[tuple]:
+        """Generate from one prompt with 2 to 4 decoding settings (greedy, beam search, sampling) one after another; the first output is {"prompt", "results": [{"setting", "generated_text", "new_tokens", "seconds"}, …]}.
+
+        Args:
+            text: The prompt, up to 100,000 characters: a base model continues it, a chat model answers it (through its chat template).
+            model: A causal language model (GPT-2, Llama, …): a Hub model id (org/name) or, outside public mode, a local folder saved with save_pretrained.
+            settings: 2 to 4 rows of [strategy, num_beams, temperature, top_k, top_p, seed], strategy greedy, beam (num_beams 2 to 8) or sample, as a list of rows or {"headers": [...], "data": [[...], ...]}; None (default) = greedy, beam 4, sample at temperature 0.7 and at 1.5.
+            max_new_tokens: New tokens per setting: 1 to 512, default 30.
+        Returns:
+            The raw JSON (streamed: one result is added as each setting finishes); then one text box per setting, and the Python code at the end.
+        """
         rows = _rows(settings)
         result = None
         for result in compare_decoding(text, model, rows, int(max_new_tokens), device=device, policy=ctx.policy):

@@ -169,6 +169,17 @@ def make_handler(ctx: AppContext) -> Callable:
         call: CallContext,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> tuple:
+        """Object detection in a photo (DETR and similar models); the first output is the boxes scoring above threshold, [{"score", "label", "box": {"xmin", "ymin", "xmax", "ymax"}}, …], best first.
+
+        Args:
+            image: The photo: an image file (JPEG, PNG, …) given as a path or URL, up to 200 MiB and 144 megapixels.
+            threshold: Keep boxes whose score is above this, 0 to 1 (required; the tab starts at 0.9).
+            model: An object-detection model: a Hub model id (org/name) or, outside public mode, a local folder saved with save_pretrained.
+            labels: Keep only these classes, comma-separated, as the model names them (e.g. cat, dog); empty or None (default) keeps every class.
+            max_detections: At most this many boxes, best first: 1 to 300, default 50.
+        Returns:
+            The raw JSON with box corners in pixels of the original image; then the annotated image, counts per class, a notice, a table of boxes, the box choices for "where did it look?" and the Python code.
+        """
         ran = runner.run(TASK.id, _inputs(image, threshold, model, labels, max_detections), call)
         return _views(ran, image, call.language)
 

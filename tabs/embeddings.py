@@ -77,6 +77,14 @@ def make_handler(ctx: AppContext) -> Callable:
         request: gr.Request = None,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> tuple:
+        """The vectors a model gives each token: input embeddings and last hidden state, projected to 2D with PCA; the first output is {"model", "tokens", "input_ids", "hidden_size", "embeddings_first_dims", "last_hidden_state_first_dims", "projection"}.
+
+        Args:
+            text: A sentence or a list of words, at most 128 tokens.
+            model: An encoder model (BERT-like): a Hub model id (org/name) or, outside public mode, a local folder saved with save_pretrained.
+        Returns:
+            The raw JSON (the first 8 dimensions of each vector, and the 2D points); then the two PCA maps, the points table, the vectors table, a CSV file with the full vectors and the Python code.
+        """
         vectors = embed_tokens(text, model, device=device, policy=ctx.policy)
         table = [
             [token, token_id, "embedding", *[round(x, 3) for x in emb[:SHOWN_DIMENSIONS]]]

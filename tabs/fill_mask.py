@@ -112,6 +112,15 @@ def make_handler(ctx: AppContext) -> Callable:
         call: CallContext,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> tuple:
+        """Fill the one masked word of a sentence with a masked language model; the first output is the top_k guesses [{"score", "token", "token_str", "sequence"}, …], best first.
+
+        Args:
+            text: A sentence with exactly one mask token, written as the model spells it ([MASK] for BERT, <mask> for RoBERTa/XLM-R).
+            model: A masked language model (BERT, RoBERTa, …): a Hub model id (org/name) or, outside public mode, a local folder saved with save_pretrained.
+            top_k: How many guesses to return, best first: 1 to 50, default 5.
+        Returns:
+            The raw JSON [{"score", "token", "token_str", "sequence"}, …]; then the guesses' scores, a table of them, a notice and the Python code.
+        """
         ran = runner.run(TASK.id, TaskInputs(text=text, model=model, options={"top_k": top_k}), call)
         result = ran.result
         return result.to_json(), _label(result), _table(result), ran.notice(call.language, _notice), ran.code

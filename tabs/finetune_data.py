@@ -119,7 +119,18 @@ def make_dataset_handler(ctx: AppContext) -> Callable:
         language: str = "auto",
         request: gr.Request = None,
     ) -> tuple:
-        """Stream up to max_rows (text, label) rows of one split; labels are the dataset's own class names."""
+        """Stream up to max_rows (text, label) rows of one split of a Hub dataset for the fine-tuning lab; labels are the dataset's own class names; the first output summarises what was read.
+
+        Args:
+            dataset: A Hub dataset id (org/name) or, outside public mode, a local dataset folder.
+            split: The split to read, a plain name such as train, validation or test; default train.
+            config: The dataset's configuration (subset) name when it has several; empty (default) = its default one.
+            text_column: The column holding the text; empty (default) = guessed from the usual names (text, sentence, …).
+            label_column: The column holding the label; empty (default) = guessed from the usual names (label, …).
+            max_rows: At most this many rows: 1 to 5,000, default 1,000.
+        Returns:
+            The raw JSON {"dataset", "config", "split", "columns", "text_column", "label_column", "num_rows", "label_counts", "skipped", "preview": [{"text", "label"}, …]}; then a summary, a preview table and the rows as [text, label, split] for the lab's table.
+        """
         language = resolve_language(language, request)
         rows = load_hub_rows(
             dataset,

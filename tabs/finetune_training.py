@@ -223,7 +223,22 @@ def make_handler(ctx: AppContext, runs: TrainingRuns | None = None, storage: Vis
         request: gr.Request = None,
         progress: gr.Progress = gr.Progress(),  # noqa: B008 (gradio's idiom)
     ) -> Iterator[tuple]:
-        """Train a classifier on the rows (a repeat trains once; ``conflicts``: ask, first or drop)."""
+        """Fine-tune a text classifier on labelled rows, evaluate it before and after, and save it (a stream of updates); the first output is {"labels", "before": {"accuracy", …}, "after": {"accuracy", …}, "history": [{"epoch", "step", "loss"}, …], "saved_to", …} (the last value of the stream is final).
+
+        Args:
+            data: A CSV file (path or URL) with a header naming columns text and label, optionally split (train or eval), at most 5,000 rows; None (default) = use rows.
+            model: The base model to fine-tune for sequence classification: a Hub model id (org/name) or, outside public mode, a local folder saved with save_pretrained.
+            learning_rate: The optimizer's learning rate: 1e-6 to 1e-2, default 1e-4 (typical values 2e-5 to 1e-4).
+            epochs: Passes over the training rows: 1 to 20, default 3.
+            batch_size: Rows per training step: 1 to 128, default 16.
+            seed: Seed for the shuffle, the held-out split and the new head: 0 to 4294967295, default 42.
+            max_length: Tokens per sentence (longer ones are cut): 8 to 512, default 64.
+            rows: The rows when data is None: a table of [text, label, split] rows (split train, eval or empty); with no split given, a stratified 20% is held out for evaluation; a repeated (text, label) row trains once.
+            output_dir: Folder to save the model in, new or empty; empty (default) = a new folder under ./finetuned (public mode: must stay empty).
+            conflicts: A sentence given two or more labels: ask (default: train nothing and list them), first (keep the first row's label) or drop (leave them all out).
+        Returns:
+            The raw JSON (also "epochs", "stopped", "steps", "total_steps", "model", "settings"); then the status, loss curve, accuracy per epoch, confusion matrices before and after, evaluation rows, the saved folder and the Python code.
+        """
         language = resolve_language(language, request)
         settings = TrainingSettings(learning_rate, epochs, batch_size, seed, max_length).check()
         try:

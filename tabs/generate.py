@@ -213,6 +213,22 @@ def make_handler(ctx: AppContext) -> Callable:
         *,
         call: CallContext,
     ) -> Iterator[tuple]:
+        """Generate text from a prompt with a causal language model, streaming token by token; the first output is [{"generated_text"}, …] (the last value of the stream is final).
+
+        Args:
+            text: The prompt, up to 100,000 characters (the last 2,048 tokens are kept): a base model continues it, a chat model answers it.
+            model: A causal language model (GPT-2, Llama, Qwen, …): a Hub model id (org/name) or, outside public mode, a local folder saved with save_pretrained.
+            max_new_tokens: Most tokens to add: 1 to 512, default 50.
+            temperature: Sampling temperature, above 0 and at most 5 (the tab's slider: 0.05 to 2); default 1.0; ignored when do_sample is False.
+            top_k: Sample only among the k likeliest tokens: 0 to 1000 (0 = off), default 50.
+            top_p: Nucleus sampling: keep the likeliest tokens whose probabilities add up to top_p, above 0 and at most 1, default 1.0 (off).
+            repetition_penalty: Penalty on tokens already in the text, above 0 and at most 3 (the tab's slider: 0.5 to 2); 1.0 (default) = off.
+            num_return_sequences: How many continuations to generate: 1 to 4, default 1 (more than 1 needs do_sample).
+            do_sample: True (default) samples each token; False is greedy decoding (always the likeliest token).
+            seed: Random seed for sampling, -1 to 4294967295; -1 (or None) draws a new seed each run; default 42.
+        Returns:
+            The raw JSON [{"generated_text"}, …], the prompt plus the continuation (for a chat model, the conversation as messages); then the text shown, a notice, the text the model read, the next-token charts and table, and the Python code.
+        """
         settings = GenerationSettings(
             max_new_tokens=int(max_new_tokens),
             temperature=float(temperature),

@@ -131,6 +131,13 @@ def make_handler(ctx: AppContext) -> Callable:
 
     @user_errors
     def run_inspect(model: str, language: str = "auto", request: gr.Request = None) -> tuple:
+        """Inspect a model without downloading its weights: config, parameter count, memory and files; the first output is {"model_type", "num_parameters", "num_hidden_layers", "hidden_size", "num_attention_heads", "files": [{"name", "size"}, …], …}.
+
+        Args:
+            model: The model to inspect (only its config and file list are read): a Hub model id (org/name) or, outside public mode, a local folder saved with save_pretrained.
+        Returns:
+            The raw JSON (also "architecture", "parameters_by_module", "memory_bytes", "config", "labels", "download_bytes"); then a summary, the config, modules and files tables, the model card and the Python code.
+        """
         report = inspect_model(model, policy=ctx.policy)
         lang = resolve_language(language, request)
         fields = [[f.name, str(f.value), Localized(f.meaning_en, f.meaning_ko).text(lang)] for f in report.config]
@@ -168,6 +175,14 @@ def make_run_handler(ctx: AppContext) -> Callable:
         request: gr.Request = None,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> tuple:
+        """Run sentences through a model loaded with its own head and show shapes, logits and predictions; the first output is {"model", "architecture", "texts", "tokens", "last_hidden_state_shape", "logits_shape", "logits", "predictions", "token_predictions"}.
+
+        Args:
+            text: The sentences to run, one a line, at most 8.
+            model: Any transformers model (its saved architecture and head are used): a Hub model id (org/name) or, outside public mode, a local folder saved with save_pretrained.
+        Returns:
+            The raw JSON (predictions: per sentence the best labels with probabilities; token_predictions: per token the head's best guess); then the shapes, the first sentence's prediction, a table of tokens and the Python code.
+        """
         result = run_model(text, model, device=device, policy=ctx.policy)
         first = {p["label"]: p["score"] for p in result.predictions[0]} if result.predictions else None
         return (

@@ -118,6 +118,15 @@ def make_handler(ctx: AppContext) -> Callable:
         call: CallContext,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> tuple:
+        """Named-entity recognition: find people, organisations, places and other names in a text; the first output lists the entities as the transformers pipeline does.
+
+        Args:
+            text: The text to tag, up to 100,000 characters (cut to the model's window).
+            model: A token-classification (NER) model: a Hub model id (org/name) or, outside public mode, a local folder saved with save_pretrained.
+            aggregation_strategy: How tokens are grouped into entities: simple (default), first, average, max, or none (one row per token with its raw B-/I- tag and index).
+        Returns:
+            The raw JSON [{"entity_group", "score", "word", "start", "end"}, …] ("entity" and "index" instead of "entity_group" with none); then the highlighted text, a table of entities, a notice and the Python code.
+        """
         inputs = TaskInputs(text=text, model=model, options={"aggregation_strategy": aggregation_strategy})
         ran = runner.run(TASK.id, inputs, call)
         result = ran.result

@@ -129,6 +129,20 @@ def make_handler(ctx: AppContext) -> Callable:
         request: gr.Request = None,
         oauth_token: gr.OAuthToken | None = None,
     ) -> tuple:
+        """Run one task on the Hugging Face Inference API (or the server given by --inference-url); the first output is what InferenceClient returned for that task, as JSON.
+
+        Args:
+            task: The task: classify, zero_shot, ner, answer, summarize, translate, generate, fill_mask, similarity or detect.
+            text: The input: sentences one a line, at most 8, for classify and similarity (at least 2 for similarity); the question for answer; the prompt for generate; otherwise one text (a sentence with the mask token for fill_mask).
+            model: A Hub model id (org/name) that the Inference API serves for that task.
+            labels: Candidate labels, comma-separated (zero_shot only); empty by default.
+            context: The text that holds the answer (answer only); empty by default.
+            image: The photo as a file path or URL (detect only); None by default.
+            threshold: Minimum score of a box, 0 to 1 (detect only); default 0.5.
+            max_new_tokens: New tokens to generate, 1 to 512 (generate only; the tab's slider goes to 200); default 50.
+        Returns:
+            The raw JSON; then the scores (label tasks), a short text (text tasks), the boxes (detect), a summary with the latency and the Python code.
+        """
         call = call_context(
             ctx, language=language, provider=provider, hf_token=hf_token, request=request, oauth_token=oauth_token
         )
@@ -161,6 +175,21 @@ def make_compare_handler(ctx: AppContext) -> Callable:
         request: gr.Request = None,
         oauth_token: gr.OAuthToken | None = None,
     ) -> tuple:
+        """Run the same input locally and on the Inference API, side by side with both latencies; the first output is {"local": the local result, "remote": the hosted result}.
+
+        Args:
+            task: The task: classify, zero_shot, ner, answer, summarize, translate, generate, fill_mask, similarity or detect.
+            text: The input: sentences one a line, at most 8, for classify and similarity (at least 2 for similarity); the question for answer; the prompt for generate; otherwise one text (a sentence with the mask token for fill_mask).
+            model: A Hub model id (org/name) that the Inference API serves for that task.
+            local_model: The model to run on this machine: a Hub model id (org/name) or, outside public mode, a local folder saved with save_pretrained; empty (default) = the same model.
+            context: The text that holds the answer (answer only); empty by default.
+            labels: Candidate labels, comma-separated (zero_shot only); empty by default.
+            image: The photo as a file path or URL (detect only); None by default.
+            threshold: Minimum score of a box, 0 to 1 (detect only); default 0.5.
+            max_new_tokens: New tokens to generate, 1 to 512 (generate only; the tab's slider goes to 200); default 50.
+        Returns:
+            The raw JSON {"local", "remote"}; then a table of backend, model and seconds.
+        """
         call = call_context(
             ctx, device, language, provider=provider, hf_token=hf_token, request=request, oauth_token=oauth_token
         )

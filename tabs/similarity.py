@@ -118,6 +118,14 @@ def make_handler(ctx: AppContext) -> Callable:
         call: CallContext,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> tuple:
+        """Cosine similarity between every pair of sentences, from a sentence-embedding model; the first output is {"sentences": […], "matrix": [[…]]}.
+
+        Args:
+            text: The sentences to compare, one a line (blank lines dropped), at most 64 lines and 100,000 characters.
+            model: A sentence-embedding model (e.g. sentence-transformers/all-MiniLM-L6-v2): a Hub model id (org/name) or, outside public mode, a local folder saved with save_pretrained.
+        Returns:
+            The raw JSON {"sentences": […], "matrix": [[…]]}, matrix[i][j] the cosine similarity of sentences i and j; then a heatmap, a summary and the Python code.
+        """
         ran = runner.run(TASK.id, TaskInputs(text=text, model=model), call)
         return ran.result.to_json(), heatmap_html(ran.result), ran.notice(call.language, _summary), ran.code
 

@@ -129,6 +129,19 @@ def make_handler(ctx: AppContext) -> Callable:
         call: CallContext,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> Iterator[tuple]:
+        """Summarize a text with a seq2seq model (BART, T5, …), streaming as it is generated; the first output is [{"summary_text"}] (the last value of the stream is final).
+
+        Args:
+            text: The text to summarize, up to 100,000 characters (cut to the model's input limit).
+            model: A summarization (seq2seq) model: a Hub model id (org/name) or, outside public mode, a local folder saved with save_pretrained.
+            max_length: Longest summary in tokens, 1 to 1024; empty (None, default) = as the model's generation config and transformers 4.57's pipeline choose.
+            min_length: Shortest summary in tokens, 0 to 1024; empty (None, default) = as the model's generation config and the pipeline choose.
+            num_beams: Beam-search width, 1 to 8 (1 = greedy); empty (None, default) = the model's own setting, else 4 as the pipeline did.
+            do_sample: True samples each token at random instead of searching for the likeliest summary; default False.
+            no_repeat_ngram_size: Never repeat an n-gram of this many tokens, 0 to 10 (0 = off); empty (None, default) = the model's own setting.
+        Returns:
+            The raw JSON [{"summary_text"}]; then the summary text, notes (truncation, the model's prefix, the settings used and where each came from) and the Python code.
+        """
         options = {
             "max_length": optional_int(max_length),
             "min_length": optional_int(min_length),

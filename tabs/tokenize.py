@@ -168,6 +168,19 @@ def make_handler(ctx: AppContext) -> Callable:
         language: str = "auto",
         request: gr.Request = None,
     ) -> tuple:
+        """Tokenize sentences as tokenizer(texts, text_pairs, …) does; the first output is {"tokens", "input_ids", "attention_mask", …} with one list per sentence.
+
+        Args:
+            text: The sentences, one a line (each a row of the batch), at most 64 lines and 100,000 characters.
+            tokenizer: The tokenizer: a Hub model id (org/name) or, outside public mode, a local folder saved with save_pretrained.
+            padding: longest (default: pad to the longest row), max_length (pad every row to max_length) or do_not_pad.
+            truncation: True (default) cuts rows longer than max_length (or the tokenizer's limit); False keeps them whole.
+            max_length: Most tokens a row may have, 1 up to the tokenizer's limit; empty, None or 0 (default) = the tokenizer's own limit.
+            add_special_tokens: True (default) adds the model's special tokens such as [CLS] and [SEP]; False leaves them out.
+            text_pair: Second sentences, one a line, paired with the lines of text in order (sentence-pair input); empty (default) = none.
+        Returns:
+            The raw JSON {"tokens", "input_ids", "attention_mask", "token_type_ids" (if any), "offset_mapping" (fast tokenizers), "shape", "num_tokens"}; then a coloured view, a notice, the id/mask/type tables, the tensors as printed and the Python code.
+        """
         result = tokenize(
             text,
             tokenizer,

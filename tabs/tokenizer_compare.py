@@ -95,6 +95,14 @@ def make_handler(ctx: AppContext) -> Callable:
     def run_compare(
         text: str, tokenizers: list[str] | None = None, language: str = "auto", request: gr.Request = None
     ) -> tuple:
+        """Split one text with several tokenizers, plus a word-level and a character-level split, and compare token counts; the first output is {"text", "tokenizers": [{"tokenizer", "kind", "num_tokens", …}, …]}.
+
+        Args:
+            text: The text to split: one text, up to 100,000 characters.
+            tokenizers: Up to 8 tokenizers, a list (or a comma-separated string) of Hub model ids (org/name) or, outside public mode, local folders saved with save_pretrained; None (default) = the tab's list.
+        Returns:
+            The raw JSON: per tokenizer {"tokenizer", "kind", "num_tokens", "chars_per_token", "unknown_tokens", "unknown_rate", "vocab_size", "tokens"} or {"tokenizer", "error"} when it could not load; then a table, the problems, the tokens and the Python code.
+        """
         result = compare(text, tokenizers, policy=ctx.policy)
         language = resolve_language(language, request)
         return (

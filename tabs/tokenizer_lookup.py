@@ -50,10 +50,26 @@ def make_handlers(ctx: AppContext) -> tuple[Callable, Callable, Callable]:
 
     @user_errors
     def run_token_ids(tokenizer: str, tokens: str, language: str = "auto", request: gr.Request = None) -> list:
+        """Look up the vocabulary id of each token; the first (only) output is [{"token", "id"}, …], one per token, in order.
+
+        Args:
+            tokenizer: The tokenizer: a Hub model id (org/name) or, outside public mode, a local folder saved with save_pretrained.
+            tokens: Tokens exactly as the vocabulary spells them, separated by spaces or commas (e.g. [CLS] hello ##ing); a token missing from the vocabulary is an error.
+        Returns:
+            The raw JSON [{"token", "id"}, …].
+        """
         return token_ids(tokenizer, tokens, policy=ctx.policy).to_json()
 
     @user_errors
     def run_decode(tokenizer: str, ids: str, language: str = "auto", request: gr.Request = None) -> dict:
+        """Decode token ids back into text, like tokenizer.decode(ids); the first (only) output is {"ids", "tokens", "text", "text_without_special_tokens"}.
+
+        Args:
+            tokenizer: The tokenizer: a Hub model id (org/name) or, outside public mode, a local folder saved with save_pretrained.
+            ids: Token ids separated by spaces or commas, brackets allowed (e.g. 101 7592 102 or [101, 7592, 102]); each must be within the vocabulary.
+        Returns:
+            The raw JSON {"ids", "tokens", "text", "text_without_special_tokens"}.
+        """
         return decode(tokenizer, ids, policy=ctx.policy).to_json()
 
     @user_errors
@@ -64,6 +80,15 @@ def make_handlers(ctx: AppContext) -> tuple[Callable, Callable, Callable]:
         language: str = "auto",
         request: gr.Request = None,
     ) -> tuple:
+        """Render a conversation through a tokenizer's chat template (what a chat model really reads); the first output is {"messages", "text", "tokens", "input_ids"}.
+
+        Args:
+            tokenizer: A tokenizer that has a chat template: a Hub model id (org/name) or, outside public mode, a local folder saved with save_pretrained.
+            messages: The conversation, one message a line as role: text, roles system, user or assistant.
+            add_generation_prompt: True (default) appends the marker that starts the assistant's reply; False renders the messages only.
+        Returns:
+            The raw JSON {"messages", "text", "tokens", "input_ids"}; then the rendered text.
+        """
         result = render_chat(tokenizer, messages, add_generation_prompt, policy=ctx.policy)
         return result.to_json(), result.text
 

@@ -92,6 +92,16 @@ def make_handler(ctx: AppContext) -> Callable:
         language: str = "auto",
         request: gr.Request = None,
     ) -> tuple:
+        """Train a small BPE or WordPiece tokenizer on a corpus (locally, in seconds) and tokenize one word step by step; the first output is {"algorithm", "vocab_size", "merges", "learned_tokens", "steps", "tokens", …}.
+
+        Args:
+            corpus: The training text, any number of lines, up to 100,000 characters.
+            algorithm: The subword algorithm to train: bpe (default, byte-pair merges) or wordpiece.
+            vocab_size: Size of the vocabulary to learn, 10 to 30,000 and more than the corpus's distinct characters; default 500.
+            word: A word (or sentence) to tokenize with the new vocabulary, step by step (first 100 characters); default "tokenizing".
+        Returns:
+            The raw JSON {"algorithm", "vocab_size", "alphabet_size", "merges": [{"rank", "pair", "count", "new"}, …], "learned_tokens", "word", "steps": [{"step", "applied", "rank", "pieces"}, …], "tokens"}; then a summary, the merges and steps tables and the Python code.
+        """
         result = train_tokenizer(corpus, algorithm, vocab_size, word)
         merges = [[m.rank, f"{m.left} + {m.right}", m.count, m.new] for m in result.merges[:SHOWN_MERGES]]
         steps = [[s.number, s.applied, " · ".join(s.pieces)] for s in result.steps]

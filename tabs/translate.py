@@ -112,6 +112,18 @@ def make_handler(ctx: AppContext) -> Callable:
         call: CallContext,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> Iterator[tuple]:
+        """Translate a text with a seq2seq model (Marian, T5, NLLB, M2M100, …), streaming as it is generated; the first output is [{"translation_text"}] (the last value of the stream is final).
+
+        Args:
+            text: The text to translate, up to 100,000 characters (cut to the model's input limit).
+            model: A translation model: a Hub model id (org/name) or, outside public mode, a local folder saved with save_pretrained.
+            src_lang: Source language: for a multilingual model one of its language codes (required); for a model with fixed pairs (T5, Marian) one side of a pair; empty (default) = the model's first pair.
+            tgt_lang: Target language, as for src_lang; it must differ from src_lang; empty (default) = the model's first pair.
+            max_length: Longest translation in tokens, 1 to 1024; empty (None, default) = the model's own setting.
+            num_beams: Beam-search width, 1 to 8 (1 = greedy); empty (None, default) = the model's own setting.
+        Returns:
+            The raw JSON [{"translation_text"}]; then the translation text, notes (truncation, the model's prefix, the settings used) and the Python code.
+        """
         options = {
             "src_lang": src_lang or None,
             "tgt_lang": tgt_lang or None,

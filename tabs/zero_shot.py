@@ -97,6 +97,17 @@ def make_handler(ctx: AppContext) -> Callable:
         call: CallContext,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (gradio's idiom)
     ) -> tuple:
+        """Zero-shot classification with an NLI model: score labels the model was never trained on; the first output is {"sequence", "labels", "scores"}, labels best first.
+
+        Args:
+            text: The text to classify: one text, up to 100,000 characters (cut to the model's window).
+            labels: The candidate labels, comma-separated, 1 to 20 (any words or short phrases).
+            model: A zero-shot (NLI) model: a Hub model id (org/name) or, outside public mode, a local folder saved with save_pretrained.
+            multi_label: False (default): the labels compete and their scores add up to 1; True: each label is judged on its own.
+            hypothesis_template: The hypothesis each label is put into, with {} where the label goes; empty (default) uses "This example is {}." or, for Korean text, "이 글은 {}에 관한 내용이다.".
+        Returns:
+            The raw JSON {"sequence", "labels": […], "scores": […]}; then a bar chart of the scores, the hypotheses the model judged, a notice and the Python code.
+        """
         options = {"multi_label": multi_label, "hypothesis_template": hypothesis_template}
         ran = runner.run(TASK.id, TaskInputs(text=text, labels=labels, model=model, options=options), call)
         result = ran.result
