@@ -52,7 +52,7 @@ def test_generate_api_parameters_follow_the_design(client):
     ("args", "message"),
     [
         (("   ",), "The text is empty"),
-        ((PROMPT, 600), "max_new_tokens is 600"),
+        ((PROMPT, 600), "`max_new_tokens` must be a whole number from 1 to 512; got 600"),
         ((PROMPT, 20, 0), "temperature is 0"),
         ((PROMPT, 20, 1.0, 50, 0), "top_p is 0"),
     ],
