@@ -9,7 +9,7 @@ import pytest
 
 from tests.kit import images, tiny_models
 from tests.kit.app import running_app
-from tests.kit.browser import browser, browser_contexts, page_for  # noqa: F401 (one Chromium for every browser test file)
+from tests.kit.browser import browser, page_for  # noqa: F401 (one Chromium for every browser test file)
 from tests.kit.environment import use_offline_environment
 from tests.kit.fake_router import FakeRouter
 from tests.kit.tiny_datasets import write_tiny_dataset
