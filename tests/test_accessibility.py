@@ -95,6 +95,8 @@ def open_tab(wrapper, title: str) -> None:
         wrapper.get_by_role("button", name="More tabs").first.click()
         button = wrapper.locator(".overflow-dropdown").first.get_by_role("button", name=title, exact=True)
     button.click()
+    # Selected (an overflow tab moves into the bar): from now on only its panel is shown.
+    wrapper.locator("[role=tablist]").first.get_by_role("tab", name=title, exact=True, selected=True).wait_for()
 
 
 def settle(page, panel) -> None:
@@ -128,7 +130,7 @@ def scan_every_tab(page, url: str, axe_script: str) -> tuple[list[Violation], li
     found, scanned = list(counted(run_axe(page), "page")), ["page"]
     for title in tab_titles(bar):
         open_tab(bar, title)
-        panel = page.locator("[role=tabpanel]:visible").first
+        panel = page.locator("[role=tabpanel][id^=tab-]:visible")  # a task's panel (app.name_tab_panels)
         settle(page, panel)
         found += counted(run_axe(page, panel.element_handle(), bar.element_handle()), title)
         scanned.append(title)
@@ -141,10 +143,10 @@ def scan_every_tab(page, url: str, axe_script: str) -> tuple[list[Violation], li
     return found, scanned
 
 
+#: Each of language, width and theme is varied at least once (Korean at a phone's width carries both the
+#: longer labels and the "More tabs" menu); their other pairings add scan time, not different markup.
 PAGES = [
     pytest.param("en", None, "", id="en-desktop"),
-    pytest.param("ko", None, "", id="ko-desktop"),
-    pytest.param("en", PHONE, "", id="en-390px"),
     pytest.param("ko", PHONE, "", id="ko-390px"),
     pytest.param("en", None, "?__theme=dark", id="en-desktop-dark"),
 ]

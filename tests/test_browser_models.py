@@ -45,7 +45,7 @@ EN_KO = next(m for m in TRANSLATE.models if m.note.startswith("English → Korea
 
 
 def visible_panel(page):
-    return page.locator("[role=tabpanel]:visible").first
+    return page.locator("[role=tabpanel][id^=tab-]:visible").first
 
 
 #: The status line under a model box starts with one of these (tabs/widgets/model_picker.py).

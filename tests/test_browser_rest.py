@@ -3,7 +3,6 @@ table filled for a classifier, accuracies rounded, a link to an unknown tab expl
 a run. Each test reads what the student sees: cell text, box geometry, status text.
 """
 
-import json
 import re
 import shutil
 from pathlib import Path
@@ -15,6 +14,7 @@ from playwright.sync_api import expect
 from tests.kit import tiny_models
 from tests.test_browser import (
     RESULT_TIMEOUT_MS,
+    copy_raw,
     finetune_done,
     finetune_one_epoch,
     raw_panel,
@@ -78,7 +78,7 @@ def test_table_headers_break_only_between_words(viewport, app_url, page_for):
     page.set_viewport_size(VIEWPORTS[viewport])
     page.goto(f"{app_url}?tab=tokenize")
     page.get_by_role("tab", name=strings("tokenizer_compare", "en")["tokenizer_compare.section"]).click()
-    panel = page.locator("[role=tabpanel]:visible").last
+    panel = page.locator("[role=tabpanel][id^=tab-]:visible").last
     panel.get_by_role("button", name=text["common.run"], exact=True).first.click()
     grid = grid_with_header(panel, "chars / token")
     expect(cell(grid, 0, 0)).to_have_text(re.compile(r"\S"), timeout=EXPECT_MS)
@@ -127,8 +127,7 @@ def test_the_inspector_shows_what_a_classifiers_head_predicts(app_url, tiny_clas
     grid = grid_with_header(panel, "prediction")
     expect(cell(grid, 0, column_of(grid, "token"))).to_contain_text("[CLS]", timeout=RESULT_TIMEOUT_MS)
     run_raw = raw_panel(panel, text).nth(1)  # the first raw panel is the Inspect button's
-    run_raw.get_by_role("button", name="Copy").click()
-    raw = json.loads(page.evaluate("navigator.clipboard.readText()"))
+    raw = copy_raw(page, run_raw)
 
     for row, sentence in enumerate(raw["predictions"]):
         expect(cell(grid, row, column_of(grid, "prediction"))).to_have_text(sentence[0]["label"], timeout=EXPECT_MS)
