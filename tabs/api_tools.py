@@ -3,8 +3,8 @@
 gradio turns every public endpoint into an MCP tool named after its function and described by its
 docstring. Here the tools are named after their task (``classify``, not ``run_classify``), and the
 endpoints that only serve the page (refreshes, cache administration) are kept out of the tool list;
-they stay callable ("undocumented"), so the page and scripts that use them keep working. In public
-mode nothing that writes to the server's disk is offered as a tool.
+they stay in the API, so the page and scripts that use them keep working. In public mode nothing that
+writes to the server's disk is offered as a tool.
 """
 
 from __future__ import annotations
@@ -62,7 +62,8 @@ def hidden_endpoints(public: bool) -> frozenset[str]:
 
 
 def expose_tools(demo: Any, *, public: bool) -> list[str]:
-    """Name each public endpoint's function after its api name and hide the rest; the tool names, sorted.
+    """Name each public endpoint's function after its api name, describe the common settings, and keep the
+    hidden ones out of the tool list; the tool names, sorted.
 
     A tool's name is its function's ``__name__`` in gradio; one function serving two endpoints would get
     two names, so that is refused here rather than discovered by a client.
@@ -73,7 +74,10 @@ def expose_tools(demo: Any, *, public: bool) -> list[str]:
         if block_fn.api_visibility != "public" or block_fn.fn is None:
             continue
         if block_fn.api_name in hidden:
-            block_fn.api_visibility = "undocumented"
+            # Still a documented API for gradio_client (scripts use it); only the MCP tool list leaves it out:
+            # gradio lists as tools the functions whose ``_mcp_type`` is unset or "tool" (its resource and
+            # prompt decorators set it too).
+            block_fn.fn._mcp_type = "page_helper"
             continue
         previous = named.setdefault(id(block_fn.fn), block_fn.api_name)
         if previous != block_fn.api_name:
