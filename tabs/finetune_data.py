@@ -21,7 +21,7 @@ from tabs import finetune_check
 from tabs.boundary import resolve_language, user_errors
 from tabs.context import AppContext
 from tabs.i18n import tr
-from tabs.widgets.open_dropdown import OpenDropdown
+from tabs.widgets.open_dropdown import open_dropdown
 
 STARTER = "sentiment_en_ko"
 TABLE_HEADERS = ["text", "label", "split"]
@@ -249,7 +249,7 @@ def build_section(ctx: AppContext, storage: VisitorStorage | None) -> DataSectio
     download = gr.DownloadButton(tr("finetune.download"), _csv_file(load_starter(STARTER)), size="sm")
     with gr.Accordion(tr("finetune.hub"), open=False):
         with gr.Row():
-            hub_dataset = OpenDropdown(
+            hub_dataset = open_dropdown(
                 [(f"{d.id} · {d.note}", d.id) for d in FINETUNE_DATASETS],
                 value=FINETUNE_DATASETS[0].id,
                 label=tr("finetune.hub_dataset"),

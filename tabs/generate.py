@@ -9,19 +9,18 @@ from core.call import CallContext, TaskInputs
 from core.errors import BadInput
 from core.generation.generate import (
     MAX_NEW_TOKENS,
-    MAX_PROMPT_TOKENS,
     MAX_RETURN_SEQUENCES,
     RANDOM_SEED,
     GenerationResult,
     GenerationSettings,
 )
 from core.generation.next_token import NextTokenDistribution, predict_next_token
-from core.localized import Localized
 from core.registry import get_task
 from tabs import decoding
 from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
 from tabs.deep_link import link_button
+from tabs.generate_notice import generation_notice
 from tabs.i18n import tr
 from tabs.widgets.examples import examples
 from tabs.widgets.knob_slider import knob_slider
@@ -126,46 +125,6 @@ for _language in STRINGS:
     STRINGS[_language].update(decoding.STRINGS[_language])
 
 
-def _notice(result: GenerationResult, language: str) -> str:
-    """Which mode ran, with which seed, how fast; and whether the prompt was cut to fit the window."""
-    if result.prompt.chat:
-        lines = [
-            Localized("💬 Chat model: its chat template was applied.", "💬 채팅 모델: 채팅 템플릿을 적용했어요.").text(
-                language
-            )
-        ]
-    else:
-        lines = [
-            Localized("📝 Base model: plain continuation of your text.", "📝 기본 모델: 글을 그대로 이어 써요.").text(
-                language
-            )
-        ]
-    settings = result.settings
-    if settings.do_sample:
-        lines.append(
-            f"🎲 seed {settings.seed}" + Localized(" (same seed → same text)", " (같은 seed → 같은 글)").text(language)
-        )
-    else:
-        lines.append(Localized("🎯 greedy: always the same result", "🎯 greedy: 항상 같은 결과").text(language))
-    if result.done and result.seconds:
-        lines.append(
-            f"⏱️ {result.new_tokens} tokens · {result.seconds:.2f} s · {result.new_tokens / result.seconds:.1f} tokens/s"
-        )
-    cut = result.prompt.truncation
-    if cut:
-        lines.append(
-            Localized(
-                f"✂️ The prompt has {cut.tokens:,} tokens; only its last {cut.kept:,} tokens were kept (the model did "
-                f"not see the beginning). This model sees {cut.window} tokens in all, prompt and new tokens together, and "
-                f"this app feeds at most {MAX_PROMPT_TOKENS:,} prompt tokens so that answers stay quick.",
-                f"✂️ 프롬프트가 {cut.tokens:,}토큰이라 마지막 {cut.kept:,}토큰만 남겼어요(앞부분은 모델이 보지 못했어요). "
-                f"이 모델은 프롬프트와 새 토큰을 합쳐 {cut.window}토큰까지 보고, 이 앱은 빠른 응답을 위해 프롬프트를 "
-                f"{MAX_PROMPT_TOKENS:,}토큰까지만 넣어요.",
-            ).text(language)
-        )
-    return "\n\n".join(lines)
-
-
 def _shown_text(result: GenerationResult) -> str:
     if len(result.texts) == 1:
         return result.texts[0]
@@ -245,7 +204,7 @@ def make_handler(ctx: AppContext) -> Callable:
             views = (
                 result.to_json(),
                 _shown_text(result),
-                ran.notice(call.language, _notice),
+                ran.notice(call.language, generation_notice),
                 result.prompt.model_text,
             )
             if not result.done:

@@ -18,7 +18,7 @@ from tabs.deep_link import link_button
 from tabs.i18n import tr
 from tabs.literal import md_literal
 from tabs.widgets.examples import examples
-from tabs.widgets.open_dropdown import OpenDropdown
+from tabs.widgets.open_dropdown import open_dropdown
 
 TASK = get_task("remote")
 TASK_CHOICES = [(f"{TASKS[t].title_en} · {TASKS[t].title_ko}", t) for t in REMOTE_TASKS]
@@ -214,7 +214,7 @@ def build(ctx: AppContext) -> None:
                     TASK_CHOICES, value="classify", label=tr("remote.task"), info=tr("remote.task_info")
                 )
                 text = gr.Textbox(label=tr("remote.text"), lines=4, value="I like apple")
-                model = OpenDropdown(
+                model = open_dropdown(
                     [(m.describe(), m.id) for m in TASKS["classify"].models],
                     value=TASKS["classify"].default.id,
                     label=tr("common.model"),

@@ -12,7 +12,7 @@ from tabs.context import AppContext
 from tabs.i18n import tr
 from tabs.literal import md_literal
 from tabs.widgets.examples import examples
-from tabs.widgets.open_dropdown import OpenDropdown
+from tabs.widgets.open_dropdown import open_dropdown
 from tabs.widgets.token_view import CSS, escape_html
 
 #: Tokens drawn per tokenizer in the side-by-side view.
@@ -122,7 +122,7 @@ def build_section(ctx: AppContext) -> None:
         text = gr.Textbox(
             label=tr("tokenizer_compare.text"), lines=2, value="우리 반 친구들은 요즘 갓생 살기에 진심이에요."
         )
-        tokenizers = OpenDropdown(
+        tokenizers = open_dropdown(
             choices=[(m.describe(), m.id) for m in TASK.models],
             value=[m.id for m in TASK.models],
             multiselect=True,

@@ -15,7 +15,7 @@ from tabs.i18n import tr
 from tabs.summarize import notice, optional_int
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
-from tabs.widgets.open_dropdown import OpenDropdown
+from tabs.widgets.open_dropdown import open_dropdown
 
 TASK = get_task("translate")
 EN_KO = next(m for m in TASK.models if m.note.startswith("English → Korean"))
@@ -147,8 +147,8 @@ def build(ctx: AppContext) -> None:
                 model, _status = model_picker(TASK, ctx)
                 with gr.Row():
                     info = tr("translate.lang_info")
-                    src_lang = OpenDropdown([], value=None, label=tr("translate.src_lang"), info=info)
-                    tgt_lang = OpenDropdown([], value=None, label=tr("translate.tgt_lang"), info=info)
+                    src_lang = open_dropdown([], value=None, label=tr("translate.src_lang"), info=info)
+                    tgt_lang = open_dropdown([], value=None, label=tr("translate.tgt_lang"), info=info)
                 with gr.Accordion(tr("translate.options"), open=False), gr.Row():
                     max_length = gr.Number(None, label=tr("translate.max_length"), precision=0, minimum=1)
                     num_beams = gr.Number(None, label=tr("translate.num_beams"), precision=0, minimum=1, maximum=8)

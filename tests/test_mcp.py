@@ -12,6 +12,7 @@ import asyncio
 import base64
 from collections.abc import Awaitable, Callable
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -146,13 +147,16 @@ def test_public_mode_offers_no_tool_that_writes_to_disk(public_app_url):
 
 def test_a_model_box_takes_any_model_id_in_its_schema():
     """gradio lists a dropdown's choices as an enum even with allow_custom_value; a client would refuse a Hub id."""
-    from tabs.widgets.open_dropdown import OpenDropdown
+    from tabs.widgets.open_dropdown import open_dropdown
 
-    box = OpenDropdown(choices=[("DistilBERT", "distilbert/x"), ("KcBERT", "beomi/kcbert-base")], value="distilbert/x")
+    box = open_dropdown(
+        choices=[("DistilBERT", "distilbert/x"), ("KcBERT", "beomi/kcbert-base")], value="distilbert/x"
+    )
     assert box.api_info() == {"type": "string", "examples": ["distilbert/x", "beomi/kcbert-base"]}
-    many = OpenDropdown(choices=["a", "b"], multiselect=True, value=["a"])
+    many = open_dropdown(choices=["a", "b"], multiselect=True, value=["a"])
     assert many.api_info() == {"type": "array", "items": {"type": "string", "examples": ["a", "b"]}}
-    assert box.get_block_name() == "dropdown"  # the page still draws gradio's dropdown
+    assert box.get_block_name() == "dropdown" and box.allow_custom_value  # the page draws gradio's dropdown
+    assert not list(Path(open_dropdown.__code__.co_filename).parent.glob("*.pyi"))  # gradio wrote no stub
 
 
 def test_common_settings_are_described_once_for_every_tool():

@@ -22,7 +22,7 @@ from tabs.context import AppContext
 from tabs.deep_link import fill_from_url
 from tabs.i18n import tr
 from tabs.literal import md_literal
-from tabs.widgets.open_dropdown import OpenDropdown
+from tabs.widgets.open_dropdown import open_dropdown
 
 _STATUS = {
     Availability.BUNDLED: (
@@ -113,7 +113,7 @@ def linked_model(ctx: AppContext, model: gr.Dropdown, query: dict[str, str]) -> 
 def model_box(task: Task, value: str | None = None, label: str = "common.model") -> gr.Dropdown:
     """A dropdown of the task's models that also takes any Hub id typed in; ``value`` defaults to the task's
     default model, ``label`` is an i18n key."""
-    return OpenDropdown(
+    return open_dropdown(
         choices=[(choice.describe(), choice.id) for choice in task.models],
         value=value or (task.default.id if task.default else None),
         label=tr(label),

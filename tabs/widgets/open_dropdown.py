@@ -5,26 +5,27 @@ the choices as an ``enum``; an MCP client validates against that schema and refu
 list does not hold. This dropdown's schema is "a string", with the choices as examples.
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 import gradio as gr
 
 
-class OpenDropdown(gr.Dropdown):
-    """``gr.Dropdown`` with ``allow_custom_value=True``; the page draws it as a dropdown (``is_template``)."""
+def open_dropdown(*args: Any, **kwargs: Any) -> gr.Dropdown:
+    """``gr.Dropdown(..., allow_custom_value=True)`` whose API schema takes any string.
 
-    is_template = True
+    The override is on the instance (as in knob_slider.py): a gr.Dropdown subclass would make gradio write
+    a .pyi stub next to this file at start-up.
+    """
+    dropdown = gr.Dropdown(*args, allow_custom_value=True, **kwargs)
+    closed_schema = dropdown.api_info
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["allow_custom_value"] = True
-        super().__init__(*args, **kwargs)
-
-    def api_info(self) -> dict[str, Any]:
-        info = super().api_info()
-        schema = info["items"] if self.multiselect else info
+    def api_info() -> dict[str, Any]:
+        info = closed_schema()
+        schema = info["items"] if dropdown.multiselect else info
         choices = schema.pop("enum", [])
         if choices:
             schema["examples"] = choices
         return info
+
+    dropdown.api_info = api_info
+    return dropdown
