@@ -15,6 +15,7 @@ from tabs.deep_link import link_button
 from tabs.i18n import tr
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
+from tabs.widgets.task_tab import task_tab
 
 TASK = get_task("answer")
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -163,9 +164,7 @@ def make_handler(ctx: AppContext) -> Callable:
 
 def build(ctx: AppContext) -> None:
     """The question-answering tab: question and context left, the highlighted answer right."""
-    with gr.Tab(tr("answer.tab"), id=TASK.id):
-        with gr.Accordion(tr("common.about"), open=False):
-            gr.Markdown(tr("answer.explain"))
+    with task_tab("answer", TASK.id):
         with gr.Row():
             with gr.Column():
                 question = gr.Textbox(label=tr("answer.question"), lines=1)

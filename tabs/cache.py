@@ -15,6 +15,7 @@ from tabs.boundary import resolve_language, toast, user_errors
 from tabs.context import AppContext
 from tabs.fair_queue import status_line
 from tabs.i18n import tr
+from tabs.widgets.task_tab import task_tab
 
 TASK = get_task("cache")
 
@@ -196,9 +197,7 @@ def make_handlers(ctx: AppContext) -> dict[str, Callable]:
 
 def build(ctx: AppContext) -> None:
     handlers = make_handlers(ctx)
-    with gr.Tab(tr("cache.tab"), id=TASK.id) as tab:
-        with gr.Accordion(tr("common.about"), open=False):
-            gr.Markdown(tr("cache.explain"))
+    with task_tab("cache", TASK.id) as tab:
         gr.Markdown(tr("cache.disk"))
         with gr.Row():
             refresh = gr.Button(tr("cache.refresh"))

@@ -15,6 +15,7 @@ from tabs.deep_link import link_button
 from tabs.i18n import tr
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
+from tabs.widgets.task_tab import task_tab
 
 TASK = get_task("classify")
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -114,9 +115,7 @@ def make_handler(ctx: AppContext) -> Callable:
 
 def build(ctx: AppContext) -> None:
     """The sentiment tab: inputs left, results right, examples and code below."""
-    with gr.Tab(tr("classify.tab"), id=TASK.id):
-        with gr.Accordion(tr("common.about"), open=False):
-            gr.Markdown(tr("classify.explain"))
+    with task_tab("classify", TASK.id):
         with gr.Row():
             with gr.Column():
                 text = gr.Textbox(label=tr("classify.text"), info=tr("classify.text_info"), lines=5, max_lines=20)

@@ -13,6 +13,7 @@ from tabs.deep_link import link_button
 from tabs.i18n import tr
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_box
+from tabs.widgets.task_tab import task_tab
 
 TASK = get_task("inspect")
 TAB_ID = "compare"
@@ -138,9 +139,7 @@ def make_handler(ctx: AppContext) -> Callable:
 
 
 def build(ctx: AppContext) -> None:
-    with gr.Tab(tr("compare.tab"), id=TAB_ID):
-        with gr.Accordion(tr("common.about"), open=False):
-            gr.Markdown(tr("compare.explain"))
+    with task_tab("compare", TAB_ID):
         with gr.Row():
             model_a = model_box(TASK, COMPARE_DEFAULTS[0], label="compare.model_a")
             model_b = model_box(TASK, COMPARE_DEFAULTS[1], label="compare.model_b")

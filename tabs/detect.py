@@ -27,6 +27,7 @@ from tabs.i18n import tr
 from tabs.widgets.examples import examples
 from tabs.widgets.image_upload import image_upload
 from tabs.widgets.model_picker import model_picker, refresh_status_after
+from tabs.widgets.task_tab import task_tab
 
 TASK = get_task("detect")
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "detect"
@@ -249,9 +250,7 @@ def make_box_picker(ctx: AppContext) -> Callable:
 
 def build(ctx: AppContext) -> None:
     """The detection tab: photo and settings left, boxes right, "where did it look?" below."""
-    with gr.Tab(tr("detect.tab"), id=TASK.id):
-        with gr.Accordion(tr("common.about"), open=False):
-            gr.Markdown(tr("detect.explain"))
+    with task_tab("detect", TASK.id):
         with gr.Row():
             with gr.Column():
                 image = image_upload(tr("detect.image"))

@@ -14,6 +14,7 @@ from tabs.deep_link import link_button
 from tabs.i18n import tr
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
+from tabs.widgets.task_tab import task_tab
 from tabs.widgets.token_map import POINT_HEADERS, point_rows, token_map
 
 TASK = get_task("inspect")
@@ -108,9 +109,7 @@ def make_handler(ctx: AppContext) -> Callable:
 
 
 def build(ctx: AppContext) -> None:
-    with gr.Tab(tr("embeddings.tab"), id=TAB_ID):
-        with gr.Accordion(tr("common.about"), open=False):
-            gr.Markdown(tr("embeddings.explain"))
+    with task_tab("embeddings", TAB_ID):
         with gr.Row():
             with gr.Column():
                 text = gr.Textbox(

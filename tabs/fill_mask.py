@@ -16,6 +16,7 @@ from tabs.i18n import tr
 from tabs.literal import md_code
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
+from tabs.widgets.task_tab import task_tab
 from tabs.widgets.truncation_notice import truncation_notice
 
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -130,9 +131,7 @@ def make_handler(ctx: AppContext) -> Callable:
 
 def build(ctx: AppContext) -> None:
     """The fill-mask tab: sentence and top_k left, guesses right, examples and code below."""
-    with gr.Tab(tr("fill_mask.tab"), id=TASK.id):
-        with gr.Accordion(tr("common.about"), open=False):
-            gr.Markdown(tr("fill_mask.explain"))
+    with task_tab("fill_mask", TASK.id):
         with gr.Row():
             with gr.Column():
                 text = gr.Textbox(label=tr("fill_mask.text"), info=tr("fill_mask.text_info"), lines=3)

@@ -14,6 +14,7 @@ from tabs.finetune_check import make_check_handler
 from tabs.finetune_training import TASK, TrainingRuns, make_handler
 from tabs.i18n import tr
 from tabs.widgets.model_picker import refresh_status_after
+from tabs.widgets.task_tab import task_tab
 
 STRINGS = {
     "en": {
@@ -53,9 +54,7 @@ def build(ctx: AppContext) -> None:
     """The lab: data left, settings right, live training below, results and saving last."""
     runs = TrainingRuns()
     storage = VisitorStorage() if ctx.public else None
-    with gr.Tab(tr("finetune.tab"), id=TASK.id) as tab:
-        with gr.Accordion(tr("common.about"), open=False):
-            gr.Markdown(tr("finetune.explain"))
+    with task_tab("finetune", TASK.id) as tab:
         with gr.Row():
             with gr.Column(scale=3):
                 data = finetune_data.build_section(ctx, storage)

@@ -26,6 +26,7 @@ from tabs.widgets.examples import examples
 from tabs.widgets.knob_slider import knob_slider
 from tabs.widgets.model_picker import model_picker, refresh_status_after
 from tabs.widgets.next_token_view import CANDIDATE_HEADERS, next_token_views
+from tabs.widgets.task_tab import task_tab
 
 TASK = get_task("generate")
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -222,9 +223,7 @@ def make_handler(ctx: AppContext) -> Callable:
 
 def build(ctx: AppContext) -> None:
     """The generation tab: prompt and knobs left, streamed text right, next-token panel and comparison below."""
-    with gr.Tab(tr("generate.tab"), id=TASK.id):
-        with gr.Accordion(tr("common.about"), open=False):
-            gr.Markdown(tr("generate.explain"))
+    with task_tab("generate", TASK.id):
         with gr.Row():
             with gr.Column():
                 text = gr.Textbox(label=tr("generate.text"), info=tr("generate.text_info"), lines=4, max_lines=20)

@@ -17,6 +17,7 @@ from tabs.i18n import tr
 from tabs.literal import md_literal
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
+from tabs.widgets.task_tab import task_tab
 
 TASK = get_task("inspect")
 
@@ -197,9 +198,7 @@ def make_run_handler(ctx: AppContext) -> Callable:
 
 
 def build(ctx: AppContext) -> None:
-    with gr.Tab(tr("inspect.tab"), id=TASK.id):
-        with gr.Accordion(tr("common.about"), open=False):
-            gr.Markdown(tr("inspect.explain"))
+    with task_tab("inspect", TASK.id):
         with gr.Row():
             with gr.Column(scale=1):
                 model, _status = model_picker(TASK, ctx)

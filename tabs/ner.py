@@ -15,6 +15,7 @@ from tabs.i18n import tr
 from tabs.literal import md_code
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
+from tabs.widgets.task_tab import task_tab
 from tabs.widgets.truncation_notice import truncation_notice
 
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -137,10 +138,7 @@ def make_handler(ctx: AppContext) -> Callable:
 
 def build(ctx: AppContext) -> None:
     """The NER tab: text and strategy left, highlighted entities and their table right."""
-    with gr.Tab(tr("ner.tab"), id=TASK.id):
-        with gr.Accordion(tr("common.about"), open=False):
-            gr.Markdown(tr("ner.explain"))
-            gr.Markdown(tr("ner.strategies"))
+    with task_tab("ner", TASK.id, "ner.strategies"):
         with gr.Row():
             with gr.Column():
                 text = gr.Textbox(label=tr("ner.text"), lines=5, max_lines=20)

@@ -19,6 +19,7 @@ from tabs.i18n import tr
 from tabs.literal import md_literal
 from tabs.widgets.examples import examples
 from tabs.widgets.open_dropdown import open_dropdown
+from tabs.widgets.task_tab import task_tab
 
 TASK = get_task("remote")
 TASK_CHOICES = [(f"{TASKS[t].title_en} · {TASKS[t].title_ko}", t) for t in REMOTE_TASKS]
@@ -205,9 +206,7 @@ def make_compare_handler(ctx: AppContext) -> Callable:
 
 def build(ctx: AppContext) -> None:
     """Task, input and model left; the answer, latency and code right; side by side below."""
-    with gr.Tab(tr("remote.tab"), id=TASK.id):
-        with gr.Accordion(tr("common.about"), open=False):
-            gr.Markdown(tr("remote.explain"))
+    with task_tab("remote", TASK.id):
         with gr.Row():
             with gr.Column():
                 task = gr.Dropdown(

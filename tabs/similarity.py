@@ -15,6 +15,7 @@ from tabs.deep_link import link_button
 from tabs.i18n import tr
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
+from tabs.widgets.task_tab import task_tab
 
 MULTILINGUAL_MODEL = TASK.model_for_language("multi")
 #: A Korean-only model for the Korean example (the multilingual one also speaks Korean).
@@ -134,9 +135,7 @@ def make_handler(ctx: AppContext) -> Callable:
 
 def build(ctx: AppContext) -> None:
     """The similarity tab: sentences left, the heatmap right, examples and code below."""
-    with gr.Tab(tr("similarity.tab"), id=TASK.id):
-        with gr.Accordion(tr("common.about"), open=False):
-            gr.Markdown(tr("similarity.explain"))
+    with task_tab("similarity", TASK.id):
         with gr.Row():
             with gr.Column():
                 text = gr.Textbox(label=tr("similarity.text"), info=tr("similarity.text_info"), lines=6, max_lines=20)

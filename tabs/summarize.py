@@ -17,6 +17,7 @@ from tabs.i18n import tr
 from tabs.literal import md_code
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
+from tabs.widgets.task_tab import task_tab
 
 TASK = get_task("summarize")
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -157,9 +158,7 @@ def make_handler(ctx: AppContext) -> Callable:
 
 def build(ctx: AppContext) -> None:
     """The summarization tab: text and settings left, the streamed summary right."""
-    with gr.Tab(tr("summarize.tab"), id=TASK.id):
-        with gr.Accordion(tr("common.about"), open=False):
-            gr.Markdown(tr("summarize.explain"))
+    with task_tab("summarize", TASK.id):
         with gr.Row():
             with gr.Column():
                 text = gr.Textbox(label=tr("summarize.text"), lines=10, max_lines=30)

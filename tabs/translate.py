@@ -16,6 +16,7 @@ from tabs.summarize import notice, optional_int
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
 from tabs.widgets.open_dropdown import open_dropdown
+from tabs.widgets.task_tab import task_tab
 
 TASK = get_task("translate")
 EN_KO = next(m for m in TASK.models if m.note.startswith("English → Korean"))
@@ -138,9 +139,7 @@ def make_handler(ctx: AppContext) -> Callable:
 
 def build(ctx: AppContext) -> None:
     """The translation tab: text, model and language pair left, the streamed translation right."""
-    with gr.Tab(tr("translate.tab"), id=TASK.id):
-        with gr.Accordion(tr("common.about"), open=False):
-            gr.Markdown(tr("translate.explain"))
+    with task_tab("translate", TASK.id):
         with gr.Row():
             with gr.Column():
                 text = gr.Textbox(label=tr("translate.text"), lines=5, max_lines=20)

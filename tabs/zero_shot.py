@@ -22,6 +22,7 @@ from tabs.i18n import tr
 from tabs.literal import md_code, md_literal
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
+from tabs.widgets.task_tab import task_tab
 from tabs.widgets.truncation_notice import truncation_notice
 
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -119,9 +120,7 @@ def make_handler(ctx: AppContext) -> Callable:
 
 def build(ctx: AppContext) -> None:
     """The zero-shot tab: text and labels left, the bar chart right, examples and code below."""
-    with gr.Tab(tr("zero_shot.tab"), id=TASK.id):
-        with gr.Accordion(tr("common.about"), open=False):
-            gr.Markdown(tr("zero_shot.explain"))
+    with task_tab("zero_shot", TASK.id):
         with gr.Row():
             with gr.Column():
                 text = gr.Textbox(label=tr("zero_shot.text"), lines=4, max_lines=12)
