@@ -11,6 +11,7 @@ import ast
 import asyncio
 import base64
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,9 @@ def with_session(app_url: str, work: Callable[[Any], Awaitable[Any]]) -> Any:
             await session.initialize()
             return await work(session)
 
-    return asyncio.run(main())
+    # A thread of its own: a browser test on the same worker may have left an event loop running here.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, main()).result()
 
 
 def list_tools(app_url: str) -> dict[str, Any]:
