@@ -15,7 +15,7 @@ from tabs.deep_link import link_button
 from tabs.i18n import tr
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
-from tabs.widgets.task_tab import task_tab
+from tabs.widgets.task_tab import raw_and_code, task_tab
 
 TASK = get_task("classify")
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -126,8 +126,7 @@ def build(ctx: AppContext) -> None:
                 label = gr.Label(label=tr("classify.label"), num_top_classes=5)
                 notice = gr.Markdown()
                 table = gr.Dataframe(headers=TABLE_HEADERS, label=tr("classify.table"), wrap=True)
-        raw = gr.JSON(label=tr("common.raw"))
-        code = gr.Code(language="python", label=tr("common.code"))
+        raw, code = raw_and_code()
         link_button(ctx, TASK.id, {"text": text, "model": model})
         examples(
             [

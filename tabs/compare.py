@@ -13,7 +13,7 @@ from tabs.deep_link import link_button
 from tabs.i18n import tr
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_box
-from tabs.widgets.task_tab import task_tab
+from tabs.widgets.task_tab import raw_and_code, task_tab
 
 TASK = get_task("inspect")
 TAB_ID = "compare"
@@ -156,8 +156,7 @@ def build(ctx: AppContext) -> None:
         run = gr.Button(tr("compare.run"), variant="primary")
         verdict_box = gr.Markdown()
         rows = gr.Dataframe(headers=["", "A", "B", "B ÷ A"], label=tr("compare.table"))
-        raw = gr.JSON(label=tr("common.raw"))
-        code = gr.Code(language="python", label=tr("common.code"))
+        raw, code = raw_and_code()
         link_button(
             ctx,
             TAB_ID,

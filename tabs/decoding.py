@@ -18,6 +18,7 @@ from tabs.boundary import user_errors
 from tabs.context import AppContext
 from tabs.i18n import tr
 from tabs.widgets.knob_slider import knob_slider
+from tabs.widgets.task_tab import raw_and_code
 
 STRINGS = {
     "en": {
@@ -129,8 +130,7 @@ def build_section(ctx: AppContext, text: gr.Textbox, model: gr.Dropdown) -> None
             columns = [
                 gr.Textbox(label=tr("decoding.result"), lines=8, interactive=False) for _ in range(MAX_SETTINGS)
             ]
-        raw = gr.JSON(label=tr("common.raw"))
-        code = gr.Code(language="python", label=tr("common.code"))
+        raw, code = raw_and_code()
         run.click(
             make_handler(ctx),
             inputs=[text, model, table, max_new_tokens, ctx.device, ctx.language],

@@ -27,7 +27,7 @@ from tabs.i18n import tr
 from tabs.widgets.examples import examples
 from tabs.widgets.image_upload import image_upload
 from tabs.widgets.model_picker import model_picker, refresh_status_after
-from tabs.widgets.task_tab import task_tab
+from tabs.widgets.task_tab import raw_and_code, task_tab
 
 TASK = get_task("detect")
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "detect"
@@ -285,8 +285,7 @@ def build(ctx: AppContext) -> None:
                 gr.Markdown(tr("detect.look_explain"))
                 box = gr.Dropdown(choices=[], label=tr("detect.box"), info=tr("detect.box_info"))
             heat = gr.Image(label=tr("detect.heat"), interactive=False, scale=2)
-        raw = gr.JSON(label=tr("common.raw"))
-        code = gr.Code(language="python", label=tr("common.code"))
+        raw, code = raw_and_code()
         link_button(
             ctx, TASK.id, {"threshold": threshold, "model": model, "labels": labels, "max_detections": max_detections}
         )

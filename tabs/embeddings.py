@@ -14,7 +14,7 @@ from tabs.deep_link import link_button
 from tabs.i18n import tr
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
-from tabs.widgets.task_tab import task_tab
+from tabs.widgets.task_tab import raw_and_code, task_tab
 from tabs.widgets.token_map import POINT_HEADERS, point_rows, token_map
 
 TASK = get_task("inspect")
@@ -124,8 +124,7 @@ def build(ctx: AppContext) -> None:
         points = gr.Dataframe(headers=POINT_HEADERS, label=tr("embeddings.points"), interactive=False)
         headers = ["token", "id", "vector", *(f"d{i}" for i in range(SHOWN_DIMENSIONS))]
         table = gr.Dataframe(headers=headers, label=tr("embeddings.vectors"))
-        raw = gr.JSON(label=tr("common.raw"))
-        code = gr.Code(language="python", label=tr("common.code"))
+        raw, code = raw_and_code()
         link_button(ctx, TAB_ID, {"text": text, "model": model})
         examples([[e] for e in EXAMPLES], inputs=[text], headers=["Text · 텍스트"])
         ran = run.click(

@@ -12,9 +12,8 @@ from tabs import finetune_check, finetune_data, finetune_saving, finetune_traini
 from tabs.context import AppContext
 from tabs.finetune_check import make_check_handler
 from tabs.finetune_training import TASK, TrainingRuns, make_handler
-from tabs.i18n import tr
 from tabs.widgets.model_picker import refresh_status_after
-from tabs.widgets.task_tab import task_tab
+from tabs.widgets.task_tab import raw_and_code, task_tab
 
 STRINGS = {
     "en": {
@@ -62,8 +61,7 @@ def build(ctx: AppContext) -> None:
                 settings = finetune_training.build_settings(ctx)
         progress = finetune_training.build_progress()
         saved_to, saved = finetune_saving.build_section(ctx, storage, tab)
-        raw = gr.JSON(label=tr("common.raw"))
-        code = gr.Code(language="python", label=tr("common.code"))
+        raw, code = raw_and_code()
 
     # The check follows the student's edits, not training's own rewrite of the table (its first update
     # sends the check of the rows it really uses, with the rows it left out).

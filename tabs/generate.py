@@ -26,7 +26,7 @@ from tabs.widgets.examples import examples
 from tabs.widgets.knob_slider import knob_slider
 from tabs.widgets.model_picker import model_picker, refresh_status_after
 from tabs.widgets.next_token_view import CANDIDATE_HEADERS, next_token_views
-from tabs.widgets.task_tab import task_tab
+from tabs.widgets.task_tab import raw_and_code, task_tab
 
 TASK = get_task("generate")
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -283,8 +283,7 @@ def build(ctx: AppContext) -> None:
             shaped_plot = gr.Plot(label=tr("generate.next_shaped"), show_label=True)
         candidates = gr.Dataframe(headers=CANDIDATE_HEADERS, label=tr("generate.next_table"), interactive=False)
         distribution = gr.State(None)
-        raw = gr.JSON(label=tr("common.raw"))
-        code = gr.Code(language="python", label=tr("common.code"))
+        raw, code = raw_and_code()
         link_button(
             ctx,
             TASK.id,

@@ -17,7 +17,7 @@ from tabs.i18n import tr
 from tabs.literal import md_literal
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
-from tabs.widgets.task_tab import task_tab
+from tabs.widgets.task_tab import raw_and_code, task_tab
 
 TASK = get_task("inspect")
 
@@ -212,8 +212,7 @@ def build(ctx: AppContext) -> None:
         )
         with gr.Accordion(tr("inspect.card"), open=False):
             card = gr.Markdown()
-        raw = gr.JSON(label=tr("common.raw"))
-        code = gr.Code(language="python", label=tr("common.code"))
+        raw, code = raw_and_code()
 
         gr.Markdown(tr("inspect.run_title"))
         with gr.Row():

@@ -15,7 +15,7 @@ from tabs.i18n import tr
 from tabs.literal import md_code
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
-from tabs.widgets.task_tab import task_tab
+from tabs.widgets.task_tab import raw_and_code, task_tab
 from tabs.widgets.truncation_notice import truncation_notice
 
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -154,8 +154,7 @@ def build(ctx: AppContext) -> None:
                 highlighted = gr.HighlightedText(label=tr("ner.highlighted"), show_legend=True)
                 notice = gr.Markdown()
                 table = gr.Dataframe(headers=TABLE_HEADERS, label=tr("ner.table"), wrap=True)
-        raw = gr.JSON(label=tr("common.raw"))
-        code = gr.Code(language="python", label=tr("common.code"))
+        raw, code = raw_and_code()
         link_button(ctx, TASK.id, {"text": text, "model": model, "aggregation_strategy": strategy})
         examples(
             [

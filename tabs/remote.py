@@ -19,7 +19,7 @@ from tabs.i18n import tr
 from tabs.literal import md_literal
 from tabs.widgets.examples import examples
 from tabs.widgets.open_dropdown import open_dropdown
-from tabs.widgets.task_tab import task_tab
+from tabs.widgets.task_tab import raw_and_code, task_tab
 
 TASK = get_task("remote")
 TASK_CHOICES = [(f"{TASKS[t].title_en} · {TASKS[t].title_ko}", t) for t in REMOTE_TASKS]
@@ -238,8 +238,7 @@ def build(ctx: AppContext) -> None:
                 shown = gr.Markdown(label=tr("remote.result"))
                 boxes = gr.AnnotatedImage(label=tr("remote.boxes"))
                 side = gr.Dataframe(headers=["backend", "model", "seconds"], label=tr("remote.side_by_side"))
-        raw = gr.JSON(label=tr("common.raw"))
-        code = gr.Code(language="python", label=tr("common.code"))
+        raw, code = raw_and_code()
         link_button(
             ctx,
             TASK.id,

@@ -15,7 +15,7 @@ from tabs.deep_link import link_button
 from tabs.i18n import tr
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
-from tabs.widgets.task_tab import task_tab
+from tabs.widgets.task_tab import raw_and_code, task_tab
 
 MULTILINGUAL_MODEL = TASK.model_for_language("multi")
 #: A Korean-only model for the Korean example (the multilingual one also speaks Korean).
@@ -144,8 +144,7 @@ def build(ctx: AppContext) -> None:
             with gr.Column():
                 heatmap = gr.HTML(label=tr("similarity.heatmap"))
                 summary = gr.Markdown(label=tr("similarity.summary"))
-        raw = gr.JSON(label=tr("common.raw"))
-        code = gr.Code(language="python", label=tr("common.code"))
+        raw, code = raw_and_code()
         link_button(ctx, TASK.id, {"text": text, "model": model})
         examples(
             [

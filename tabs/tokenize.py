@@ -22,6 +22,7 @@ from tabs.deep_link import link_button
 from tabs.i18n import tr
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
+from tabs.widgets.task_tab import raw_and_code
 from tabs.widgets.token_view import CSS, MAX_SHOWN_TOKENS, render_batch
 
 TASK = get_task("tokenize")
@@ -246,8 +247,7 @@ def _build_tokenize(ctx: AppContext) -> None:
         mask_table = gr.Dataframe(label=tr("tokenize.attention_mask"))
         types_table = gr.Dataframe(label=tr("tokenize.token_type_ids"))
     tensors = gr.Code(label=tr("tokenize.tensors"), language=None)
-    raw = gr.JSON(label=tr("common.raw"))
-    code = gr.Code(language="python", label=tr("common.code"))
+    raw, code = raw_and_code()
     link_button(
         ctx,
         TASK.id,

@@ -13,6 +13,7 @@ from tabs.i18n import tr
 from tabs.literal import md_literal
 from tabs.widgets.examples import examples
 from tabs.widgets.open_dropdown import open_dropdown
+from tabs.widgets.task_tab import raw_and_code
 from tabs.widgets.token_view import CSS, escape_html
 
 #: Tokens drawn per tokenizer in the side-by-side view.
@@ -135,8 +136,7 @@ def build_section(ctx: AppContext) -> None:
         tokens = gr.HTML(
             label=tr("tokenizer_compare.tokens"), show_label=True, container=True, css_template=CSS, js_on_load=None
         )
-        raw = gr.JSON(label=tr("common.raw"))
-        code = gr.Code(language="python", label=tr("common.code"))
+        raw, code = raw_and_code()
         examples(
             [
                 ["너는 내년 대선 때 투표할 수 있어?"],

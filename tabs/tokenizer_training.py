@@ -20,6 +20,7 @@ from tabs.context import AppContext
 from tabs.i18n import tr
 from tabs.literal import md_code
 from tabs.widgets.examples import examples
+from tabs.widgets.task_tab import raw_and_code
 
 #: Merges listed in the table; the JSON keeps every one.
 SHOWN_MERGES = 500
@@ -133,8 +134,7 @@ def build_section(ctx: AppContext) -> None:
         with gr.Row():
             merges = gr.Dataframe(headers=MERGE_HEADERS, label=tr("train.merges"), max_height=420)
             steps = gr.Dataframe(headers=STEP_HEADERS, label=tr("train.steps"), wrap=True, max_height=420)
-        raw = gr.JSON(label=tr("common.raw"))
-        code = gr.Code(language="python", label=tr("common.code"))
+        raw, code = raw_and_code()
         examples(
             [["bpe", 500, "tokenizing"], ["wordpiece", 500, "tokenizing"], ["bpe", 700, "투표했어요"]],
             inputs=[algorithm, vocab_size, word],

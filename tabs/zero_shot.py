@@ -22,7 +22,7 @@ from tabs.i18n import tr
 from tabs.literal import md_code, md_literal
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
-from tabs.widgets.task_tab import task_tab
+from tabs.widgets.task_tab import raw_and_code, task_tab
 from tabs.widgets.truncation_notice import truncation_notice
 
 KOREAN_MODEL = TASK.model_for_language("ko")
@@ -139,8 +139,7 @@ def build(ctx: AppContext) -> None:
                 notice = gr.Markdown()
                 with gr.Accordion(tr("zero_shot.hypotheses"), open=True):
                     hypotheses = gr.Markdown()
-        raw = gr.JSON(label=tr("common.raw"))
-        code = gr.Code(language="python", label=tr("common.code"))
+        raw, code = raw_and_code()
         link_button(
             ctx,
             TASK.id,

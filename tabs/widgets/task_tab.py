@@ -1,4 +1,5 @@
-"""The head every task tab opens with: its tab, and a folded "About" with the tab's explanation."""
+"""What every task tab has: its head (the tab, its explanation folded under About) and, under its result,
+the raw output and the notebook code."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,3 +18,9 @@ def task_tab(prefix: str, tab_id: str, *more: str) -> Iterator[gr.Tab]:
             for key in (f"{prefix}.explain", *more):
                 gr.Markdown(tr(key))
         yield tab
+
+
+def raw_and_code() -> tuple[gr.JSON, gr.Code]:
+    """The two panels under every task's result: the raw output as the pipeline returns it, and the Python
+    that reproduces it in a notebook."""
+    return gr.JSON(label=tr("common.raw")), gr.Code(language="python", label=tr("common.code"))
