@@ -17,6 +17,7 @@ from gradio.events import Dependency
 
 from core.errors import BadInput, PlaygroundError
 from core.localized import Localized
+from core.runtime.imports import import_transformers_once
 from tabs.literal import toast_text
 
 log = logging.getLogger("playground")
@@ -110,6 +111,7 @@ def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     def checked(args: tuple, kwargs: dict) -> None:
         bound = signature.bind_partial(*args, **kwargs).arguments
         check_inputs({k: v for k, v in bound.items() if k not in ("request", "progress")})
+        import_transformers_once()  # the first requests arrive together; see core/runtime/imports.py
 
     if inspect.isgeneratorfunction(fn):
 

@@ -21,6 +21,7 @@ import gradio as gr
 
 from core.call import Backend, CallContext
 from core.remote.retry import RetryNotice
+from core.runtime.imports import import_transformers_once
 from tabs.boundary import check_inputs, resolve_language, toast, user_error
 from tabs.context import AppContext
 
@@ -102,6 +103,7 @@ def task_handler(ctx: AppContext) -> Callable[[Callable[..., Any]], Callable[...
         def start(values: dict[str, Any], settings: dict[str, Any]) -> CallContext:
             check_inputs({name: value for name, value in values.items() if name != "progress"})
             check_inputs({name: value for name, value in settings.items() if name not in ("request", "oauth_token")})
+            import_transformers_once()  # the first requests arrive together; see core/runtime/imports.py
             return call_context(ctx, **settings)
 
         if inspect.isgeneratorfunction(fn):

@@ -70,3 +70,26 @@ def test_micro_batching_reads_its_settings_when_used(monkeypatch):
     assert batcher.submit("k", [1, 2]) == [2, 4]
     monkeypatch.setenv("PLAYGROUND_MICRO_BATCHING", "on")
     assert batcher.enabled is True
+
+
+def test_transformers_names_are_imported_once_for_all_threads():
+    """The first requests of a class arrive together: each thread waits for the one import, none fails."""
+    import threading
+
+    from core.runtime import imports
+
+    errors: list[BaseException] = []
+
+    def first_request() -> None:
+        try:
+            imports.import_transformers_once()
+            from transformers import AutoConfig, AutoTokenizer  # noqa: F401
+        except BaseException as error:  # noqa: BLE001 (the test reports whatever a thread met)
+            errors.append(error)
+
+    threads = [threading.Thread(target=first_request) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and imports._READY.is_set()
