@@ -25,6 +25,7 @@ FAMILIES = {
     "finetune",
     "public",
     "remote",
+    "insight",
 }
 MAX_CORE_TOP_MODULES = 12
 MAX_CORE_LINES = 450
