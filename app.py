@@ -186,6 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from core.runtime.model_source import hub_offline
     from tabs import fair_queue, tab_modules
+    from tabs.compression import compression_middleware
     from tabs.guards import middleware
     from tabs.i18n import build_i18n
     from tabs.theme import CSS, playground_theme
@@ -209,7 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         max_file_size="20mb" if public else None,
         theme=playground_theme(),
         css=CSS,
-        app_kwargs={"middleware": middleware(public=public, on_space=ON_SPACE)},
+        # The page's document compressed (gradio compresses only paths with an extension), then the guards.
+        app_kwargs={"middleware": [compression_middleware(), *middleware(public=public, on_space=ON_SPACE)]},
         mcp_server=args.mcp,  # None: gradio reads GRADIO_MCP_SERVER
     )
     return 0
