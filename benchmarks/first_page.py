@@ -160,8 +160,10 @@ def main() -> int:
         browser.close()
 
     print(f"Medians of {args.runs} loads each, fresh browser context per load, apps alternating.")
-    print("| network | page | first usable textbox (ms) | ratio | document (kB on the wire) | until usable (kB) "
-          "| all responses (kB) | responses |")
+    print(
+        "| network | page | first usable textbox (ms) | ratio | document (kB on the wire) | until usable (kB) "
+        "| all responses (kB) | responses |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     verdicts = []
     for net_name in networks:
@@ -179,9 +181,7 @@ def main() -> int:
                     f"goal document < 150 kB: {'meets' if m.document_bytes < 150_000 else 'MISSES'} "
                     f"({m.document_bytes / 1000:,.1f} kB)"
                 )
-    spread = {
-        key: (min(x.ready_ms for x in loads), max(x.ready_ms for x in loads)) for key, loads in results.items()
-    }
+    spread = {key: (min(x.ready_ms for x in loads), max(x.ready_ms for x in loads)) for key, loads in results.items()}
     for (net_name, name), (low, high) in spread.items():
         print(f"range {net_name}, {name}: {low:,.0f}–{high:,.0f} ms")
     for verdict in verdicts:

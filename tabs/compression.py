@@ -132,11 +132,7 @@ class _Responder:
     def _compressible(self, start: Message) -> bool:
         names = {name.lower(): value for name, value in start.get("headers", [])}
         media = names.get(b"content-type", b"").decode("latin-1").partition(";")[0].strip().lower()
-        return (
-            b"content-encoding" not in names
-            and start.get("status", 200) == 200
-            and media in COMPRESSIBLE
-        )
+        return b"content-encoding" not in names and start.get("status", 200) == 200 and media in COMPRESSIBLE
 
     async def on_send(self, message: Message) -> None:
         if self.passing:
