@@ -11,7 +11,7 @@ until the page went quiet. The two apps alternate, so both see the same machine 
 
 Goal: the app's median at 1.6 Mbit/s ≤ 1.5× the bare app's in the same run; the document < 150 kB.
 
-    python benchmarks/first_page.py [--runs 5]
+    python benchmarks/first_page.py [--runs 5] [--wide]
 """
 
 from __future__ import annotations
@@ -57,6 +57,19 @@ import tabs
 tabs.TAB_NAMES = tabs.TAB_NAMES[:1]
 import app
 sys.exit(app.main(["--offline", "--host", "127.0.0.1", "--port", sys.argv[1]]))
+"""
+#: ``--wide``: a bare gradio app as wide as this one (17 tabs, 612 textboxes, 306 events, plain labels): what
+#: gradio's front end costs per component, with none of this app's code.
+WIDE_APP = """
+import sys, gradio as gr
+with gr.Blocks() as demo:
+    with gr.Tabs():
+        for t in range(17):
+            with gr.Tab(f"Tab {t}"):
+                for j in range(18):
+                    a, b = gr.Textbox(label=f"In {t}.{j}"), gr.Textbox(label=f"Out {t}.{j}")
+                    a.submit(lambda x: x, a, b)
+demo.launch(server_name="127.0.0.1", server_port=int(sys.argv[1]))
 """
 #: After the box is usable, how long the network must stay quiet before the page counts as settled.
 QUIET_S = 1.5
@@ -155,6 +168,7 @@ def median_load(loads: list[Load]) -> Load:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="loads per app and network (median reported)")
+    parser.add_argument("--wide", action="store_true", help="also a bare gradio app with 17 tabs of 36 textboxes")
     args = parser.parse_args()
     use_offline_environment()
     from playwright.sync_api import sync_playwright
@@ -174,6 +188,11 @@ def main() -> int:
             "app": (app.url, "#tab-classify textarea"),
             "app, first tab only": (first_tab, "#tab-classify textarea"),
         }
+        if args.wide:
+            targets["bare gradio app, 17 tabs × 36 textboxes"] = (
+                stack.enter_context(script_app(WIDE_APP)),
+                "textarea",
+            )
         for url, selector in targets.values():  # warm both servers (imports, templates) before measuring
             load_once(browser, url, selector, UNTHROTTLED)
         results: dict[tuple[str, str], list[Load]] = {}
