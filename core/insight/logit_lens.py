@@ -283,14 +283,14 @@ def notebook_code(result: LogitLensResult, text: str, top_k: int) -> str:
     if result.kind == "masked":
         auto, prepare, position = (
             "AutoModelForMaskedLM",
-            f"inputs = tokenizer({text_literal(text)}, return_tensors=\"pt\")",
+            f'inputs = tokenizer({text_literal(text)}, return_tensors="pt")',
             "int((inputs.input_ids[0] == tokenizer.mask_token_id).nonzero()[0])  # the mask",
         )
         last = "last"
     else:
         auto, prepare, position = (
             "AutoModelForCausalLM",
-            f"inputs = tokenizer({text_literal(text)}, return_tensors=\"pt\")",
+            f'inputs = tokenizer({text_literal(text)}, return_tensors="pt")',
             "-1  # the last token: what comes next",
         )
         last = "last (hidden_states[-1] already went through the final norm)"
