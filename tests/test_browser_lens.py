@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tabs.logit_lens import STRINGS as LENS_STRINGS
 from tabs.widgets.logit_lens_view import shown_probability
 from tests.test_browser import (
     RESULT_TIMEOUT_MS,
@@ -61,11 +62,8 @@ def lens_json(page, panel, text: dict[str, str]) -> dict:
     return copy_raw(page, shown)
 
 
-@pytest.mark.parametrize("language", ["en", "ko"])
-def test_the_lens_grid_after_run_shows_the_jsons_tokens_and_probabilities(app_url, tiny_gpt2, page_for, language):
-    page = page_for(app_url, language)
-    page.goto(app_url)
-    text, panel, _ = generation_run(page, language, str(tiny_gpt2))
+def grid_cells(page, panel, text: dict[str, str]) -> tuple:
+    """The grid's cells as drawn, the lens's JSON, and the grid's block."""
     grid = block_labelled(page, panel, text["lens.grid"])
     cells = wait_for(lambda: grid.evaluate(READ_GRID), lambda cells: [] if cells else ["no cells"], "the lens grid")
     raw = lens_json(page, panel, text)
@@ -76,12 +74,34 @@ def test_the_lens_grid_after_run_shows_the_jsons_tokens_and_probabilities(app_ur
         for rank, top in enumerate(row["top"], start=1)
     ]
     assert cells == expected
+    return cells, raw, grid
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_lens_grid_after_run_shows_the_jsons_tokens_and_probabilities(app_url, tiny_gpt2, page_for, language):
+    page = page_for(app_url, language)
+    page.goto(app_url)
+    text, panel, _ = generation_run(page, language, str(tiny_gpt2))
+    _, raw, grid = grid_cells(page, panel, text)
     assert [row["layer"] for row in raw["layers"]] == [0, 1, 2]  # the embeddings and tiny GPT-2's two layers
     assert grid.get_by_role("rowheader").count() == 3 and grid.locator("td.lens-cell").first.is_visible()
     published = os.environ.get(SCREENSHOTS_ENV)
     if published:
         Path(published).mkdir(parents=True, exist_ok=True)
         grid.screenshot(path=str(Path(published) / f"logit_lens{'' if language == 'en' else '.ko'}.png"))
+
+
+def test_the_fill_mask_tab_shows_the_lens_at_the_mask(app_url, tiny_masked_lm, page_for):
+    page = page_for(app_url, "ko")
+    page.goto(app_url)
+    text = {**strings("fill_mask", "ko"), **LENS_STRINGS["ko"]}
+    panel = select_tab(page, text["fill_mask.tab"])
+    click_example(page, panel)
+    set_model(panel, text, str(tiny_masked_lm))
+    run_and_read(page, panel, text)
+    cells, raw, _ = grid_cells(page, panel, text)
+    assert raw["tokens"][raw["position"]] == "[MASK]"
+    assert {cell["layer"] for cell in cells} == set(range(len(raw["layers"])))
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])
