@@ -178,5 +178,5 @@ def build(ctx: AppContext) -> None:
             outputs=[raw, label, table, notice, code],
             api_name="fill_mask",
         )
-        lens.follow(ran)
+        lens.follow(ran, run.click)
         refresh_status_after(ctx, model, ran)

@@ -324,10 +324,11 @@ def build(ctx: AppContext) -> None:
             outputs=outputs,
             api_name="generate",
         )
-        lens.follow(event)
-        next_token_branch.branch_on_click(candidates, text, distribution, ctx.language).success(
+        lens.follow(event, run.click)
+        branched = next_token_branch.branch_on_click(candidates, text, distribution, ctx.language).success(
             make_handler(ctx), [text, model, *knobs, *settings_inputs(ctx)], outputs, api_visibility="private"
         )
+        lens.follow(branched)  # the lens reads the branched prompt too
         stop.click(None, cancels=[event], api_visibility="private", queue=False)
         refresh_status_after(ctx, model, event)
 

@@ -135,7 +135,11 @@ class LensSection:
     inputs: list
     outputs: list
 
-    def follow(self, event: gr.events.Dependency) -> None:
+    def follow(self, event: gr.events.Dependency, started_by: Callable | None = None) -> None:
+        """Fill the lens when ``event`` succeeds; empty it when ``started_by`` (e.g. ``run.click``) fires again, so
+        a failed run never leaves the previous run's lens on screen as if it read the new input."""
+        if started_by is not None:
+            started_by(lambda: (None, "", "", ""), None, self.outputs, api_visibility="private", queue=False)
         event.success(
             make_follower(self.ctx),
             inputs=[*self.inputs, *settings_inputs(self.ctx)],
