@@ -159,11 +159,12 @@ def test_a_short_text_is_not_cut(tiny_gpt2):
     assert logit_lens(PROMPT, str(tiny_gpt2)).truncation is None
 
 
-@pytest.mark.parametrize("fixture", ["tiny_gpt2", "tiny_masked_lm"])
+@pytest.mark.parametrize("fixture", ["tiny_gpt2", "tiny_chat_gpt2", "tiny_masked_lm"])
 def test_the_notebook_code_runs_and_prints_the_same_last_row(request, fixture, capsys):
     path = request.getfixturevalue(fixture)
     text = MASKED if fixture == "tiny_masked_lm" else PROMPT
     result = logit_lens(text, str(path), top_k=3)
+    assert result.chat == (fixture == "tiny_chat_gpt2")
     exec(notebook_code(result, text, 3), {})  # noqa: S102 (our own generated code, on a local tiny model)
     printed = capsys.readouterr().out.strip().splitlines()
     assert len(printed) == len(result.layers)

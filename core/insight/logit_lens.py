@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from core.errors import BadInput, WrongModelKind
+from core.generation.generate import is_chat_model, prepare_prompt
 from core.inputs.text import require_text
 from core.inputs.token_window import Truncation
 from core.registry import get_task
@@ -64,6 +65,8 @@ class LogitLensResult:
     model: str
     #: The notebook expression of the readout, e.g. ``model.lm_head(model.transformer.ln_f(h))``.
     readout: str
+    #: A chat model's prompt went through its chat template, as in the generation tab.
+    chat: bool = False
     truncation: Truncation | None = None
     seconds: float = 0.0
 
@@ -163,8 +166,6 @@ def load_language_model(model: str, *, device: str = "auto", policy: LoadPolicy 
 
 def _decoder_inputs(loaded: LoadedModel, text: str) -> tuple[Any, Truncation | None]:
     """The prompt's ids as the generation tab feeds them (chat template for chat models), its last 256 tokens."""
-    from core.generation.generate import prepare_prompt
-
     prompt = prepare_prompt(loaded, text, 1)
     ids = prompt.input_ids
     total = prompt.truncation.tokens if prompt.truncation is not None else int(ids.shape[-1])
@@ -260,6 +261,7 @@ def logit_lens(
         kind, readout = "decoder", decoder_readout(loaded.model, name)
         input_ids, truncation = _decoder_inputs(loaded, text)
         position = int(input_ids.shape[-1]) - 1
+
     started = time.perf_counter()
     logits = read_layers(loaded, input_ids, position, readout)
     tokenizer = loaded.preprocessor
@@ -271,6 +273,7 @@ def logit_lens(
         kind=kind,
         model=name,
         readout=readout.expression,
+        chat=kind == "decoder" and is_chat_model(tokenizer),
         truncation=truncation,
         seconds=time.perf_counter() - started,
     )
@@ -288,9 +291,13 @@ def notebook_code(result: LogitLensResult, text: str, top_k: int) -> str:
         )
         last = "last"
     else:
+        chat = f'[{{"role": "user", "content": {text_literal(text)}}}]'
         auto, prepare, position = (
             "AutoModelForCausalLM",
-            f'inputs = tokenizer({text_literal(text)}, return_tensors="pt")',
+            f"inputs = tokenizer.apply_chat_template({chat}, add_generation_prompt=True, return_dict=True, "
+            'return_tensors="pt")'
+            if result.chat
+            else f'inputs = tokenizer({text_literal(text)}, return_tensors="pt")',
             "-1  # the last token: what comes next",
         )
         last = "last (hidden_states[-1] already went through the final norm)"

@@ -11,7 +11,7 @@ from typing import Any
 from core.generation.next_token import readable_token
 from core.localized import Localized
 
-#: The cell's shade: the probability as the alpha of one blue (light and dark themes alike).
+#: The cell's shade: the probability as the alpha of one blue, at most 0.5 so text keeps 4.5:1 in both themes.
 SHADE = "rgba(59, 130, 246, {alpha:.3f})"
 GRID_STYLE = (
     "<style>"
@@ -50,7 +50,7 @@ def lens_grid(raw: dict[str, Any], language: str) -> str:
         for rank, top in enumerate(row["top"]):
             token = escape(readable_token(top["token"]))
             shown = shown_probability(top["p"])
-            shade = SHADE.format(alpha=min(1.0, max(0.0, top["p"])) * 0.85)
+            shade = SHADE.format(alpha=min(1.0, max(0.0, top["p"])) * 0.5)
             cells.append(
                 f"<td class='lens-cell' data-layer='{row['layer']}' data-rank='{rank + 1}' data-id='{top['id']}' "
                 f"data-p='{top['p']!r}' style='background:{shade}' title='id {top['id']}'>"
