@@ -59,6 +59,7 @@ BENCHMARKS = (
     Benchmark(
         "remote", "Remote backend overhead over a bare InferenceClient, loopback (issue 6)", ("remote_overhead.py",)
     ),
+    Benchmark("logit_lens", "Logit lens vs one forward pass, GPT-2 small (issue 18)", ("bench_logit_lens.py",)),
 )
 
 

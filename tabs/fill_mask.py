@@ -8,6 +8,7 @@ from core import runner
 from core.call import CallContext, TaskInputs
 from core.localized import Localized
 from core.text.fill_mask import MAX_TOP_K, TASK, FillMaskResult, known_mask_token
+from tabs import logit_lens
 from tabs.boundary import resolve_language
 from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
@@ -146,6 +147,7 @@ def build(ctx: AppContext) -> None:
                 notice = gr.Markdown()
                 table = gr.Dataframe(headers=TABLE_HEADERS, label=tr("fill_mask.table"), wrap=True)
         raw, code = raw_and_code()
+        lens = logit_lens.build_section(ctx, text, model, api=False)  # the same view, at the mask
         link_button(ctx, TASK.id, {"text": text, "model": model, "top_k": top_k})
         examples(
             [
@@ -176,4 +178,5 @@ def build(ctx: AppContext) -> None:
             outputs=[raw, label, table, notice, code],
             api_name="fill_mask",
         )
+        lens.follow(ran, run.click)
         refresh_status_after(ctx, model, ran)

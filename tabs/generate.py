@@ -16,7 +16,7 @@ from core.generation.generate import (
 )
 from core.generation.next_token import NextTokenDistribution, predict_next_token
 from core.registry import get_task
-from tabs import decoding
+from tabs import decoding, logit_lens, next_token_branch
 from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
 from tabs.deep_link import link_button
@@ -123,7 +123,8 @@ STRINGS = {
     },
 }
 for _language in STRINGS:
-    STRINGS[_language].update(decoding.STRINGS[_language])
+    for _section in (decoding, logit_lens, next_token_branch):
+        STRINGS[_language].update(_section.STRINGS[_language])
 
 
 def _shown_text(result: GenerationResult) -> str:
@@ -281,7 +282,9 @@ def build(ctx: AppContext) -> None:
         with gr.Row():
             model_plot = gr.Plot(label=tr("generate.next_model"), show_label=True)
             shaped_plot = gr.Plot(label=tr("generate.next_shaped"), show_label=True)
+        gr.Markdown(tr("branch.hint"))
         candidates = gr.Dataframe(headers=CANDIDATE_HEADERS, label=tr("generate.next_table"), interactive=False)
+        lens = logit_lens.build_section(ctx, text, model, api=True)
         distribution = gr.State(None)
         raw, code = raw_and_code()
         link_button(
@@ -314,12 +317,18 @@ def build(ctx: AppContext) -> None:
         decoding.build_section(ctx, text, model)
 
         knobs = [max_new_tokens, temperature, top_k, top_p, repetition_penalty, num_return_sequences, do_sample, seed]
+        outputs = [raw, output, notice, model_text, model_plot, shaped_plot, candidates, distribution, code]
         event = run.click(
             make_handler(ctx),
             inputs=[text, model, *knobs, *settings_inputs(ctx)],
-            outputs=[raw, output, notice, model_text, model_plot, shaped_plot, candidates, distribution, code],
+            outputs=outputs,
             api_name="generate",
         )
+        lens.follow(event, run.click)
+        branched = next_token_branch.branch_on_click(candidates, text, distribution, ctx.language).success(
+            make_handler(ctx), [text, model, *knobs, *settings_inputs(ctx)], outputs, api_visibility="private"
+        )
+        lens.follow(branched)  # the lens reads the branched prompt too
         stop.click(None, cancels=[event], api_visibility="private", queue=False)
         refresh_status_after(ctx, model, event)
 
