@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, TypedDict
 
+from core.call import Backend, CallContext
+from core.code_panel import text_literal
 from core.errors import BadInput
 from core.inputs.text import require_text, split_lines
 from core.inputs.token_window import Truncation, fit_text, max_input_length, special_token_count
@@ -305,6 +307,21 @@ def explain(
     )
 
 
+def explain_call(call: CallContext, text: str, model: str, **options: Any) -> AttributionResult:
+    """``explain`` for one event of the app; on the remote backend, a message that it needs the model here.
+
+    The hosted Inference API answers with scores only: gradients need the weights on this machine.
+    """
+    if call.backend is Backend.REMOTE:
+        raise BadInput(
+            "Attributions need the model on this machine: the hosted Inference API returns only the scores, "
+            "not the gradients they are made of. Set the backend to 'local' (the model is then downloaded once).",
+            ko="기여도 분석은 모델이 이 컴퓨터에 있어야 해요. 원격 Inference API는 점수만 돌려주고 그래디언트는 "
+            "주지 않아요. 실행 위치를 'local'로 바꾸세요(모델은 한 번만 내려받아요).",
+        )
+    return explain(text, model, **options, device=call.device, policy=call.policy)
+
+
 def _no_grad() -> Any:
     import torch
 
@@ -323,3 +340,57 @@ def _best_hypothesis(loaded: LoadedModel, text: str, candidates: list[str], temp
         if score > best_score:
             best, best_score = label, score
     return best
+
+
+def notebook_code(result: AttributionResult) -> str:
+    """The Python that reproduces this result in a notebook, with Captum (the reference implementation)."""
+    if result.hypothesis is not None:
+        given = f"{text_literal(result.text)}, {result.hypothesis!r}"
+        pick = (
+            'entail = next(i for name, i in model.config.label2id.items() if name.lower().startswith("entail"))\n'
+            "contradiction = -1 if entail == 0 else 0  # as the zero-shot pipeline picks it"
+        )
+        explained = (
+            "logits[:, entail]"
+            if result.output is Output.LOGIT
+            else "logits[:, [contradiction, entail]].softmax(-1)[:, 1]  # multi_label=True's score"
+        )
+    else:
+        given = text_literal(result.text)
+        pick = f"target = model.config.label2id[{result.target!r}]"
+        explained = "logits[:, target]" if result.output is Output.LOGIT else "logits.softmax(-1)[:, target]"
+    if result.method is Method.INTEGRATED_GRADIENTS:
+        explainer = "LayerIntegratedGradients"
+        attribute = (
+            "special = tokenizer.get_special_tokens_mask(ids[0].tolist(), already_has_special_tokens=True)\n"
+            "baseline = torch.where(torch.tensor(special).bool(), ids, tokenizer.pad_token_id)  # [PAD] for each word\n"
+            f"scores = explainer.attribute(ids, baselines=baseline, additional_forward_args=extra, n_steps={result.steps})"
+        )
+    else:
+        explainer = "LayerGradientXActivation"
+        attribute = "scores = explainer.attribute(ids, additional_forward_args=extra)"
+    return f"""# pip install captum
+import torch
+from captum.attr import {explainer}
+from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+tokenizer = AutoTokenizer.from_pretrained({result.model!r})
+model = AutoModelForSequenceClassification.from_pretrained({result.model!r}).eval()
+inputs = tokenizer({given}, truncation=True, max_length={MAX_TOKENS}, return_tensors="pt")
+ids = inputs.pop("input_ids")
+names, extra = list(inputs), tuple(inputs.values())  # attention_mask, token_type_ids …
+{pick}
+
+
+def f(input_ids, *extra):
+    logits = model(input_ids=input_ids, **dict(zip(names, extra))).logits
+    return {explained}
+
+
+explainer = {explainer}(f, model.get_input_embeddings())
+{attribute}
+scores = scores.sum(-1)[0]  # one score per token: summed over the embedding's dimensions
+for token, score in zip(tokenizer.convert_ids_to_tokens(ids[0]), scores.tolist()):
+    print(f"{{token:>12}} {{score:+.4f}}")
+print("sum of scores:", scores.sum().item())
+"""
