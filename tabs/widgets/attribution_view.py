@@ -27,6 +27,7 @@ from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
 from tabs.i18n import tr
 from tabs.literal import md_literal
+from tabs.widgets.knob_slider import knob_slider
 from tabs.widgets.truncation_notice import truncation_notice
 
 STRINGS = {
@@ -223,9 +224,16 @@ def attribution_view(
             if not public:
                 gr.Markdown(tr("attributions.zero_shot_note"))
         with gr.Row():
-            target = gr.Dropdown([], label=tr("attributions.target"), info=tr("attributions.target_info"))
+            # Custom values: an API caller names any label; core says which ones exist.
+            target = gr.Dropdown(
+                [],
+                value="",
+                label=tr("attributions.target"),
+                info=tr("attributions.target_info"),
+                allow_custom_value=True,
+            )
             method = gr.Radio(METHODS, value=METHODS[0][1], label=tr("attributions.method"))
-            steps = gr.Slider(
+            steps = knob_slider(
                 1,
                 MAX_STEPS,
                 value=DEFAULT_STEPS,
@@ -242,12 +250,22 @@ def attribution_view(
             result_raw = gr.JSON(label=tr("attributions.raw"))
             code = gr.Code(language="python", label=tr("common.code"))
     if public:
-        labels, template = gr.Textbox(visible=False), gr.Textbox(visible=False)
+        labels, template = gr.Textbox("", visible=False), gr.Textbox("", visible=False)
     inputs = [text, model, target, method, steps, labels, template, output, *settings_inputs(ctx)]
     outputs = [result_raw, shading, numbers, table, code]
     visibility = {"api_name": "attributions"} if public else {"api_visibility": "private"}
-    explain.click(make_handler(ctx), inputs=inputs, outputs=outputs, **visibility)
     quiet = {"api_visibility": "private", "show_progress": "minimal"}
-    target.input(make_handler(ctx), inputs=inputs, outputs=outputs, **quiet)
     filled = after.success(targets_from, inputs=raw, outputs=target, api_visibility="private", queue=False)
-    filled.success(make_handler(ctx), inputs=inputs, outputs=outputs, **quiet)
+    events = [
+        explain.click(make_handler(ctx), inputs=inputs, outputs=outputs, **visibility),
+        target.input(make_handler(ctx), inputs=inputs, outputs=outputs, **quiet),
+        filled.success(make_handler(ctx), inputs=inputs, outputs=outputs, **quiet),
+    ]
+    # A failed run or explanation leaves no shading of an earlier text on screen (the app clears public events'
+    # outputs itself: tabs/boundary.clear_results_on_failure).
+    for event in [after, *events[1:]] if public else [after, *events]:
+        event.failure(_nothing, None, outputs, queue=False, show_progress="hidden", api_visibility="private")
+
+
+def _nothing() -> tuple:
+    return None, None, None, None, None
