@@ -52,6 +52,11 @@ BENCHMARKS = (
     Benchmark("finetune", "Fine-tuning MiniLM on the starter set (issue 5)", ("finetune_minilm.py",)),
     Benchmark("mcp", "An MCP tool call vs the same call through gradio_client (issue 19)", ("mcp_call.py",)),
     Benchmark(
+        "attributions",
+        "Attributions: integrated gradients (50 steps) and gradient × input vs one forward pass (issue 18)",
+        ("bench_attributions.py",),
+    ),
+    Benchmark(
         "remote", "Remote backend overhead over a bare InferenceClient, loopback (issue 6)", ("remote_overhead.py",)
     ),
 )

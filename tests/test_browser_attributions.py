@@ -1,6 +1,7 @@
 """The attributions view in a real browser: after Run in the sentiment tab the predicted label is explained, and
 choosing another label redraws the shading and the table, each matching the JSON of ``/attributions``.
 
+With ``PLAYGROUND_SCREENSHOTS=docs/screenshots`` it also publishes ``attributions.png`` (and Korean, dark).
 The page is read as drawn: each token's shade and ``data-score``, the top-tokens table's cells. The launched
 app, the browser and the page helpers are the session's (``tests/conftest.py``, ``tests/test_browser.py``).
 """
@@ -9,7 +10,7 @@ import pytest
 
 from tabs.widgets.attribution_view import TOP_TOKENS, shade
 from tests.test_attributions import SENTENCE, sharp_classifier  # noqa: F401 (a fixture)
-from tests.test_browser import RESULT_TIMEOUT_MS, select_tab, set_model, strings
+from tests.test_browser import RESULT_TIMEOUT_MS, save_screenshot, screenshot_dir, select_tab, set_model, strings  # noqa: F401
 from tests.test_browser_views import READ_TABLE, block_labelled, text_box
 
 READ_SHADING = """panel => {
@@ -50,7 +51,14 @@ def check_matches_the_json(page, panel, text: dict[str, str], shown: dict, raw: 
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])
-def test_choosing_another_label_redraws_the_shading(language, page_for, app_url, client, sharp_classifier):  # noqa: F811
+def test_choosing_another_label_redraws_the_shading(
+    language,
+    page_for,
+    app_url,
+    client,
+    sharp_classifier,  # noqa: F811
+    screenshot_dir,  # noqa: F811
+):
     text = strings("classify", language)
     page = page_for(app_url, language)
     page.goto(app_url)
@@ -74,3 +82,5 @@ def test_choosing_another_label_redraws_the_shading(language, page_for, app_url,
     raw_other = client.predict(SENTENCE, model, other, api_name="/attributions")[0]
     assert second["tokens"] != first["tokens"]
     check_matches_the_json(page, panel, text, second, raw_other)
+    panel.locator(".attribution-text").scroll_into_view_if_needed()
+    save_screenshot(page, screenshot_dir, "attributions" if language == "en" else "attributions.ko")
