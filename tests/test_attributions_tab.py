@@ -145,3 +145,10 @@ def test_the_endpoint_refuses_bad_steps_and_keeps_serving(client, tiny_classifie
     with pytest.raises(AppError, match="'lime'.*not in the list of choices"):
         client.predict("I like apple", str(tiny_classifier), "", "lime", api_name="/attributions")
     assert client.predict("I like apple", str(tiny_classifier), api_name="/attributions")[0]["steps"] == 50
+
+
+def test_after_a_remote_run_the_view_says_it_needs_the_model_here(tiny_classifier):
+    raw, html, numbers, table, code = make_handler(AppContext(), after_run=True)(
+        "I like apple", str(tiny_classifier), backend="remote", language="ko"
+    )
+    assert raw is None and html == "" and "이 컴퓨터에 있어야" in numbers and table is None

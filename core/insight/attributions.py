@@ -21,6 +21,7 @@ from core.errors import BadInput
 from core.inputs.text import require_text, split_lines
 from core.inputs.token_window import Truncation, fit_text, max_input_length, special_token_count
 from core.insight.gradients import Attribution, gradient_x_input, integrated_gradients
+from core.localized import Localized
 from core.registry import get_task
 from core.runtime.loading import PRIVATE, LoadedModel, LoadPolicy, load_for_task
 from core.text.zero_shot import check_nli_head, check_template, default_template, parse_labels
@@ -307,18 +308,25 @@ def explain(
     )
 
 
-def explain_call(call: CallContext, text: str, model: str, **options: Any) -> AttributionResult:
-    """``explain`` for one event of the app; on the remote backend, a message that it needs the model here.
+#: Why the view needs the model here: the hosted API's answer has no gradients in it.
+LOCAL_ONLY = Localized(
+    "Attributions need the model on this machine: the hosted Inference API returns only the scores, "
+    "not the gradients they are made of. Set the backend to 'local' (the model is then downloaded once).",
+    "기여도 분석은 모델이 이 컴퓨터에 있어야 해요. 원격 Inference API는 점수만 돌려주고 그래디언트는 "
+    "주지 않아요. 실행 위치를 'local'로 바꾸세요(모델은 한 번만 내려받아요).",
+)
 
-    The hosted Inference API answers with scores only: gradients need the weights on this machine.
-    """
-    if call.backend is Backend.REMOTE:
-        raise BadInput(
-            "Attributions need the model on this machine: the hosted Inference API returns only the scores, "
-            "not the gradients they are made of. Set the backend to 'local' (the model is then downloaded once).",
-            ko="기여도 분석은 모델이 이 컴퓨터에 있어야 해요. 원격 Inference API는 점수만 돌려주고 그래디언트는 "
-            "주지 않아요. 실행 위치를 'local'로 바꾸세요(모델은 한 번만 내려받아요).",
-        )
+
+def needs_local_model(call: CallContext) -> Localized | None:
+    """What to tell the user when this call cannot be explained here (the remote backend); ``None`` when it can."""
+    return LOCAL_ONLY if call.backend is Backend.REMOTE else None
+
+
+def explain_call(call: CallContext, text: str, model: str, **options: Any) -> AttributionResult:
+    """``explain`` for one event of the app; ``BadInput`` saying so on the remote backend (``LOCAL_ONLY``)."""
+    notice = needs_local_model(call)
+    if notice is not None:
+        raise BadInput(notice)
     return explain(text, model, **options, device=call.device, policy=call.policy)
 
 

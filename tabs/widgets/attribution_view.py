@@ -20,6 +20,7 @@ from core.insight.attributions import (
     Method,
     Output,
     explain_call,
+    needs_local_model,
     notebook_code,
 )
 from core.localized import Localized
@@ -163,8 +164,9 @@ def targets_from(raw: Any) -> Any:
     return gr.update(choices=labels, value=labels[0] if labels else None)
 
 
-def make_handler(ctx: AppContext) -> Callable:
-    """The /attributions handler (a new function for each event that uses it)."""
+def make_handler(ctx: AppContext, after_run: bool = False) -> Callable:
+    """The /attributions handler (a new function for each event that uses it). ``after_run``: the explanation
+    that follows a task's run says in the view, not as an error, when it cannot run here (remote backend)."""
 
     @task_handler(ctx)
     def attributions(
@@ -193,6 +195,9 @@ def make_handler(ctx: AppContext) -> Callable:
         Returns:
             The raw JSON {"tokens", "scores", "method", "steps", "completeness": {"output", "f_input", "f_baseline", "baseline_ids"}}; then the shaded text as HTML, the completeness numbers, the top tokens and the Python code.
         """
+        local_only = needs_local_model(call) if after_run else None
+        if local_only is not None:
+            return None, "", f"ℹ️ {local_only.text(call.language)}", None, ""
         options = {"target": target, "method": method, "steps": steps, "labels": labels, "output": output}
         result = explain_call(call, text, model, **options, hypothesis_template=hypothesis_template)
         return (
@@ -259,7 +264,7 @@ def attribution_view(
     events = [
         explain.click(make_handler(ctx), inputs=inputs, outputs=outputs, **visibility),
         target.input(make_handler(ctx), inputs=inputs, outputs=outputs, **quiet),
-        filled.success(make_handler(ctx), inputs=inputs, outputs=outputs, **quiet),
+        filled.success(make_handler(ctx, after_run=True), inputs=inputs, outputs=outputs, **quiet),
     ]
     # A failed run or explanation leaves no shading of an earlier text on screen (the app clears public events'
     # outputs itself: tabs/boundary.clear_results_on_failure).
