@@ -11,6 +11,7 @@ numbers are reported so a student can check the split. Gradient × input is the 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, TypedDict
@@ -144,11 +145,11 @@ def check_steps(steps: Any) -> int:
     )
 
 
-def pick_target(target: str | None, targets: list[str], best: str) -> str:
-    """The label named by ``target`` (case-insensitive; empty: ``best``, the predicted one)."""
+def pick_target(target: str | None, targets: list[str], best: Callable[[], str]) -> str:
+    """The label named by ``target`` (case-insensitive; empty: ``best()``, the predicted one, run only then)."""
     wanted = (target or "").strip()
     if not wanted:
-        return best
+        return best()
     for label in targets:
         if label.casefold() == wanted.casefold():
             return label
@@ -269,8 +270,7 @@ def explain(
         candidates = [str(loaded.config.id2label[i]) for i in range(loaded.config.num_labels)]
     started = time.perf_counter()
     if zero_shot:
-        best = _best_hypothesis(loaded, text, candidates, template, output)
-        label = pick_target(target, candidates, best)
+        label = pick_target(target, candidates, lambda: _best_hypothesis(loaded, text, candidates, template, output))
         problem = _encode(loaded, text, template.format(label))
         hypothesis = template.format(label)
 
@@ -279,9 +279,15 @@ def explain(
     else:
         hypothesis = None
         problem = _encode(loaded, text, None)
-        with _no_grad():
-            first = _class_scores(loaded, problem.logits(problem.embeddings(problem.encoding["input_ids"])), output)
-        label = pick_target(target, candidates, candidates[int(first[0].argmax())])
+
+        def predicted() -> str:
+            with _no_grad():
+                ids = problem.encoding["input_ids"]
+                return candidates[
+                    int(_class_scores(loaded, problem.logits(problem.embeddings(ids)), output)[0].argmax())
+                ]
+
+        label = pick_target(target, candidates, predicted)
         index = candidates.index(label)
 
         def f(embeds: Any) -> Any:
