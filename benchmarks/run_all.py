@@ -57,6 +57,11 @@ BENCHMARKS = (
         ("first_page.py",),
     ),
     Benchmark(
+        "attributions",
+        "Attributions: integrated gradients (50 steps) and gradient × input vs one forward pass (issue 18)",
+        ("bench_attributions.py",),
+    ),
+    Benchmark(
         "remote", "Remote backend overhead over a bare InferenceClient, loopback (issue 6)", ("remote_overhead.py",)
     ),
     Benchmark("logit_lens", "Logit lens vs one forward pass, GPT-2 small (issue 18)", ("bench_logit_lens.py",)),

@@ -13,6 +13,7 @@ from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.i18n import tr
+from tabs.widgets import attribution_view
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
 from tabs.widgets.task_tab import raw_and_code, task_tab
@@ -53,6 +54,9 @@ STRINGS = {
         "classify.table": "모든 문장",
     },
 }
+# The attributions view's labels live with it; this tab, where its endpoint is registered, spreads them.
+for _language in STRINGS:
+    STRINGS[_language].update(attribution_view.STRINGS[_language])
 
 #: The label and its score come before the sentence: a long sentence wraps in its column and never pushes
 #: them out of view (gradio sizes a column to its longest cell, up to the table's whole width).
@@ -150,3 +154,4 @@ def build(ctx: AppContext) -> None:
             concurrency_limit=BATCHED_CONCURRENCY if BATCHER.enabled else "default",
         )
         refresh_status_after(ctx, model, ran)
+        attribution_view.attribution_view(ctx, ran, raw, text, model)

@@ -20,6 +20,7 @@ from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.i18n import tr
 from tabs.literal import md_code, md_literal
+from tabs.widgets.attribution_view import attribution_view
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
 from tabs.widgets.task_tab import raw_and_code, task_tab
@@ -192,3 +193,4 @@ def build(ctx: AppContext) -> None:
             api_name="zero_shot",
         )
         refresh_status_after(ctx, model, ran)
+        attribution_view(ctx, ran, raw, text, model, labels, template)

@@ -38,6 +38,7 @@ TASK_TOOLS = {
     "compare",
     "remote",
     "logit_lens",
+    "attributions",
 }
 
 
