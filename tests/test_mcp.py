@@ -37,6 +37,7 @@ TASK_TOOLS = {
     "embeddings",
     "compare",
     "remote",
+    "attention",
 }
 
 
