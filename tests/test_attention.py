@@ -76,7 +76,9 @@ def test_seq2seq_cross_attention_equals_the_models_own(fixture, request):
         cross.shape[1], labels.shape[1], len(result.tokens),
     )  # fmt: skip
     assert torch.allclose(torch.tensor(result.cross_attention), cross, atol=1e-6)
-    assert torch.allclose(torch.tensor(result.attention), torch.stack([a[0] for a in out.encoder_attentions]), atol=1e-6)
+    assert torch.allclose(
+        torch.tensor(result.attention), torch.stack([a[0] for a in out.encoder_attentions]), atol=1e-6
+    )
     _assert_rows_sum_to_one(result.cross_attention)
     raw = result.to_json()
     assert raw["target_tokens"] == result.target_tokens and raw["cross_attention"] == result.cross_attention

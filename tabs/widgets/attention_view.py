@@ -307,9 +307,10 @@ def attention_panel(
         )  # fmt: skip
         note = gr.Markdown()
         code = gr.Code(language="python", label=tr("common.code"))
+    extra = inputs[2:] or [gr.State(None)]  # the handler's third parameter, before the settings
     run.click(
         _panel_handler(ctx, task, prepare),
-        inputs=[*inputs, *settings_inputs(ctx)],
+        inputs=[*inputs[:2], *extra, *settings_inputs(ctx)],
         outputs=[view, note, code],
         api_visibility="private",
     )
