@@ -73,8 +73,9 @@ _SCRIPT_WORDS = {
 }  # fmt: skip
 
 CSS = """
+.attn-view { padding-top: 28px; }
 .attn-controls { display: flex; gap: 12px; flex-wrap: wrap; margin-bottom: 8px; align-items: center; }
-.attn-controls select { padding: 2px 6px; border-radius: 4px; }
+.attn-controls select { padding: 2px 6px; border-radius: 4px; min-width: 72px; }
 .attn-multi { display: flex; flex-wrap: wrap; gap: 10px; }
 .attn-multi figure { margin: 0; text-align: center; font-size: 11px; }
 .attn-tok { font-size: 13px; font-family: monospace; fill: currentColor; }
