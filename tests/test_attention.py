@@ -50,6 +50,12 @@ def test_the_json_has_the_contracts_shape(tiny_masked_lm):
     assert raw["truncated"] is False and raw["total_tokens"] == len(raw["tokens"])
 
 
+def test_the_ner_tabs_model_shows_its_attention(tiny_ner):
+    result = attention("Sarah lives in Seoul.", str(tiny_ner), CALL, task="ner")
+    assert result.kind == "encoder" and "seoul" in result.tokens
+    _assert_rows_sum_to_one(result.attention)
+
+
 def test_a_text_pair_is_one_sequence(tiny_nli):
     result = attention("A man plays guitar.", str(tiny_nli), CALL, text_pair="This is about music.")
     assert result.tokens.count("[SEP]") == 2 and "music" in result.tokens
