@@ -309,12 +309,14 @@ def attention_panel(
         note = gr.Markdown()
         code = gr.Code(language="python", label=tr("common.code"))
     extra = inputs[2:] or [gr.State(None)]  # the handler's third parameter, before the settings
-    run.click(
+    ran = run.click(
         _panel_handler(ctx, task, prepare),
         inputs=[*inputs[:2], *extra, *settings_inputs(ctx)],
         outputs=[view, note, code],
         api_visibility="private",
     )
+    # after an error, no earlier view stays on screen (as every task's results, tabs/boundary.py)
+    ran.failure(lambda: ("", "", ""), outputs=[view, note, code], api_visibility="private", queue=False)
     if public:  # the API and MCP tool, once for the whole app: the JSON alone, for any kind of text model
         gr.api(make_handler(ctx), api_name="attention")
     return run
