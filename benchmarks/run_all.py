@@ -50,6 +50,7 @@ BENCHMARKS = (
     Benchmark("tokenize", "Tokenizer lab on 100,000 characters (issue 9)", ("tokenize_benchmark.py",)),
     Benchmark("compare", "DistilBERT vs BERT architectures (issue 4)", ("compare_models.py",)),
     Benchmark("finetune", "Fine-tuning MiniLM on the starter set (issue 5)", ("finetune_minilm.py",)),
+    Benchmark("attention", "The attention view vs one forward pass (issue 18)", ("attention_view.py",)),
     Benchmark("mcp", "An MCP tool call vs the same call through gradio_client (issue 19)", ("mcp_call.py",)),
     Benchmark(
         "first_page",

@@ -14,6 +14,8 @@ from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.i18n import tr
 from tabs.widgets import attribution_view
+from tabs.widgets import attention_view
+from tabs.widgets.attention_view import attention_panel
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
 from tabs.widgets.task_tab import raw_and_code, task_tab
@@ -38,6 +40,7 @@ STRINGS = {
         "classify.text_info": "Each line is classified on its own",
         "classify.label": "Scores of the first sentence",
         "classify.table": "All sentences",
+        **attention_view.STRINGS["en"],  # the attention panel's labels, for every tab that shows it
     },
     "ko": {
         "classify.tab": "😊 감성 분석",
@@ -52,6 +55,7 @@ STRINGS = {
         "classify.text_info": "줄마다 따로 분류해요",
         "classify.label": "첫 번째 문장의 점수",
         "classify.table": "모든 문장",
+        **attention_view.STRINGS["ko"],
     },
 }
 # The attributions view's labels live with it; this tab, where its endpoint is registered, spreads them.
@@ -88,6 +92,11 @@ def _table(result: ClassificationResult) -> list[list]:
         ]
         for i, (text, scores) in enumerate(zip(result.texts, result.scores, strict=True))
     ]
+
+
+def _first_sentence(text: str, _: object) -> tuple[str, str]:
+    """The attention view looks at the first sentence, as the label panel shows it."""
+    return next((line.strip() for line in text.splitlines() if line.strip()), ""), ""
 
 
 def make_handler(ctx: AppContext) -> Callable:
@@ -130,6 +139,7 @@ def build(ctx: AppContext) -> None:
                 label = gr.Label(label=tr("classify.label"), num_top_classes=5)
                 notice = gr.Markdown()
                 table = gr.Dataframe(headers=TABLE_HEADERS, label=tr("classify.table"), wrap=True)
+        attention_panel(ctx, [text, model], task=TASK.id, public=True, prepare=_first_sentence)
         raw, code = raw_and_code()
         link_button(ctx, TASK.id, {"text": text, "model": model})
         examples(

@@ -15,6 +15,7 @@ from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.i18n import tr
 from tabs.literal import md_code
+from tabs.widgets.attention_view import attention_panel
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
 from tabs.widgets.task_tab import raw_and_code, task_tab
@@ -146,6 +147,7 @@ def build(ctx: AppContext) -> None:
                 label = gr.Label(label=tr("fill_mask.label"), num_top_classes=10)
                 notice = gr.Markdown()
                 table = gr.Dataframe(headers=TABLE_HEADERS, label=tr("fill_mask.table"), wrap=True)
+        attention_panel(ctx, [text, model], task=TASK.id)
         raw, code = raw_and_code()
         lens = logit_lens.build_section(ctx, text, model, api=False)  # the same view, at the mask
         link_button(ctx, TASK.id, {"text": text, "model": model, "top_k": top_k})

@@ -13,6 +13,7 @@ from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.i18n import tr
 from tabs.literal import md_code
+from tabs.widgets.attention_view import attention_panel
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
 from tabs.widgets.task_tab import raw_and_code, task_tab
@@ -154,6 +155,7 @@ def build(ctx: AppContext) -> None:
                 highlighted = gr.HighlightedText(label=tr("ner.highlighted"), show_legend=True)
                 notice = gr.Markdown()
                 table = gr.Dataframe(headers=TABLE_HEADERS, label=tr("ner.table"), wrap=True)
+        attention_panel(ctx, [text, model], task=TASK.id)
         raw, code = raw_and_code()
         link_button(ctx, TASK.id, {"text": text, "model": model, "aggregation_strategy": strategy})
         examples(

@@ -39,6 +39,7 @@ TASK_TOOLS = {
     "remote",
     "logit_lens",
     "attributions",
+    "attention",
 }
 
 

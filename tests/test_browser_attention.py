@@ -1,0 +1,86 @@
+"""The attention view in the browser (issue 18): after Run, switching layer and head redraws the head view
+with that head's weights, read from the SVG's lines, against the /attention API's JSON; in English and Korean.
+
+The launched app and the browser are the session's (``tests/conftest.py``); the page helpers are
+``tests/test_browser.py``'s. With ``PLAYGROUND_SCREENSHOTS=docs/screenshots`` the view is saved for the README.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tabs.widgets.attention_view import MIN_WEIGHT, SCALE
+from tests.test_browser import RESULT_TIMEOUT_MS, SCREENSHOTS_ENV, select_tab, set_model, strings
+
+SENTENCES = "I like apple pie\nI felt very sad"
+
+READ_LINES = """board => ({
+  layer: board.dataset.layer, head: board.dataset.head,
+  svgs: board.querySelectorAll('svg.attn-svg').length,
+  lines: [...board.querySelectorAll('svg.attn-svg')].map(svg => ({
+    layer: Number(svg.dataset.layer), head: Number(svg.dataset.head),
+    lines: [...svg.querySelectorAll('line.attn-line')].map(l => [Number(l.dataset.from), Number(l.dataset.to),
+                                                                  Number(l.dataset.w)]),
+  })),
+  labels: [...board.querySelectorAll('text.attn-from')].map(t => t.firstChild.textContent),
+})"""
+
+
+def expected_lines(weights: list) -> dict[tuple[int, int], float]:
+    """The lines the view must draw for one head: every weight worth a line, at the page's 4 decimals."""
+    return {
+        (i, j): round(w * SCALE) / SCALE for i, row in enumerate(weights) for j, w in enumerate(row) if w >= MIN_WEIGHT
+    }
+
+
+def assert_head_drawn(drawn: dict, weights: list) -> None:
+    lines = {(int(i), int(j)): w for i, j, w in drawn["lines"]}
+    expected = expected_lines(weights)
+    assert set(lines) == set(expected)
+    assert all(abs(lines[key] - expected[key]) < 1e-9 for key in expected)
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_switching_layer_and_head_redraws_that_heads_weights(language, app_url, client, tiny_classifier, page_for):
+    model = str(tiny_classifier)
+    text = strings("classify", language)
+    page = page_for(app_url, language)
+    page.goto(app_url)
+    panel = select_tab(page, text["classify.tab"])
+    panel.get_by_label(text["classify.text"]).fill(SENTENCES)
+    set_model(panel, text, model)
+    panel.get_by_text(text["attention.title"], exact=True).click()
+    panel.get_by_role("button", name=text["attention.run"], exact=True).click()
+    board = panel.locator(".attention-view .attn-view > div").nth(1)
+    panel.locator(".attention-view svg.attn-svg").first.wait_for(timeout=RESULT_TIMEOUT_MS)
+    raw = client.predict("I like apple pie", model, api_name="/attention")  # the first sentence, as the tab sends
+    weights = raw["attention"]
+
+    first = board.evaluate(READ_LINES)
+    assert (first["layer"], first["head"], first["svgs"]) == ("0", "0", 1)
+    assert first["labels"] == ["[CLS]", "I", "like", "apple", "pie", "[SEP]"]  # the student's own characters
+    assert_head_drawn(first["lines"][0], weights[0][0])
+
+    view = panel.locator(".attention-view")
+    view.locator("select.attn-layer").select_option(index=1)
+    view.locator("select.attn-head").select_option(index=1)
+    second = board.evaluate(READ_LINES)
+    assert (second["layer"], second["head"]) == ("1", "1")
+    assert_head_drawn(second["lines"][0], weights[1][1])
+    assert expected_lines(weights[1][1]) != expected_lines(weights[0][0])
+
+    view.locator("select.attn-head").select_option(index=raw["num_heads"])  # the last option: all heads
+    every = board.evaluate(READ_LINES)
+    assert every["svgs"] == raw["num_heads"]
+    for drawn in every["lines"]:
+        assert drawn["layer"] == 1
+        assert_head_drawn(drawn, weights[1][drawn["head"]])
+    label = "헤드" if language == "ko" else "Head"
+    assert view.locator("label", has_text=label).count() >= 1
+
+    published = os.environ.get(SCREENSHOTS_ENV)
+    if published and language == "en":
+        view.locator("select.attn-head").select_option(index=0)
+        Path(published).mkdir(parents=True, exist_ok=True)
+        panel.locator(".attention-panel").screenshot(path=str(Path(published) / "attention.png"))
