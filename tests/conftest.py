@@ -9,7 +9,7 @@ import pytest
 
 from tests.kit import images, tiny_models
 from tests.kit.app import running_app
-from tests.kit.browser import browser, page_for  # noqa: F401 (one Chromium for every browser test file)
+from tests.kit.browser import browser, page_for, shared_page, shared_pages  # noqa: F401 (one Chromium for every browser test file)
 from tests.kit.environment import use_offline_environment
 from tests.kit.fake_router import FakeRouter
 from tests.kit.tiny_datasets import write_tiny_dataset
@@ -22,6 +22,14 @@ def pytest_configure(config):
     huggingface_hub: no test depends on what this machine downloaded."""
     config.stash[_HUB_HOME] = Path(tempfile.mkdtemp(prefix="playground-test-hf-"))
     use_offline_environment(hub_home=config.stash[_HUB_HOME])
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Each phase's report on the test item (``item.rep_call``): a shared browser page is dropped after a failure."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
 
 
 def pytest_unconfigure(config):

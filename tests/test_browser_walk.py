@@ -320,12 +320,11 @@ def good_run(page, panel, text, case, walk, model: str | None = None) -> str:
 
 
 @pytest.mark.parametrize("walk", WALKS, ids=[walk.tab for walk in WALKS])
-def test_an_error_clears_the_previous_results_and_a_good_run_shows_new_ones(walk, request, page_for):
+def test_an_error_clears_the_previous_results_and_a_good_run_shows_new_ones(walk, request, shared_page):
     case = CASES[walk.tab]
     url, model = request.getfixturevalue(case.app), str(request.getfixturevalue(walk.model))
     text = strings(case.tab, "en")
-    page = page_for(url)
-    page.goto(url)
+    page = shared_page(url)  # each walk stays in its own tab: one page serves them all
     panel = select_tab(page, text[case.title_key])
     case.prepare(page, panel, text, model)
 

@@ -1,4 +1,5 @@
-"""The browser the real-browser tests drive: one Chromium for the whole session, a fresh context per page.
+"""The browser the real-browser tests drive: one Chromium for the whole session, a fresh context per page,
+or one page kept open between the tests of a worker that only select a tab and run it (``shared_page``).
 
 Its fixtures are declared in ``tests/conftest.py``: pytest makes a session fixture once per module that
 defines (or imports) it, and Playwright's sync API cannot run two browsers' loops in one thread, so every
@@ -7,6 +8,7 @@ browser test file shares these.
 
 import os
 from collections.abc import Callable, Iterator
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -62,3 +64,55 @@ def page_for(browser) -> Iterator[Callable]:
     yield make
     for context in contexts:
         context.close()
+
+
+#: What ``shared_page`` keeps between tests: (url, language) -> (context, page).
+SharedPages = dict[tuple[str, str], tuple[Any, Any]]
+
+
+@pytest.fixture(scope="session")
+def shared_pages(browser) -> Iterator[SharedPages]:
+    pages: SharedPages = {}
+    yield pages
+    for context, _ in pages.values():
+        context.close()
+
+
+@pytest.fixture
+def shared_page(browser, shared_pages: SharedPages, request) -> Iterator[Callable]:
+    """The app already open at ``url`` in ``language``, kept between the tests of this worker.
+
+    Opening the app is most of a browser test's time (gradio's page builds every tab's components before the
+    first shows), so tests that only select their own tab and run it share one page. A test that fails leaves
+    its page in an unknown state: that page is closed and the next test opens a fresh one.
+    """
+    used: list[tuple[str, str]] = []
+
+    def get(url: str, language: str = "en"):
+        key = (url, language)
+        if key not in shared_pages:
+            context, page = open_page(browser, url, language)
+            page.goto(url)
+            shared_pages[key] = (context, page)
+        used.append(key)
+        return shared_pages[key][1]
+
+    yield get
+    report = getattr(request.node, "rep_call", None)
+    for key in dict.fromkeys(used):
+        context, page = shared_pages[key]
+        if report is None or report.failed or not settled(page):
+            shared_pages.pop(key)
+            context.close()
+
+
+def settled(page) -> bool:
+    """Close the test's pop-ups; whether the page is ready for the next test (no pop-up stays open)."""
+    try:
+        for button in page.get_by_test_id("toast-close").all():
+            if button.is_visible():
+                button.click(timeout=5_000)
+        page.locator(".toast-body").first.wait_for(state="detached", timeout=10_000)
+        return True
+    except Exception:  # noqa: BLE001 (any doubt: the next test gets a fresh page)
+        return page.locator(".toast-body").count() == 0
