@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.validators import number_in
+from core.validators import whole_number
 
 #: How many rows (sequences) one model's batch decodes together at most; more requests wait their turn.
 DEFAULT_ROWS = 16
@@ -44,7 +44,8 @@ def batching_enabled() -> bool:
 
 def max_rows() -> int:
     """``PLAYGROUND_GENERATE_BATCH_ROWS``: the most sequences one model decodes together (default 16)."""
-    return int(number_in(os.environ.get("PLAYGROUND_GENERATE_BATCH_ROWS", DEFAULT_ROWS), "rows", 1, MAX_ROWS))
+    value = os.environ.get("PLAYGROUND_GENERATE_BATCH_ROWS", DEFAULT_ROWS)
+    return whole_number(value, "PLAYGROUND_GENERATE_BATCH_ROWS", 1, MAX_ROWS)
 
 
 class Unbatchable(Exception):
