@@ -44,9 +44,9 @@ class BatchedUpdate:
     changed: list[int] = field(default_factory=list)
 
 
-def stream_batched(loaded: Any, input_ids: Any, generate_kwargs: dict[str, Any], seeds: list[int]) -> Iterator[
-    BatchedUpdate
-]:
+def stream_batched(
+    loaded: Any, input_ids: Any, generate_kwargs: dict[str, Any], seeds: list[int]
+) -> Iterator[BatchedUpdate]:
     """Updates as tokens arrive from the model's batcher; ``Unbatchable`` when this model must run alone.
 
     Leaving the iterator early (the student pressed Stop, the browser closed) takes the rows out of the batch
