@@ -167,7 +167,9 @@ def main() -> None:
         forty = requests(40, args.new_tokens)
         run_one(model, *requests(1, 4)[0], time.perf_counter())  # load and warm up
         direct, ours = lone_first_token(model, args.runs)
+        print(f"lone first text: {ours:.3f} s vs model.generate {direct:.3f} s", file=sys.stderr, flush=True)
         serial = one_at_a_time(model, forty)
+        print(f"one at a time: {serial[-1].done:.0f} s for {len(forty)}", file=sys.stderr, flush=True)
         rows = [
             "| measurement | batched | one at a time | ratio | goal |",
             "|---|---|---|---|---|",
@@ -176,6 +178,7 @@ def main() -> None:
         ]
         for count in (16, 40):
             timings, wall = concurrently(model, forty[:count])
+            print(f"{count} concurrent: {wall:.0f} s", file=sys.stderr, flush=True)
             failed = [t.failed for t in timings if t.failed]
             good = [t for t in timings if not t.failed]
             alone = serial[:count]
