@@ -43,6 +43,11 @@ BENCHMARKS = (
         ("generation_first_token.py", "--runs", "8", "--max-new-tokens", "5"),
     ),
     Benchmark(
+        "generate_batch",
+        "Text generation for a class: concurrent requests share decoding steps (issue 20)",
+        ("bench_generate_batch.py",),
+    ),
+    Benchmark(
         "text_tabs", "Fill-mask and NER through the app vs the direct pipeline (issue 7)", ("bench_text_tabs.py",)
     ),
     Benchmark("qa_seq2seq", "Question answering, summarization, translation (issue 3)", ("qa_seq2seq.py",)),

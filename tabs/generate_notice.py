@@ -3,6 +3,7 @@
 A section of tabs/generate.py, as the tokenizer lab's sections sit beside it.
 """
 
+from core.generation.batcher import Waiting
 from core.generation.generate import MAX_PROMPT_TOKENS, GenerationResult
 from core.localized import Localized
 
@@ -21,6 +22,8 @@ def generation_notice(result: GenerationResult, language: str) -> str:
                 language
             )
         ]
+    if result.waiting is not None:
+        lines.append(waiting_line(result.waiting, language))
     settings = result.settings
     if settings.do_sample:
         lines.append(
@@ -45,3 +48,19 @@ def generation_notice(result: GenerationResult, language: str) -> str:
             ).text(language)
         )
     return "\n\n".join(lines)
+
+
+def waiting_line(waiting: Waiting, language: str) -> str:
+    """Where a generation stands while every row of the model's batch is taken, and roughly how long it waits."""
+    line = Localized(
+        f"⏳ Every generation slot is busy: you are number {waiting.position} in line",
+        f"⏳ 생성 자리가 모두 차 있어요. 대기 순서 {waiting.position}번째",
+    ).text(language)
+    if waiting.seconds is not None:
+        line += Localized(f", about {waiting.seconds:.0f} s", f", 약 {waiting.seconds:.0f}초").text(language)
+    if waiting.tokens_per_second:
+        line += Localized(
+            f" (the model writes {waiting.tokens_per_second:.0f} tokens/s for everyone now)",
+            f" (지금 모델이 모두를 위해 초당 {waiting.tokens_per_second:.0f}토큰을 써요)",
+        ).text(language)
+    return line + "."

@@ -6,7 +6,15 @@ from types import SimpleNamespace
 
 import pytest
 
-from core.public.fair_queue import HEAVY_GROUPS, QueueLimits, Ticket, admission, fair_order, queue_load
+from core.public.fair_queue import (
+    GENERATE_CONCURRENCY,
+    HEAVY_GROUPS,
+    QueueLimits,
+    Ticket,
+    admission,
+    fair_order,
+    queue_load,
+)
 from tests.kit.load import FLOOD_TABLE as TINY_TABLE
 from tests.kit.raw_http import call
 
@@ -77,7 +85,7 @@ def test_heavy_events_have_their_own_concurrency_groups():
     assert groups["finetune"] == ("finetune", 1)
     assert groups["compare"] == ("compare", 1)
     assert groups["compare_decoding"] == ("compare_decoding", 1)
-    assert groups["generate"] == ("generate", 2)
+    assert groups["generate"] == ("generate", GENERATE_CONCURRENCY)
     assert groups["classify"][0] not in {g.group for g in HEAVY_GROUPS.values()}
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from core.errors import BadInput
+from core.generation.batched import stream_batched
+from core.generation.batcher import Unbatchable, Waiting, batching_enabled
 from core.inputs.text import require_text
 from core.registry import get_task
 from core.runtime.loading import PRIVATE, LoadedModel, LoadPolicy, load_for_task
@@ -220,6 +222,8 @@ class GenerationResult:
     seconds: float = 0.0
     first_token_seconds: float | None = None
     new_tokens: int = 0
+    #: While every row of the model's batch is taken: this request's place in line and a guess of the wait.
+    waiting: Waiting | None = None
 
     def to_json(self) -> list[dict[str, Any]]:
         """The pipeline's shape: the prompt plus the continuation, or for a chat model the conversation."""
@@ -306,6 +310,12 @@ def stream_generate(
     prompt = prepare_prompt(loaded, text, settings.max_new_tokens)
     result = GenerationResult(prompt=prompt, settings=settings, model=loaded.source.name, device=loaded.device)
     started = time.perf_counter()
+    if batches(settings):
+        try:
+            yield from _stream_in_batch(loaded, prompt, settings, result, started)
+            return
+        except Unbatchable:  # this model's cache cannot join a batch: it generates alone below
+            pass
     for k in range(settings.num_return_sequences):
         result.texts.append("")
         watcher = _Watcher(threading.Event())
@@ -318,6 +328,33 @@ def stream_generate(
             result.seconds = time.perf_counter() - started
             yield replace(result, texts=list(result.texts))  # a snapshot: the reader may keep it
         result.new_tokens += max(0, watcher.length - prompt.length)
+    result.seconds = time.perf_counter() - started
+    result.done = True
+    yield result
+
+
+def batches(settings: GenerationSettings) -> bool:
+    """Sampling and greedy runs share the model's decoding steps; beam search (and batching switched off) runs
+    alone on ``model.generate``, as does a model whose cache cannot be batched (see core.generation.batcher)."""
+    return settings.num_beams == 1 and batching_enabled()
+
+
+def _stream_in_batch(
+    loaded: LoadedModel, prompt: Prompt, settings: GenerationSettings, result: GenerationResult, started: float
+) -> Iterator[GenerationResult]:
+    """The sequences (seed, seed + 1, …) as rows of the model's batch; a snapshot each time text arrives."""
+    seeds = [settings.seed + k for k in range(settings.num_return_sequences)]
+    for update in stream_batched(loaded, prompt.input_ids, settings.generate_kwargs(), seeds):
+        result.waiting = update.waiting
+        if update.done:
+            result.new_tokens = update.new_tokens
+            result.texts = list(update.texts)
+            break
+        if update.changed and result.first_token_seconds is None:
+            result.first_token_seconds = time.perf_counter() - started
+        result.texts = list(update.texts)
+        result.seconds = time.perf_counter() - started
+        yield replace(result, texts=list(result.texts))  # a snapshot: the reader may keep it
     result.seconds = time.perf_counter() - started
     result.done = True
     yield result

@@ -27,12 +27,17 @@ class HeavyGroup:
     per_address: int | None = None
 
 
+#: Generations running at once: they share the model's decoding steps (core/generation/batcher.py), so more
+#: at once cost little more per step; past the batch's rows they wait there with an estimate of the wait,
+#: past this number in gradio's queue with its place in line.
+GENERATE_CONCURRENCY = 32
+
 #: api_name → its group. Everything else keeps gradio's default: a group per event, two at a time.
 HEAVY_GROUPS: dict[str, HeavyGroup] = {
     "finetune": HeavyGroup("finetune", 1, per_address=2),
     "compare": HeavyGroup("compare", 1),
     "compare_decoding": HeavyGroup("compare_decoding", 1),
-    "generate": HeavyGroup("generate", 2),
+    "generate": HeavyGroup("generate", GENERATE_CONCURRENCY),
     "remote_compare": HeavyGroup("remote_compare", 2),
 }
 

@@ -5,7 +5,9 @@ threads each send ``requests`` requests drawn in turn from ``REQUESTS``, while o
 ``/finetune`` (bursts of calls from one session for as long as the users run; issue 16). Reports failures
 of the users (goal: zero), p50/p95 latency, throughput, the app's peak memory, how many times each model
 was loaded (goal: once each, read from the app's own log), and what became of the flood (goal: refused
-at once, one run at a time).
+at once, one run at a time). ``generation_users`` more users, released with the crowd, each ask /generate once
+for ``generation_tokens`` tokens: a class generating together, whose requests share the model's decoding steps
+(issue 20); their failures count with the crowd's and their p50/p95 are reported apart.
 
 ``benchmarks/load_test.py`` runs the full 50 × 20 for the README; ``tests/test_load.py`` a smaller
 crowd with the same checks.
@@ -109,6 +111,9 @@ class LoadReport:
     peak_rss_mb: float = 0.0
     app_log_tail: str = ""
     flood: FloodReport | None = None
+    generation_users: int = 0
+    generation_tokens: int = 0
+    generation_latencies: list[float] = field(default_factory=list)
 
     @property
     def p50(self) -> float:
@@ -122,7 +127,7 @@ class LoadReport:
         done = len(self.latencies)
         rows = [
             ("users × requests", f"{self.users} × {self.requests // self.users}"),
-            ("failures", f"{len(self.failures)} of {self.requests}"),
+            ("failures", f"{len(self.failures)} of {self.requests + self.generation_users}"),
             ("latency p50 / p95", f"{self.p50 * 1000:,.0f} ms / {self.p95 * 1000:,.0f} ms"),
             ("throughput", f"{done / self.seconds:.1f} requests/s over {self.seconds:.0f} s"),
             ("app peak memory (RSS)", f"{self.peak_rss_mb:,.0f} MB"),
@@ -130,6 +135,16 @@ class LoadReport:
         ]
         if self.flood is not None:
             rows.append(("/finetune flood", self.flood.line()))
+        if self.generation_users:
+            times = sorted(self.generation_latencies)
+            p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else (times or [0.0])[0]
+            rows.append(
+                (
+                    f"concurrent /generate: {self.generation_users} users × {self.generation_tokens} tokens, at once",
+                    f"{self.generation_users - len(times)} failed; p50 / p95 "
+                    f"{statistics.median(times or [0.0]) * 1000:,.0f} ms / {p95 * 1000:,.0f} ms",
+                )
+            )
         return "\n".join(["| measurement | value |", "|---|---|", *(f"| {a} | {b} |" for a, b in rows)])
 
 
@@ -170,20 +185,36 @@ def flood_finetune(url: str, model: str, until: threading.Event, report: FloodRe
         until.wait(1.0)
 
 
-def run_load_test(users: int = 50, requests: int = 20, time_limit: float = 900, flood: bool = True) -> LoadReport:
+def run_load_test(
+    users: int = 50,
+    requests: int = 20,
+    time_limit: float = 900,
+    flood: bool = True,
+    generation_users: int = 0,
+    generation_tokens: int = 32,
+) -> LoadReport:
     from gradio_client import Client
 
     env = {**os.environ, **OFFLINE}
+    # Every user is on 127.0.0.1: room for all of them under one address, as a teacher sets it for a class.
+    limit = max(int(env.get("PLAYGROUND_QUEUE_PER_ADDRESS", 80)), users + generation_users + 10)
+    env["PLAYGROUND_QUEUE_PER_ADDRESS"] = str(limit)
     with tempfile.TemporaryDirectory() as tmp:
         env["PLAYGROUND_OUTPUT_DIR"] = str(Path(tmp) / "finetuned")
         models = build_models(Path(tmp))
         log_path = Path(tmp) / "app.log"
-        report = LoadReport(users=users, requests=users * requests, seconds=0.0)
+        report = LoadReport(
+            users=users,
+            requests=users * requests,
+            seconds=0.0,
+            generation_users=generation_users,
+            generation_tokens=generation_tokens,
+        )
         lock = threading.Lock()
         plan = list(REQUESTS.items())
         with log_path.open("w") as log, running_app("--offline", env=env, log=log) as app:
             deadline = time.monotonic() + time_limit
-            start_gate = threading.Barrier(users)
+            start_gate = threading.Barrier(users + generation_users)
 
             def user(number: int) -> None:
                 # As patient as a browser: a busy class waits in the queue, it does not time out at 5 s.
@@ -205,7 +236,22 @@ def run_load_test(users: int = 50, requests: int = 20, time_limit: float = 900, 
                     with lock:
                         report.latencies.append(time.perf_counter() - started)
 
+            def student(number: int) -> None:
+                client = Client(app.url, verbose=False, httpx_kwargs={"timeout": 300})
+                start_gate.wait()
+                args = {"text": f"Write about {number}", "model": models["gpt2"], "seed": number}
+                started = time.perf_counter()
+                try:
+                    client.predict(**args, max_new_tokens=generation_tokens, api_name="/generate")
+                except Exception as error:  # counted and named like the crowd's
+                    with lock:
+                        report.failures.append(f"/generate (class): {type(error).__name__}: {error}")
+                    return
+                with lock:
+                    report.generation_latencies.append(time.perf_counter() - started)
+
             threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
+            threads += [threading.Thread(target=student, args=(n,)) for n in range(generation_users)]
             users_done = threading.Event()
             flooder = None
             if flood:
