@@ -13,8 +13,7 @@ from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.i18n import tr
-from tabs.widgets import attribution_view
-from tabs.widgets import attention_view
+from tabs.widgets import attention_view, attribution_view
 from tabs.widgets.attention_view import attention_panel
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after

@@ -326,10 +326,10 @@ def build(ctx: AppContext) -> None:
         )
         lens.follow(event, run.click)
         branched = next_token_branch.branch_on_click(candidates, text, distribution, ctx.language).success(
-            make_handler(ctx), [text, model, *knobs, *settings_inputs(ctx)], outputs, api_visibility="private"
+            make_handler(ctx), [text, model, *knobs, *settings_inputs(ctx)], outputs, **next_token_branch.AS_GENERATE
         )
         lens.follow(branched)  # the lens reads the branched prompt too
-        stop.click(None, cancels=[event], api_visibility="private", queue=False)
+        stop.click(None, cancels=[event, branched], api_visibility="private", queue=False)
         refresh_status_after(ctx, model, event)
 
         gr.on(

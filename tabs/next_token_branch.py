@@ -11,7 +11,17 @@ import gradio as gr
 
 from core.errors import BadInput
 from core.generation.next_token import NextTokenDistribution
+from core.public.fair_queue import HEAVY_GROUPS
 from tabs.boundary import user_errors
+
+#: How the tab's branched generation is queued: private, but in /generate's own concurrency group, so a class
+#: clicking candidates shares the generation slots (and its batch) instead of taking a queue of its own. No limit
+#: of its own: gradio keeps the lowest limit of a group, the one /generate sets.
+AS_GENERATE: dict[str, Any] = {
+    "api_visibility": "private",
+    "concurrency_id": HEAVY_GROUPS["generate"].group,
+    "concurrency_limit": None,
+}
 
 STRINGS = {
     "en": {

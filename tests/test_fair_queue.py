@@ -89,6 +89,24 @@ def test_heavy_events_have_their_own_concurrency_groups():
     assert groups["classify"][0] not in {g.group for g in HEAVY_GROUPS.values()}
 
 
+def test_a_branched_generation_queues_with_generate_and_stop_cancels_it():
+    """Clicking a next-token candidate generates through a private event: it must share /generate's group (a
+    class clicking candidates cannot take slots of its own) and the Stop button must cancel it too."""
+    import app
+    from tabs.fair_queue import apply_heavy_groups
+
+    demo = app.build_app(public=True, offline=True)
+    apply_heavy_groups(demo)
+    fns = list(demo.fns.values())
+    generate = next(fn for fn in fns if fn.api_name == "generate")
+    same_handler = [fn for fn in fns if fn is not generate and fn.fn is not None and fn.fn.__name__ == "run_generate"]
+    assert same_handler, "the branched generation is no longer wired"
+    for fn in same_handler:
+        assert (fn.concurrency_id, fn.concurrency_limit) == ("generate", None)
+    stops = [fn for fn in fns if fn.cancels and generate._id in fn.cancels]
+    assert stops and all(all(fn._id in stop.cancels for fn in same_handler) for stop in stops)
+
+
 @pytest.fixture
 def flood_finetune(public_app_url):
     """Send ``count`` /finetune calls at once from one gradio_client session; the futures."""
