@@ -10,9 +10,17 @@ from dataclasses import dataclass
 
 import gradio as gr
 
-from core.call import Backend, CallContext
-from core.errors import BadInput
-from core.insight.logit_lens import DEFAULT_TOP_K, MAX_TOP_K, LogitLensResult, logit_lens, notebook_code
+from core.call import CallContext
+from core.insight.logit_lens import (
+    DEFAULT_TOP_K,
+    MAX_TOP_K,
+    NEEDS_LOCAL,
+    LogitLensResult,
+    logit_lens,
+    needs_local_model,
+    notebook_code,
+    require_local,
+)
 from core.localized import Localized
 from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
@@ -59,19 +67,6 @@ STRINGS = {
         "lens.code": "노트북에서 로짓 렌즈 실행하기",
     },
 }
-
-NEEDS_LOCAL = Localized(
-    "The logit lens needs the model on this machine: the hosted Inference API returns text, not the hidden "
-    "state of each layer. Set Backend to Local under Settings to see it.",
-    "로짓 렌즈는 모델이 이 컴퓨터에 있어야 해요. 원격 Inference API는 층마다의 은닉 상태가 아니라 글만 돌려주거든요. "
-    "설정에서 실행 위치(Backend)를 Local로 바꾸면 볼 수 있어요.",
-)
-
-
-def require_local(call: CallContext) -> None:
-    """``BadInput`` with the remote backend: the lens reads hidden states that only a local model has."""
-    if call.backend is Backend.REMOTE:
-        raise BadInput(NEEDS_LOCAL)
 
 
 def _notice(result: LogitLensResult, language: str) -> str:
@@ -120,7 +115,7 @@ def make_follower(ctx: AppContext) -> Callable:
 
     @task_handler(ctx)
     def follow_logit_lens(text: str, model: str, top_k: float = DEFAULT_TOP_K, *, call: CallContext) -> tuple:
-        if call.backend is Backend.REMOTE:
+        if needs_local_model(call):
             return None, lens_message(NEEDS_LOCAL.text(call.language)), "", ""
         return lens_views(text, model, top_k, call)
 

@@ -14,19 +14,21 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from core.call import Backend, CallContext
 from core.code_panel import text_literal
 from core.errors import BadInput
 from core.inputs.text import require_text, split_lines
 from core.inputs.token_window import Truncation, fit_text, max_input_length, special_token_count
-from core.insight.gradients import Attribution, gradient_x_input, integrated_gradients
 from core.localized import Localized
 from core.registry import get_task
 from core.runtime.loading import PRIVATE, LoadedModel, LoadPolicy, load_for_task
 from core.text.zero_shot import check_nli_head, check_template, default_template, parse_labels
 from core.validators import whole_number
+
+if TYPE_CHECKING:  # torch is imported on first use, not when the app is built
+    from core.insight.gradients import Attribution
 
 CLASSIFY = get_task("classify")
 ZERO_SHOT = get_task("zero_shot")
@@ -224,6 +226,8 @@ def _baseline_ids(problem: _Problem) -> list[int] | None:
 def attribute(problem: _Problem, f: Any, method: Method, steps: int) -> tuple[Attribution, list[int] | None]:
     """The token scores of ``f`` for ``problem`` by ``method``, and the baseline ids used (``None``: zeros)."""
     import torch
+
+    from core.insight.gradients import gradient_x_input, integrated_gradients
 
     with torch.no_grad():
         inputs = problem.embeddings(problem.encoding["input_ids"])

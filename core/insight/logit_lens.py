@@ -18,10 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
+from core.call import Backend, CallContext
 from core.errors import BadInput, WrongModelKind
 from core.generation.generate import is_chat_model, prepare_prompt
 from core.inputs.text import require_text
 from core.inputs.token_window import Truncation
+from core.localized import Localized
 from core.registry import get_task
 from core.runtime.loading import PRIVATE, LoadedModel, LoadPolicy, load_for_task
 from core.validators import whole_number
@@ -81,6 +83,25 @@ class Readout:
     head: Callable[[Any], Any]
     norm: Any | None
     expression: str
+
+
+NEEDS_LOCAL = Localized(
+    "The logit lens needs the model on this machine: the hosted Inference API returns text, not the hidden "
+    "state of each layer. Set Backend to Local under Settings to see it.",
+    "로짓 렌즈는 모델이 이 컴퓨터에 있어야 해요. 원격 Inference API는 층마다의 은닉 상태가 아니라 글만 돌려주거든요. "
+    "설정에서 실행 위치(Backend)를 Local로 바꾸면 볼 수 있어요.",
+)
+
+
+def needs_local_model(call: CallContext) -> bool:
+    """Whether this call runs on the hosted API, where no layer's hidden state can be read."""
+    return call.backend is Backend.REMOTE
+
+
+def require_local(call: CallContext) -> None:
+    """``BadInput`` with the remote backend: the lens reads hidden states that only a local model has."""
+    if needs_local_model(call):
+        raise BadInput(NEEDS_LOCAL)
 
 
 def check_top_k(top_k: int | float | None) -> int:

@@ -211,7 +211,7 @@ def _sparse(layers: list) -> list:
 
 def page_data(result: AttentionResult, text: str, language: str) -> dict[str, Any]:
     """What the script draws: one grid per kind of attention, its token labels and sparse weights."""
-    words = _SCRIPT_WORDS["ko" if language == "ko" else "en"]
+    words = _SCRIPT_WORDS.get(language, _SCRIPT_WORDS["en"])
     source = _tokens(result.tokens, result.spans, text)
     if result.kind == "seq2seq":
         target = [{"text": t, "token": t, "special": False} for t in result.target_tokens]
