@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import gradio as gr
 
 from core.call import CallContext
+from core.insight import require_local
 from core.insight.logit_lens import (
     DEFAULT_TOP_K,
     MAX_TOP_K,
@@ -19,7 +20,6 @@ from core.insight.logit_lens import (
     logit_lens,
     needs_local_model,
     notebook_code,
-    require_local,
 )
 from core.localized import Localized
 from tabs.call import settings_inputs, task_handler
@@ -84,7 +84,7 @@ def _notice(result: LogitLensResult, language: str) -> str:
 
 def lens_views(text: str, model: str, top_k: float, call: CallContext) -> tuple:
     """The endpoint's outputs: the raw JSON, the grid, a notice and the notebook code."""
-    require_local(call)
+    require_local(call, NEEDS_LOCAL)
     result = logit_lens(text, model, top_k=top_k, device=call.device, policy=call.policy)
     raw = result.to_json()
     code = notebook_code(result, text, len(raw["layers"][0]["top"]) if raw["layers"] else DEFAULT_TOP_K)

@@ -8,10 +8,11 @@ import torch
 
 from core.call import Backend, CallContext
 from core.errors import BadInput, WrongModelKind
-from core.insight.logit_lens import MAX_LENS_TOKENS, MAX_TOP_K, logit_lens, notebook_code
+from core.insight import require_local
+from core.insight.logit_lens import MAX_LENS_TOKENS, MAX_TOP_K, NEEDS_LOCAL, logit_lens, notebook_code
 from core.registry import get_task
 from core.runtime.loading import load_for_task
-from tabs.logit_lens import lens_views, require_local
+from tabs.logit_lens import lens_views
 from tests.kit import tiny_models
 
 PROMPT = "Once upon a time, in a small village by the sea,"
@@ -126,7 +127,7 @@ def test_the_remote_backend_is_refused_before_any_model_loads(tiny_gpt2):
     with pytest.raises(BadInput, match="needs the model on this machine") as caught:
         lens_views(PROMPT, "no/such-model", 5, remote)
     assert "이 컴퓨터" in caught.value.text("ko")
-    require_local(CallContext())  # local: nothing to say
+    require_local(CallContext(), NEEDS_LOCAL)  # local: nothing to say
 
 
 @pytest.mark.parametrize("top_k", [0, 21, -3, 2.5, "many", float("nan")])

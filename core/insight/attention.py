@@ -14,8 +14,10 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.call import Backend, CallContext
+from core.call import CallContext
 from core.errors import BadInput, WrongModelKind
+from core.insight import require_local
+from core.localized import Localized
 from core.registry import TASKS, Task, get_task
 from core.runtime.loading import MODEL_BUILD_LOCK, LoadedModel, config_architectures, explained_failures, load_for_task
 from core.runtime.model_source import resolve_model
@@ -136,14 +138,13 @@ def eager_twin(loaded: LoadedModel) -> Any:
     return twin
 
 
-def _check_local(call: CallContext) -> None:
-    if call.backend is Backend.REMOTE:
-        raise BadInput(
-            "The attention view needs the model on this machine: the hosted Inference API returns labels and "
-            "text, never attention weights. Under Settings, set Backend to Local and run again.",
-            ko="어텐션 보기는 이 컴퓨터에 있는 모델이 필요해요. 원격 Inference API는 레이블과 텍스트만 돌려주고 어텐션 "
-            "가중치는 주지 않아요. 설정에서 실행 위치를 로컬(Local)로 바꾸고 다시 실행하세요.",
-        )
+#: Why the view needs the model here: the hosted API's answer has no attention weights in it.
+LOCAL_ONLY = Localized(
+    "The attention view needs the model on this machine: the hosted Inference API returns labels and "
+    "text, never attention weights. Under Settings, set Backend to Local and run again.",
+    "어텐션 보기는 이 컴퓨터에 있는 모델이 필요해요. 원격 Inference API는 레이블과 텍스트만 돌려주고 어텐션 "
+    "가중치는 주지 않아요. 설정에서 실행 위치를 로컬(Local)로 바꾸고 다시 실행하세요.",
+)
 
 
 def _rounded(layers: tuple) -> list:
@@ -186,7 +187,7 @@ def attention(
     an encoder, the target text of a translation/summarization model, generated greedily when empty)."""
     import torch
 
-    _check_local(call)
+    require_local(call, LOCAL_ONLY)
     if not text or not text.strip():
         raise BadInput("Type a text to see its attention.", ko="어텐션을 볼 텍스트를 입력하세요.")
     chosen = get_task(task) if task else task_of(model, call)

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from core.call import Backend, CallContext
+from core.call import CallContext
 from core.code_panel import text_literal
 from core.errors import BadInput
 from core.inputs.text import require_text, split_lines
 from core.inputs.token_window import Truncation, fit_text, max_input_length, special_token_count
+from core.insight import local_only, require_local
 from core.localized import Localized
 from core.registry import get_task
 from core.runtime.loading import PRIVATE, LoadedModel, LoadPolicy, load_for_task
@@ -329,14 +330,12 @@ LOCAL_ONLY = Localized(
 
 def needs_local_model(call: CallContext) -> Localized | None:
     """What to tell the user when this call cannot be explained here (the remote backend); ``None`` when it can."""
-    return LOCAL_ONLY if call.backend is Backend.REMOTE else None
+    return local_only(call, LOCAL_ONLY)
 
 
 def explain_call(call: CallContext, text: str, model: str, **options: Any) -> AttributionResult:
     """``explain`` for one event of the app; ``BadInput`` saying so on the remote backend (``LOCAL_ONLY``)."""
-    notice = needs_local_model(call)
-    if notice is not None:
-        raise BadInput(notice)
+    require_local(call, LOCAL_ONLY)
     return explain(text, model, **options, device=call.device, policy=call.policy)
 
 

@@ -18,11 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from core.call import Backend, CallContext
+from core.call import CallContext
 from core.errors import BadInput, WrongModelKind
 from core.generation.generate import is_chat_model, prepare_prompt
 from core.inputs.text import require_text
 from core.inputs.token_window import Truncation
+from core.insight import local_only
 from core.localized import Localized
 from core.registry import get_task
 from core.runtime.loading import PRIVATE, LoadedModel, LoadPolicy, load_for_task
@@ -93,15 +94,9 @@ NEEDS_LOCAL = Localized(
 )
 
 
-def needs_local_model(call: CallContext) -> bool:
-    """Whether this call runs on the hosted API, where no layer's hidden state can be read."""
-    return call.backend is Backend.REMOTE
-
-
-def require_local(call: CallContext) -> None:
-    """``BadInput`` with the remote backend: the lens reads hidden states that only a local model has."""
-    if needs_local_model(call):
-        raise BadInput(NEEDS_LOCAL)
+def needs_local_model(call: CallContext) -> Localized | None:
+    """What to tell the user when the lens cannot run here (the remote backend); ``None`` when it can."""
+    return local_only(call, NEEDS_LOCAL)
 
 
 def check_top_k(top_k: int | float | None) -> int:
