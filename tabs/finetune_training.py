@@ -2,6 +2,7 @@
 epoch, the confusion matrices and every evaluation row before and after; Stop keeps what was learned."""
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,10 @@ EPOCH_HEADERS = ["epoch", "step", "eval_accuracy"]
 #: The loss curve's columns, numeric even before the first step: the browser fixes the chart's axis types on the
 #: first value it draws (later values only replace the data), and an empty frame's columns would be read as text.
 LOSS_COLUMNS = {"epoch": "int64", "step": "int64", "loss": "float64"}
+#: A training step redraws the page (loss curve, JSON, progress) at most this often: every update carries the
+#: whole curve, so a skipped step loses nothing, and a small model's 30 steps a second stop costing the
+#: browser 30 chart renders a second (on a shared link, every student's browser).
+STEP_REDRAW_SECONDS = 0.5
 
 STRINGS = {
     "en": {
@@ -260,7 +265,13 @@ def make_handler(ctx: AppContext, runs: TrainingRuns | None = None, storage: Vis
                 storage=storage,
                 visitor=session,
             )
+            last_step = None
             for update in updates:
+                if update.stage is Stage.STEP:  # the first step always shows (Stop needs a running step)
+                    now = time.monotonic()
+                    if last_step is not None and now - last_step < STEP_REDRAW_SECONDS:
+                        continue
+                    last_step = now
                 result = update.result
                 progress((result.steps_done, result.total_steps), desc=update.stage.value)
                 yield _view(update, labelled, language)

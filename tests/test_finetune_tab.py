@@ -374,7 +374,22 @@ def test_a_wrong_model_name_leaves_the_data_check_in_place():
 
 
 def test_the_epoch_table_shows_accuracy_as_a_rounded_percentage(small_csv, tiny_encoder, tmp_path):
-    outputs = run(make_handler(AppContext()), small_csv, tiny_encoder, tmp_path, epochs=2)
+    outputs = run(make_handler(AppContext()), small_csv, tiny_encoder, tmp_path, epochs=2, batch_size=1)
     raw, epochs = outputs[-1][0], outputs[-1][4]
     assert list(epochs["eval_accuracy"]) == [f"{e['eval_accuracy']:.1%}" for e in raw["epochs"]]
     assert all(re.fullmatch(r"\d{1,3}\.\d%", shown) for shown in epochs["eval_accuracy"])
+
+
+@pytest.mark.parametrize(("seconds", "step_updates"), [(0.0, "every"), (3600.0, "first")])
+def test_training_steps_redraw_the_page_at_most_so_often_and_the_curve_stays_whole(
+    seconds, step_updates, small_csv, tiny_encoder, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(finetune_training, "STEP_REDRAW_SECONDS", seconds)
+    outputs = run(make_handler(AppContext()), small_csv, tiny_encoder, tmp_path, epochs=2, batch_size=1)
+    raw = outputs[-1][0]
+    steps_shown = sorted({out[0]["steps"] for out in outputs if out[0]["history"] and out[0]["after"] is None})
+    assert raw["steps"] >= 3 and len(outputs[-1][3]) == raw["steps"] == len(raw["history"])
+    if step_updates == "every":
+        assert steps_shown == list(range(1, raw["steps"] + 1))
+    else:  # the first step, then only what the epochs' ends show
+        assert steps_shown[0] == 1 and len(steps_shown) <= 1 + len(raw["epochs"])
