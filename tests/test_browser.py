@@ -263,6 +263,7 @@ class TabCase:
     link_field: str = "model"  # the link's field for the model box
     link_label: str = "common.model"  # the string key of that box's label
     link_model: str = ""  # the fixture giving a local model folder for the link, when ``model`` is not one
+    link_status: bool = True  # the linked box has a status line under it, which must describe the linked folder
 
     @property
     def title_key(self) -> str:
@@ -303,6 +304,7 @@ TAB_CASES = [
         run="compare.run",
         link_field="model_b",
         link_label="compare.model_b",
+        link_status=False,  # its second model box has no status line
     ),
     # The cache tab has no link button and no model box: its main action lists the cache.
     TabCase("cache", "bundled_minilm", check_cache, link=False, prepare=nothing_to_prepare, run="cache.refresh"),
@@ -535,6 +537,8 @@ def wait_for_link_values(page) -> None:
 
 
 LINK_CASES = [case for case in TAB_CASES if case.link]
+#: The status line's words for a model folder on this machine (tabs/widgets/model_picker.py).
+LINKED_FOLDER = "📁 A model folder on this machine."
 
 
 @pytest.mark.parametrize("case", LINK_CASES, ids=[case.tab for case in LINK_CASES])
@@ -547,6 +551,10 @@ def test_a_link_selects_its_tab_and_its_copy_button_reproduces_the_link(case, re
     panel = page.locator("[role=tabpanel][id^=tab-]:visible").first
     assert selected_tab(page) == text[case.title_key]
     assert panel.get_by_label(text[case.link_label], exact=True).input_value() == model
+    if case.link_status:  # the status line describes the linked folder, not the tab's default (issue 14, item 2)
+        expect(panel).to_contain_text(LINKED_FOLDER, use_inner_text=True, timeout=30_000)
+        page.wait_for_timeout(1_000)  # nothing later puts the default model's line back
+        assert "Not downloaded" not in panel.inner_text()
 
     panel.get_by_role("button", name=text["common.copy_link"]).click()
     page.wait_for_function("() => [...document.querySelectorAll('textarea')].some(e => e.value.includes('?tab='))")

@@ -1,6 +1,7 @@
 """The model boxes in a real browser (issue 14): what the status line under a model box says must be true.
 
-A link that names a model describes that model, before and after Run, in every tab with a model box;
+A link that names a model describes that model, before and after Run (a link naming a folder, in every tab with
+a model box: tests/test_browser.py's link test);
 offline, a tab whose default is missing says so and offers, in one click, a model that works here.
 """
 
@@ -20,22 +21,6 @@ from tests.test_browser import (
     wait_for_link_values,
 )
 
-#: Every tab with a model box and a status line under it: (tab module, its id in links, the link's model field).
-MODEL_BOX_TABS = [
-    ("classify", "classify", "model"),
-    ("zero_shot", "zero_shot", "model"),
-    ("ner", "ner", "model"),
-    ("answer", "answer", "model"),
-    ("summarize", "summarize", "model"),
-    ("translate", "translate", "model"),
-    ("generate", "generate", "model"),
-    ("fill_mask", "fill_mask", "model"),
-    ("similarity", "similarity", "model"),
-    ("detect", "detect", "model"),
-    ("tokenize", "tokenize", "tokenizer"),
-    ("inspector", "inspect", "model"),
-    ("embeddings", "embeddings", "model"),
-]
 #: Page-load events share 2 busy cores with the app and the other tests: wait generously, never assert timing.
 EXPECT_MS = 30_000
 FOLDER = "📁 A model folder on this machine."
@@ -62,19 +47,6 @@ def wait_for_link_text(page, text: str) -> None:
     page.wait_for_function(
         "text => [...document.querySelectorAll('[role=tabpanel] textarea')].some(e => e.value === text)", arg=text
     )
-
-
-@pytest.mark.parametrize(("tab", "link_tab", "field"), MODEL_BOX_TABS, ids=[t[0] for t in MODEL_BOX_TABS])
-def test_a_link_naming_a_folder_shows_that_folder_in_the_status_line(
-    tab, link_tab, field, app_url, tiny_classifier, page_for
-):
-    page = page_for(app_url)
-    page.goto(f"{app_url}?{urlencode({'tab': link_tab, field: str(tiny_classifier)})}")
-    wait_for_link_values(page)
-    panel = visible_panel(page)
-    expect(panel).to_contain_text(FOLDER, use_inner_text=True, timeout=EXPECT_MS)
-    page.wait_for_timeout(1_000)  # nothing later puts the default model's line back
-    assert NOT_DOWNLOADED not in panel.inner_text()
 
 
 def test_a_link_naming_a_hub_model_describes_that_model_not_the_default(app_url, page_for):
