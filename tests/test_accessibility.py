@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from tabs import TAB_NAMES
 from tests.test_browser import SCREENSHOTS_ENV, open_page, save_screenshot
@@ -34,8 +35,10 @@ KNOWN_UPSTREAM = {
     "scrollable-region-focusable": ('class="virtual-table-viewport',),
 }
 PHONE = {"width": 390, "height": 844}
-#: The tab's events (e.g. the cache listing, the fine-tuning data check) finish before axe looks.
-SETTLE_TIMEOUT_MS = 60_000
+#: The tab's events (e.g. the cache listing, the fine-tuning data check) finish before axe looks. The first scan
+#: of a worker's app imports torch and loads tokenizers on its first events, while the other worker runs its
+#: tests on the same two cores: generous, as it bounds only how long a real hang takes to be reported.
+SETTLE_TIMEOUT_MS = 120_000
 
 
 @dataclass(frozen=True)
@@ -99,10 +102,18 @@ def open_tab(wrapper, title: str) -> None:
     wrapper.locator("[role=tablist]").first.get_by_role("tab", name=title, exact=True, selected=True).wait_for()
 
 
-def settle(page, panel) -> None:
+def settle(page, panel, where: str) -> None:
     """The panel is shown and laid out, none of its outputs is still waiting for an event, and no text is
     still fading back in (gradio dims a pending Markdown to 20% and fades it back over 0.15 s)."""
     panel.locator(".block:visible").first.wait_for()
+    try:
+        _wait_until_idle(page, panel)
+    except PlaywrightError as error:  # which tab, and what it was still waiting for
+        pending = panel.locator("[data-testid=status-tracker]:not(.hide)").all_inner_texts()
+        pytest.fail(f"{where}: still busy after {SETTLE_TIMEOUT_MS // 1000} s: {pending} ({error.message[:80]})")
+
+
+def _wait_until_idle(page, panel) -> None:
     page.wait_for_function(
         """panel => ![...panel.querySelectorAll('[data-testid=status-tracker]')]
             .some(tracker => !tracker.classList.contains('hide'))
@@ -127,7 +138,9 @@ def scan_every_tab(page, url: str, axe_script: str) -> tuple[list[Violation], li
     """The violations found, and the places scanned: the page, each tab, each tab inside a tab."""
     bar = load(page, url, axe_script)
     page.locator("button.label-wrap").first.click()  # the Settings accordion above the tabs: open it too
-    settle(page, page.locator("body"))  # the page-load events done: a block mid-update is not what a student reads
+    settle(
+        page, page.locator("body"), "page"
+    )  # the page-load events done: a block mid-update is not what a student reads
     found, scanned = list(counted(run_axe(page), "page")), ["page"]
     if found:  # on a busy machine a block can be caught mid-layout (a scrollable region for one frame): look again
         page.wait_for_timeout(1_000)
@@ -135,13 +148,13 @@ def scan_every_tab(page, url: str, axe_script: str) -> tuple[list[Violation], li
     for title in tab_titles(bar):
         open_tab(bar, title)
         panel = page.locator("[role=tabpanel][id^=tab-]:visible")  # a task's panel (app.name_tab_panels)
-        settle(page, panel)
+        settle(page, panel, title)
         found += counted(run_axe(page, panel.element_handle(), bar.element_handle()), title)
         scanned.append(title)
         inner = panel.locator(".tab-wrapper")
         for sub_title in tab_titles(inner.first)[1:] if inner.count() else []:
             open_tab(inner.first, sub_title)
-            settle(page, panel)
+            settle(page, panel, f"{title} › {sub_title}")
             found += counted(run_axe(page, panel.element_handle()), f"{title} › {sub_title}")
             scanned.append(f"{title} › {sub_title}")
     return found, scanned
