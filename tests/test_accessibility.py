@@ -160,12 +160,13 @@ def scan_every_tab(page, url: str, axe_script: str) -> tuple[list[Violation], li
     return found, scanned
 
 
-#: Each of language, width and theme is varied at least once (Korean at a phone's width carries both the
-#: longer labels and the "More tabs" menu); their other pairings add scan time, not different markup.
+#: Each of language, width and theme is varied once: English on a desktop in light mode, and Korean at a
+#: phone's width in dark mode (the longer labels, the "More tabs" menu and the dark palette). The markup does
+#: not depend on the theme, nor the colours on the language or width: their other pairings add scan time, not
+#: different pages.
 PAGES = [
     pytest.param("en", None, "", id="en-desktop"),
-    pytest.param("ko", PHONE, "", id="ko-390px"),
-    pytest.param("en", None, "?__theme=dark", id="en-desktop-dark"),
+    pytest.param("ko", PHONE, "?__theme=dark", id="ko-390px-dark"),
 ]
 
 
