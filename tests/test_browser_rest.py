@@ -67,16 +67,13 @@ def cell(grid, row: int, column: int):
     return grid.get_by_test_id(f"cell-{row}-{column}")
 
 
-# --- item 9: table headers break only between words ----------------------------------------------------
+# --- item 9: table headers break only between words; a long sentence keeps the label and score in view ------
 
 
-@pytest.mark.parametrize("viewport", VIEWPORTS, ids=list(VIEWPORTS))
-def test_table_headers_break_only_between_words(viewport, app_url, page_for):
+def check_headers_break_only_between_words(page) -> None:
     """The tokenizer lab's comparison has short numeric columns: "tokens" used to read "token / s"."""
     text = strings("tokenize", "en")
-    page = page_for(app_url)
-    page.set_viewport_size(VIEWPORTS[viewport])
-    page.goto(f"{app_url}?tab=tokenize")
+    select_tab(page, text["tokenize.tab"])
     page.get_by_role("tab", name=strings("tokenizer_compare", "en")["tokenizer_compare.section"]).click()
     panel = page.locator("[role=tabpanel][id^=tab-]:visible").last
     panel.get_by_role("button", name=text["common.run"], exact=True).first.click()
@@ -89,16 +86,8 @@ def test_table_headers_break_only_between_words(viewport, app_url, page_for):
     assert page.evaluate(CLIPPED_HEADERS) == []
 
 
-# --- item 9: a long sentence keeps the label and the score in view -------------------------------------
-
-
-@pytest.mark.parametrize("viewport", VIEWPORTS, ids=list(VIEWPORTS))
-def test_a_long_sentence_keeps_the_label_and_score_in_view(viewport, app_url, tiny_classifier, page_for):
+def check_the_label_and_score_stay_in_view(page, width: int) -> None:
     text = strings("classify", "en")
-    page = page_for(app_url)
-    page.set_viewport_size(VIEWPORTS[viewport])
-    page.goto(f"{app_url}?{urlencode({'tab': 'classify', 'text': LONG_SENTENCE, 'model': str(tiny_classifier)})}")
-    wait_for_link_values(page)
     panel = visible_panel(page)
     scores = run_and_read(page, panel, text)
     best = scores[0]  # one sentence: the pipeline's flat list of labels, best first
@@ -111,7 +100,21 @@ def test_a_long_sentence_keeps_the_label_and_score_in_view(viewport, app_url, ti
     for shown in (label, score):
         box = shown.bounding_box()
         assert view["x"] - 1 <= box["x"] and box["x"] + box["width"] <= view["x"] + view["width"] + 1, (box, view)
-    assert view["x"] + view["width"] <= VIEWPORTS[viewport]["width"]
+    assert view["x"] + view["width"] <= width
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=list(VIEWPORTS))
+def test_tables_keep_the_label_in_view_and_break_headers_only_between_words(
+    viewport, app_url, tiny_classifier, page_for
+):
+    """A long sentence in the sentiment tab keeps its label and score in view; then, on the same page, the
+    tokenizer lab's comparison table breaks its headers only between words."""
+    page = page_for(app_url)
+    page.set_viewport_size(VIEWPORTS[viewport])
+    page.goto(f"{app_url}?{urlencode({'tab': 'classify', 'text': LONG_SENTENCE, 'model': str(tiny_classifier)})}")
+    wait_for_link_values(page)
+    check_the_label_and_score_stay_in_view(page, VIEWPORTS[viewport]["width"])
+    check_headers_break_only_between_words(page)
 
 
 # --- item 9: the inspector's head table for a classifier -----------------------------------------------

@@ -185,29 +185,16 @@ def generate_once(page, model: str):
 
 
 KNOB_MOVES = [
+    ("generate.temperature", 1.7),  # away from where the drag below left it
     ("generate.temperature", 0.3),  # the favourites grow far above the T=1 axis
-    ("generate.temperature", 1.7),
     ("generate.top_k", 3),  # all but three are cut: filled as cut, table says kept=false
     ("generate.top_p", 0.05),
     ("generate.repetition_penalty", 2.0),  # the prompt's own tokens (",") fall
 ]
 
 
-def test_typed_knobs_redraw_the_next_token_charts_with_the_tables_values(app_url, tiny_gpt2, page_for):
-    page = page_for(app_url)
-    page.goto(app_url)
-    panel, read, seen = generate_once(page, str(tiny_gpt2))
-    for knob, value in KNOB_MOVES:
-        fill_slider(panel, GENERATE[knob], value)  # typed, then Enter
-        seen = wait_for(read, redrawn_from(seen[2]), f"after {knob} = {value}, both charts should redraw the table")
-    assert sum(row[5] == "false" for row in seen[2]) >= 17  # top_k 3 and top_p 0.05 cut most: drawn as cut
-
-
-def test_a_dragged_temperature_and_a_second_run_redraw_the_charts(app_url, tiny_gpt2, page_for):
-    page = page_for(app_url)
-    page.goto(app_url)
-    panel, read, seen = generate_once(page, str(tiny_gpt2))
-
+def drag_temperature_down(page, panel) -> None:
+    """Drag the temperature handle from its default (1.0 of 0.05–2) to the left, as a mouse does."""
     track = panel.get_by_label(f"range slider for {GENERATE['generate.temperature']}", exact=True)
     track.scroll_into_view_if_needed()
     box = track.bounding_box()
@@ -217,13 +204,30 @@ def test_a_dragged_temperature_and_a_second_run_redraw_the_charts(app_url, tiny_
     for fraction in (0.4, 0.3, 0.2, 0.12):
         page.mouse.move(box["x"] + box["width"] * fraction, y, steps=3)
     page.mouse.up()
+
+
+def test_dragged_and_typed_knobs_and_a_second_run_redraw_the_charts_with_the_tables_values(
+    app_url, tiny_gpt2, page_for
+):
+    """After Run, every move of a knob (dragged, or typed + Enter) and a second run redraw both next-token
+    charts with exactly the values of the table (it used to keep the T=1 bars)."""
+    page = page_for(app_url)
+    page.goto(app_url)
+    panel, read, seen = generate_once(page, str(tiny_gpt2))
+
+    drag_temperature_down(page, panel)
     seen = wait_for(read, redrawn_from(seen[2]), "after dragging the temperature, both charts should redraw")
     assert float(panel.get_by_label(f"number input for {GENERATE['generate.temperature']}").input_value()) < 0.5
 
     text_box(panel, GENERATE["generate.text"]).fill("Once upon a time")
     raw = run_and_read(page, panel, GENERATE, done=lambda raw: raw[0]["generated_text"].startswith("Once"))
     assert raw[0]["generated_text"].startswith("Once upon a time")
-    wait_for(read, redrawn_from(seen[2]), "after a second run, both charts should draw the new table")
+    seen = wait_for(read, redrawn_from(seen[2]), "after a second run, both charts should draw the new table")
+
+    for knob, value in KNOB_MOVES:
+        fill_slider(panel, GENERATE[knob], value)  # typed, then Enter
+        seen = wait_for(read, redrawn_from(seen[2]), f"after {knob} = {value}, both charts should redraw the table")
+    assert sum(row[5] == "false" for row in seen[2]) >= 17  # top_k 3 and top_p 0.05 cut most: drawn as cut
 
 
 # --- embeddings: maps with words -----------------------------------------------------------------------------
@@ -301,27 +305,6 @@ def run_expecting_an_error(page, panel) -> str:
     return toast.inner_text()
 
 
-def test_a_damaged_photo_after_a_good_run_gets_the_same_clear_message(app_url, tiny_detr, page_for, tmp_path):
-    damaged = tmp_path / "holiday.jpg"
-    damaged.write_bytes(DAMAGED)
-
-    fresh = page_for(app_url)
-    fresh.goto(app_url)
-    fresh_panel = select_tab(fresh, DETECT["detect.tab"])
-    set_model(fresh_panel, DETECT, str(tiny_detr))
-    upload(fresh_panel, damaged)
-    on_a_fresh_page = run_expecting_an_error(fresh, fresh_panel)
-    assert f"'holiday.jpg' {NOT_AN_IMAGE}" in on_a_fresh_page
-
-    page = page_for(app_url)
-    page.goto(app_url)
-    panel = select_tab(page, DETECT["detect.tab"])
-    detect_at_threshold_zero(page, panel, DETECT, str(tiny_detr))  # an example photo, as a student starts
-    assert run_and_read(page, panel, DETECT)
-    upload(panel, damaged)
-    assert run_expecting_an_error(page, panel) == on_a_fresh_page
-
-
 def split_between(scores: list[float]) -> float:
     """A threshold on the slider's 0.01 steps that some of ``scores`` pass and some do not (clear of all)."""
     steps = [k / 100 for k in range(1, 100)]
@@ -331,12 +314,8 @@ def split_between(scores: list[float]) -> float:
     return min(splitting, key=lambda t: abs(sum(s > t for s in scores) - len(scores) / 2))
 
 
-def test_a_threshold_typed_and_entered_applies_at_once(app_url, tiny_detr, page_for):
-    page = page_for(app_url)
-    page.goto(app_url)
-    panel = select_tab(page, DETECT["detect.tab"])
-    detect_at_threshold_zero(page, panel, DETECT, str(tiny_detr))
-    scores = [d["score"] for d in run_and_read(page, panel, DETECT)]
+def check_a_typed_threshold_applies_at_once(page, panel, scores: list[float]) -> None:
+    """A threshold typed + Enter filters the table at once (it used to wait until the box lost focus)."""
     table = block_labelled(page, panel, DETECT["detect.table"])
     every_box = lambda rows: unless(len(rows) == len(scores), rows)  # noqa: E731
     wait_for(lambda: read_table(table), every_box, "threshold 0: the table should list every box")
@@ -354,3 +333,26 @@ def test_a_threshold_typed_and_entered_applies_at_once(app_url, tiny_detr, page_
 
     fill_slider(panel, DETECT["detect.threshold"], 0)  # and back: every box again, from the cache
     wait_for(lambda: read_table(table), every_box, "threshold 0 again: the table should list every box")
+
+
+def test_a_typed_threshold_applies_at_once_and_a_damaged_photo_gets_the_fresh_pages_message(
+    app_url, tiny_detr, page_for, tmp_path
+):
+    damaged = tmp_path / "holiday.jpg"
+    damaged.write_bytes(DAMAGED)
+
+    fresh = page_for(app_url)
+    fresh.goto(app_url)
+    fresh_panel = select_tab(fresh, DETECT["detect.tab"])
+    set_model(fresh_panel, DETECT, str(tiny_detr))
+    upload(fresh_panel, damaged)
+    on_a_fresh_page = run_expecting_an_error(fresh, fresh_panel)
+    assert f"'holiday.jpg' {NOT_AN_IMAGE}" in on_a_fresh_page
+
+    page = page_for(app_url)
+    page.goto(app_url)
+    panel = select_tab(page, DETECT["detect.tab"])
+    detect_at_threshold_zero(page, panel, DETECT, str(tiny_detr))  # an example photo, as a student starts
+    check_a_typed_threshold_applies_at_once(page, panel, [d["score"] for d in run_and_read(page, panel, DETECT)])
+    upload(panel, damaged)  # after a good run: the same clear message as on a fresh page (it was red badges)
+    assert run_expecting_an_error(page, panel) == on_a_fresh_page
