@@ -28,9 +28,8 @@ EPOCH_HEADERS = ["epoch", "step", "eval_accuracy"]
 #: The loss curve's columns, numeric even before the first step: the browser fixes the chart's axis types on the
 #: first value it draws (later values only replace the data), and an empty frame's columns would be read as text.
 LOSS_COLUMNS = {"epoch": "int64", "step": "int64", "loss": "float64"}
-#: A training step redraws the page (loss curve, JSON, progress) at most this often: every update carries the
-#: whole curve, so a skipped step loses nothing, and a small model's 30 steps a second stop costing the
-#: browser 30 chart renders a second (on a shared link, every student's browser).
+#: A training step redraws the page at most this often: every update carries the whole loss curve, so a skipped
+#: step loses nothing, and a small model's 30 steps a second no longer cost each browser 30 chart renders.
 STEP_REDRAW_SECONDS = 0.5
 
 STRINGS = {
