@@ -1,7 +1,7 @@
-"""The browser walk past the first example (issue 14): in every tab, a good run, then a bad input (or a model
-of the wrong kind), then a good run again. What the student sees is asserted: the error toast's words, the
-previous results gone from the screen (not left under the error as if they answered the new input), and the
-new results. Also: literal ``<…>`` text stays text in toasts, status lines and notices; the tokenizer lab's
+"""The browser walk past the first example (issue 14): in every tab, in Korean, the first example (checked as
+tests/test_browser.py's cases check it), then a bad input (or a model of the wrong kind), then a good run
+again. What the student sees is asserted: the error toast's words, the previous results gone from the screen
+(not left under the error as if they answered the new input), and the new results. Also: literal ``<…>`` text stays text in toasts, status lines and notices; the tokenizer lab's
 compare section shows its own text.
 
 Helpers and fixtures come from ``tests/test_browser.py`` (one launched app per session, tiny models).
@@ -21,6 +21,7 @@ from tests.test_browser import (
     GENERATE_PROMPT,
     RESULT_TIMEOUT_MS,
     TAB_CASES,
+    check_the_page_in_its_language,
     copy_raw,
     fill_box,
     raw_panel,
@@ -117,7 +118,7 @@ class Walk:
     tab: str
     model: str  # the fixture for the good runs' model box (the first example's Hub model is not offline)
     spoil: Step  # makes the input bad
-    message: str  # words of the error toast
+    message: str  # words of the error toast (the walk runs in Korean)
     mend: Step  # makes it good again
     read: Callable  # (panel, text) -> the text the student reads in the tab's main result
     seen: Callable[[Any], str]  # what of a good run's raw JSON that result shows
@@ -143,7 +144,7 @@ WALKS = [
         "zero_shot",
         "tiny_nli",
         box("zero_shot.labels", ""),
-        "No labels given",
+        "레이블이 없어요",  # No labels given
         box("zero_shot.labels", "urgent, not urgent, phone"),
         *_text_of("zero_shot.hypotheses", lambda raw: f"This example is {raw['labels'][0]}."),
     ),
@@ -159,7 +160,7 @@ WALKS = [
         "answer",
         "tiny_qa",
         box("answer.question", ""),
-        "The question is empty",
+        "질문 칸이 비어 있어요",  # The question is empty
         box("answer.question", "Where is Hugging Face based?"),
         *_text_of("answer.table", lambda raw: score(raw["score"])),
     ),
@@ -167,7 +168,7 @@ WALKS = [
         "summarize",
         "tiny_t5",
         box("summarize.text", ""),
-        "The text is empty",
+        "텍스트 칸이 비어 있어요",  # The text is empty
         box("summarize.text", "The tower is 324 metres tall, about the same height as an 81-storey building."),
         *NOTEBOOK_CODE,  # a random tiny T5 may well summarise to "": the code panel is what surely shows
     ),
@@ -175,7 +176,7 @@ WALKS = [
         "translate",
         "tiny_marian",
         box("translate.text", ""),
-        "The text is empty",
+        "텍스트 칸이 비어 있어요",
         box("translate.text", "Hello, how are you?"),
         *NOTEBOOK_CODE,  # a random tiny Marian may well translate to ""
     ),
@@ -192,7 +193,7 @@ WALKS = [
         "fill_mask",
         "tiny_masked_lm",
         box("fill_mask.text", "Paris is the capital of France."),
-        "Put [MASK] (or [MASK] / <mask>) where the missing word goes",  # the <mask> a student needs is shown
+        "(또는 [MASK] / <mask>)를 넣으세요",  # "Put [MASK] (or … <mask>)": the <mask> a student needs is shown
         box("fill_mask.text", "Paris is the [MASK] of France."),
         *_text_of("fill_mask.table", lambda raw: score(raw[0]["score"])),
     ),
@@ -249,7 +250,7 @@ WALKS = [
         "finetune",
         "tiny_encoder",
         nothing,  # the same folder again: the first run saved its model there
-        "already exists and is not an empty folder",
+        "폴더는 이미 있고 비어 있지 않아요",  # already exists and is not an empty folder
         new_folder,
         shown_value("finetune.saved_to"),
         lambda raw: raw["saved_to"],
@@ -258,7 +259,7 @@ WALKS = [
         "remote",
         "scripted_inference_model",
         router_refuses,
-        "was not found",
+        "모델을 찾지 못했어요(404)",  # was not found (404)
         model_box("scripted_inference_model"),
         *_text_of("remote.scores", lambda raw: raw[0][0]["label"]),
     ),
@@ -266,10 +267,10 @@ WALKS = [
         "cache",
         "bundled_minilm",
         delete_without_confirming,
-        "Tick the confirmation box first",
+        "먼저 확인란을 체크하세요",  # Tick the confirmation box first
         nothing,
         lambda panel, text: panel.inner_text(),
-        lambda raw: f"{len(raw['repos'])} repositories",
+        lambda raw: f"{len(raw['repos'])} 개 저장소",  # "N repositories"
         clears=False,
         run="cache.delete",
     ),
@@ -323,12 +324,13 @@ def good_run(page, panel, text, case, walk, model: str | None = None) -> str:
 def test_an_error_clears_the_previous_results_and_a_good_run_shows_new_ones(walk, request, shared_page):
     case = CASES[walk.tab]
     url, model = request.getfixturevalue(case.app), str(request.getfixturevalue(walk.model))
-    text = strings(case.tab, "en")
-    page = shared_page(url)  # each walk stays in its own tab: one page serves them all
+    text = strings(case.tab, "ko")
+    page = shared_page(url, "ko")  # each walk stays in its own tab: one page serves them all
     panel = select_tab(page, text[case.title_key])
     case.prepare(page, panel, text, model)
 
-    before = good_run(page, panel, text, case, walk, model)
+    before = good_run(page, panel, text, case, walk, model)  # the first example
+    check_the_page_in_its_language(page, panel, case, text, "ko")
 
     walk.spoil(page, panel, text, request)
     panel.get_by_role("button", name=text[walk.run or case.run], exact=True).first.click()
