@@ -142,7 +142,11 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---|")
     for name, call in ways.items():
         wall, cpu = floor if call is forward else median_seconds(call, args.repeat)
-        goal = f"≤ {GOAL_SECONDS:g} s wall: {'met' if wall <= GOAL_SECONDS else 'MISSED'}" if name.startswith("integrated") else ""
+        goal = (
+            f"≤ {GOAL_SECONDS:g} s wall: {'met' if wall <= GOAL_SECONDS else 'MISSED'}"
+            if name.startswith("integrated")
+            else ""
+        )
         print(f"| {name} | {wall:.3f} | {wall / floor[0]:.1f} | {cpu:.3f} | {cpu / floor[1]:.1f} | {goal} |")
     rate = matmul_flops_per_second(args.threads)
     work = 2 * pass_flops(loaded.model, STEPS, TOKENS)  # the backward pass for the inputs costs about a forward
