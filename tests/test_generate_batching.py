@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+import core.generation.batch_cache
 import core.generation.batched
 import core.generation.batcher
 from core.errors import BadInput
@@ -173,9 +174,9 @@ def test_a_cache_that_cannot_be_batched_generates_alone(tiny_gpt2, monkeypatch):
     expected = _alone(tiny_gpt2, case)
 
     def refuse(cache):
-        raise core.generation.batcher.Unbatchable("a sliding-window cache")
+        raise core.generation.batch_cache.Unbatchable("a sliding-window cache")
 
-    monkeypatch.setattr(core.generation.batcher, "_layers", refuse)
+    monkeypatch.setattr(core.generation.batcher, "plain_layers", refuse)
     assert _alone(tiny_gpt2, case) == expected
 
 

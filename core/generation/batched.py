@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.generation.batcher import END, Request, Unbatchable, Waiting, batcher_for
+from core.generation.batch_cache import Unbatchable
+from core.generation.batcher import END, Request, Waiting, batcher_for
 
 #: How often a waiting reader re-reads its place in line.
 WAIT_POLL_SECONDS = 1.0

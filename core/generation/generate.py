@@ -17,8 +17,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from core.errors import BadInput
+from core.generation.batch_cache import Unbatchable
 from core.generation.batched import stream_batched
-from core.generation.batcher import Unbatchable, Waiting, batching_enabled
+from core.generation.batcher import Waiting, batching_enabled
 from core.inputs.text import require_text
 from core.registry import get_task
 from core.runtime.loading import PRIVATE, LoadedModel, LoadPolicy, load_for_task
