@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+import core.generation.batch_cache
 import core.generation.batched
 import core.generation.batcher
 from core.errors import BadInput
@@ -173,9 +174,9 @@ def test_a_cache_that_cannot_be_batched_generates_alone(tiny_gpt2, monkeypatch):
     expected = _alone(tiny_gpt2, case)
 
     def refuse(cache):
-        raise core.generation.batcher.Unbatchable("a sliding-window cache")
+        raise core.generation.batch_cache.Unbatchable("a sliding-window cache")
 
-    monkeypatch.setattr(core.generation.batcher, "_layers", refuse)
+    monkeypatch.setattr(core.generation.batcher, "plain_layers", refuse)
     assert _alone(tiny_gpt2, case) == expected
 
 
@@ -195,3 +196,44 @@ def test_concurrent_students_through_the_app_each_get_their_own_seeds_text(app_u
     jobs = [Client(app_url, verbose=False).submit(*a, api_name="/generate") for a in args]
     assert [job.result()[1] for job in jobs] == alone
     assert len(set(alone)) == len(seeds)
+
+
+@pytest.fixture(scope="module")
+def symbol_gpt2(tmp_path_factory):
+    """A GPT-2 that writes "(" after any prompt: a symbol run with no space, which the streamer holds to the end."""
+    import torch
+    from transformers import AutoTokenizer, GPT2LMHeadModel
+
+    from tests.kit.tiny_models import build_gpt2
+
+    path = build_gpt2(tmp_path_factory.mktemp("symbol") / "gpt2", tie_word_embeddings=False)
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    model = GPT2LMHeadModel.from_pretrained(path)
+    symbol = tokenizer.convert_tokens_to_ids("(")
+    with torch.no_grad():  # every hidden state becomes the same vector, which only "(" scores highly
+        model.transformer.ln_f.weight.zero_()
+        model.transformer.ln_f.bias.fill_(1.0)
+        model.lm_head.weight.zero_()
+        model.lm_head.weight[symbol] = 1.0
+    model.save_pretrained(path)
+    return path
+
+
+@pytest.mark.parametrize("batching", ["on", "off"])
+def test_the_first_token_is_timed_when_it_arrives_even_while_the_streamer_holds_its_text(
+    symbol_gpt2, batching, monkeypatch
+):
+    monkeypatch.setenv("PLAYGROUND_GENERATE_BATCHING", batching)
+    called = time.perf_counter()
+    updates, first_text = [], None
+    for update in stream_generate("Open", str(symbol_gpt2), GenerationSettings(max_new_tokens=24, seed=3)):
+        if first_text is None and any(update.texts):
+            first_text = time.perf_counter() - called
+        updates.append(update)
+    last = updates[-1]
+    assert last.done and last.texts == ["(" * 24] and last.new_tokens == 24
+    held = [u for u in updates if not u.done and not any(u.texts)]
+    assert held and held[0].first_token_seconds is not None, "no update said the first token had arrived"
+    assert [u.first_token_seconds for u in updates] == [held[0].first_token_seconds] * len(updates)
+    assert last.first_token_seconds <= first_text
+    assert "in line" not in generation_notice(held[0], "en")

@@ -7,11 +7,13 @@ The reading side of ``core.generation.batcher``: token ids arrive per sequence a
 from __future__ import annotations
 
 import queue
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.generation.batcher import END, Request, Unbatchable, Waiting, batcher_for
+from core.generation.batch_cache import Unbatchable
+from core.generation.batcher import END, Request, Waiting, batcher_for
 
 #: How often a waiting reader re-reads its place in line.
 WAIT_POLL_SECONDS = 1.0
@@ -35,13 +37,19 @@ def _pieces_streamer(tokenizer: Any) -> Any:
 
 @dataclass
 class BatchedUpdate:
-    """The texts so far (one per sequence), new tokens counted, and the place in line while not started."""
+    """The texts so far (one per sequence), new tokens counted, and the place in line while not started.
+
+    ``first_token_at`` is the ``time.perf_counter()`` at which the reader received its first token id: the
+    streamer may hold text back for many tokens (until a word ends), so the first text says little about when
+    the row started.
+    """
 
     texts: list[str]
     new_tokens: int = 0
     waiting: Waiting | None = None
     done: bool = False
     changed: list[int] = field(default_factory=list)
+    first_token_at: float | None = None
 
 
 def stream_batched(
@@ -73,6 +81,9 @@ def stream_batched(
                 raise item
             update.waiting = None
             sequence, token = item
+            started_now = update.first_token_at is None and token is not END
+            if started_now:
+                update.first_token_at = time.perf_counter()
             streamer = streamers[sequence]
             if token is END:
                 streamer.end()
@@ -84,6 +95,9 @@ def stream_batched(
                 update.texts[sequence] += "".join(streamer.pieces)
                 streamer.pieces.clear()
                 update.changed = [sequence]
+                yield update
+            elif started_now:  # the row has started, with no text yet: the wait is over
+                update.changed = []
                 yield update
     finally:
         request.cancel()

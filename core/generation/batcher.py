@@ -7,9 +7,12 @@ student asked for) and, between steps, lets new requests in and finished or canc
 - a new request's prompt is prefilled alone (batch of one, exactly as ``model.generate`` does it) and its
   first token is sampled at once, so the student who finds the model idle waits no longer than before;
 - its key/value cache then joins the batch's, left-padded to a common length (the attention mask hides the
-  padding; each row keeps its own ``position_ids``), and every step decodes one token for every row;
+  padding; each row keeps its own ``position_ids``), and every step decodes one token for every row; the
+  cache lives in buffers with room to grow (``core.generation.batch_cache``), so a step does not copy it;
 - each row samples with its own ``torch.Generator`` seeded from the request's seed and its own logits
-  processors (transformers' own, built as ``generate`` builds them), so the draws are the row's alone.
+  processors (transformers' own, built as ``generate`` builds them), so the draws are the row's alone; rows
+  whose processors are only temperature, top-k and top-p are warped together with the same arithmetic
+  (``core.generation.batch_sampling``).
 
 transformers' ``ContinuousBatchingManager`` was measured and not used: it samples the whole batch from one
 process-wide generator and one generation config, so a student's seed could not reproduce their text
@@ -28,6 +31,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.generation.batch_cache import BatchCache, plain_layers
+from core.generation.batch_sampling import Warping, choose_tokens, warping_of
 from core.validators import whole_number
 
 #: How many rows (sequences) one model's batch decodes together at most; more requests wait their turn.
@@ -46,10 +51,6 @@ def max_rows() -> int:
     """``PLAYGROUND_GENERATE_BATCH_ROWS``: the most sequences one model decodes together (default 16)."""
     value = os.environ.get("PLAYGROUND_GENERATE_BATCH_ROWS", DEFAULT_ROWS)
     return whole_number(value, "PLAYGROUND_GENERATE_BATCH_ROWS", 1, MAX_ROWS)
-
-
-class Unbatchable(Exception):
-    """This model's cache cannot be batched here (sliding-window or recurrent layers): generate it alone."""
 
 
 @dataclass
@@ -88,7 +89,7 @@ class _Row:
     do_sample: bool
     remaining: int
     eos: frozenset[int]
-    pad: int = 0  # left padding in the batch's cache
+    warping: Warping | None  # None: the row runs its processors alone
 
 
 def _sampling_setup(model: Any, request: Request, prompt_length: int) -> tuple[Any, bool, int, frozenset[int]]:
@@ -101,37 +102,6 @@ def _sampling_setup(model: Any, request: Request, prompt_length: int) -> tuple[A
     return processors, bool(config.do_sample), int(config.max_new_tokens), eos
 
 
-def _choose(row: _Row, logits: Any) -> int:
-    """The row's next token from its (1, vocabulary) float32 logits, as ``generate``'s sampling step picks it."""
-    import torch
-
-    ids = torch.tensor([row.ids], device=logits.device)
-    scores = row.processors(ids, logits)
-    if row.do_sample:
-        probs = torch.nn.functional.softmax(scores, dim=-1)
-        return int(torch.multinomial(probs, num_samples=1, generator=row.generator)[0, 0])
-    return int(torch.argmax(scores, dim=-1)[0])
-
-
-def _layers(cache: Any) -> list[Any]:
-    from transformers.cache_utils import DynamicLayer
-
-    layers = list(getattr(cache, "layers", None) or [])
-    if not layers or any(type(layer) is not DynamicLayer for layer in layers):
-        raise Unbatchable(f"{type(cache).__name__} with {sorted({type(x).__name__ for x in layers})}")
-    return layers
-
-
-def _left_pad(tensor: Any, columns: int) -> Any:
-    import torch
-
-    if columns == 0:
-        return tensor
-    shape = list(tensor.shape)
-    shape[-2] = columns
-    return torch.cat([tensor.new_zeros(shape), tensor], dim=-2)
-
-
 class StepBatcher:
     """One model's decoding loop: ``submit`` a request, read its tokens; rows join and leave between steps."""
 
@@ -142,7 +112,7 @@ class StepBatcher:
         self._waiting: list[Request] = []
         self._worker: threading.Thread | None = None
         self.rows: list[_Row] = []
-        self._cache: Any = None
+        self._cache: BatchCache | None = None
         self._step_seconds: float | None = None  # moving average of one decoding step
         #: Counters for benchmarks and tests: decoding steps run, and the most rows one step carried.
         self.steps = 0
@@ -212,20 +182,21 @@ class StepBatcher:
             mask = torch.ones_like(prompt)
             out = self.model(input_ids=prompt, attention_mask=mask, use_cache=True, logits_to_keep=1)
             cache = out.cache
-            _layers(cache)
+            plain_layers(cache)
             logits = out.logits[:, -1].to(copy=True, dtype=torch.float32)
             processors, do_sample, budget, eos = _sampling_setup(self.model, request, prompt.shape[-1])
         except BaseException as error:  # the caller re-raises it (Unbatchable: it generates alone instead)
             request.tokens.put(error)
             return
         ids = prompt[0].tolist()
-        joining = []
+        warping = warping_of(processors)
+        rows = []
         for k, seed in enumerate(request.seeds):
             generator = torch.Generator(device=prompt.device)
             generator.manual_seed(seed)
-            row = _Row(request, k, list(ids), processors, generator, do_sample, budget, eos)
-            if self._emit(row, _choose(row, logits)):
-                joining.append(row)
+            rows.append(_Row(request, k, list(ids), processors, generator, do_sample, budget, eos, warping))
+        tokens = choose_tokens(rows, logits.repeat(len(rows), 1))  # each row its own copy of the scores
+        joining = [row for row, token in zip(rows, tokens, strict=True) if self._emit(row, token)]
         if joining:
             self._join(joining, cache)
 
@@ -240,31 +211,11 @@ class StepBatcher:
         return True
 
     def _join(self, joining: list[_Row], cache: Any) -> None:
-        """Put the new rows' cache (one prefill, copied per row) beside the batch's, left-padding the shorter."""
-        import torch
-
-        new_layers = _layers(cache)
-        length = new_layers[0].keys.shape[-2]
+        """Put the new rows' cache (one prefill, copied per row) beside the batch's."""
         if self._cache is None or not self.rows:
-            if len(joining) > 1:
-                cache.batch_repeat_interleave(len(joining))
-            self._cache, self.rows = cache, list(joining)
-            return
-        layers = _layers(self._cache)
-        current = layers[0].keys.shape[-2]
-        width = max(current, length)
-        for row in self.rows:
-            row.pad += width - current
-        for row in joining:
-            row.pad = width - length
-        for old, new in zip(layers, new_layers, strict=True):
-            parts_k = [_left_pad(old.keys, width - current)]
-            parts_v = [_left_pad(old.values, width - current)]
-            for _ in joining:
-                parts_k.append(_left_pad(new.keys, width - length))
-                parts_v.append(_left_pad(new.values, width - length))
-            old.keys = torch.cat(parts_k, dim=0)
-            old.values = torch.cat(parts_v, dim=0)
+            self._cache, self.rows = BatchCache(cache, len(joining), self.rows_limit), []
+        else:
+            self._cache.add(cache, len(joining))
         self.rows.extend(joining)
 
     def _step(self) -> None:
@@ -276,10 +227,9 @@ class StepBatcher:
             return
         started = time.perf_counter()
         device = self.model.device
-        width = _layers(self._cache)[0].keys.shape[-2]
-        mask = torch.ones((len(self.rows), width + 1), dtype=torch.long, device=device)
-        for i, row in enumerate(self.rows):
-            mask[i, : row.pad] = 0
+        cache = self._cache
+        columns = torch.arange(cache.width + 1, device=device)
+        mask = (columns >= torch.tensor(cache.pads(), device=device).unsqueeze(-1)).long()
         last = torch.tensor([[row.ids[-1]] for row in self.rows], device=device)
         positions = torch.tensor([[len(row.ids) - 1] for row in self.rows], device=device)
         try:
@@ -287,12 +237,14 @@ class StepBatcher:
                 input_ids=last,
                 attention_mask=mask,
                 position_ids=positions,
-                cache=self._cache,
+                cache=cache.cache,
                 use_cache=True,
                 logits_to_keep=1,
             )
+            cache.stepped()
             logits = out.logits[:, -1].to(copy=True, dtype=torch.float32)
-            done = [row for i, row in enumerate(self.rows) if not self._emit(row, _choose(row, logits[i : i + 1]))]
+            tokens = choose_tokens(self.rows, logits)
+            done = [row for row, token in zip(self.rows, tokens, strict=True) if not self._emit(row, token)]
         except BaseException as error:  # every row in this step fails with it; the worker goes on
             for row in self.rows:
                 row.request.tokens.put(error)
@@ -308,23 +260,14 @@ class StepBatcher:
                 self._refresh_waiting()
 
     def _drop(self, leaving: list[_Row]) -> None:
-        """Remove rows from the batch and the padding columns no row needs any more."""
-        import torch
-
+        """Remove rows from the batch (the last rows take their places) and the padding no row needs any more."""
         if not leaving:
             return
-        keep = [i for i, row in enumerate(self.rows) if row not in leaving]
-        self.rows = [self.rows[i] for i in keep]
-        if not self.rows:
-            self._cache = None
+        gone = {i for i, row in enumerate(self.rows) if row in leaving}
+        if len(gone) == len(self.rows):
+            self.rows, self._cache = [], None
             return
-        trim = min(row.pad for row in self.rows)
-        index = torch.tensor(keep, device=self.model.device)
-        for layer in _layers(self._cache):
-            layer.keys = layer.keys[index, :, trim:]
-            layer.values = layer.values[index, :, trim:]
-        for row in self.rows:
-            row.pad -= trim
+        self.rows = [self.rows[i] for i in self._cache.remove(gone)]
 
     def _refresh_waiting(self) -> None:
         """Each waiting request's place in line and, from the current speed, roughly how long until it starts."""

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from core.errors import BadInput
+from core.generation.batch_cache import Unbatchable
 from core.generation.batched import stream_batched
-from core.generation.batcher import Unbatchable, Waiting, batching_enabled
+from core.generation.batcher import Waiting, batching_enabled
 from core.inputs.text import require_text
 from core.registry import get_task
 from core.runtime.loading import PRIVATE, LoadedModel, LoadPolicy, load_for_task
@@ -320,10 +321,11 @@ def stream_generate(
         result.texts.append("")
         watcher = _Watcher(threading.Event())
         for piece in _stream_one(loaded, prompt, settings, settings.seed + k, watcher):
-            if not piece:
-                continue
+            # The streamer hands over a piece, often empty while a word is unfinished, for every new token.
             if result.first_token_seconds is None:
                 result.first_token_seconds = time.perf_counter() - started
+            elif not piece:
+                continue
             result.texts[k] += piece
             result.seconds = time.perf_counter() - started
             yield replace(result, texts=list(result.texts))  # a snapshot: the reader may keep it
@@ -350,8 +352,8 @@ def _stream_in_batch(
             result.new_tokens = update.new_tokens
             result.texts = list(update.texts)
             break
-        if update.changed and result.first_token_seconds is None:
-            result.first_token_seconds = time.perf_counter() - started
+        if update.first_token_at is not None and result.first_token_seconds is None:
+            result.first_token_seconds = update.first_token_at - started
         result.texts = list(update.texts)
         result.seconds = time.perf_counter() - started
         yield replace(result, texts=list(result.texts))  # a snapshot: the reader may keep it
