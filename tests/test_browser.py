@@ -406,14 +406,26 @@ def raw_panel(panel, text: dict[str, str]):
     return panel.get_by_test_id("json").filter(has_text=text["common.raw"])
 
 
+COPY_TRIES = 3
+
+
 def copy_raw(page, raw) -> Any:
     """The raw JSON a panel shows, read as a student would take it: its Copy button, then the clipboard."""
     copy = raw.get_by_role("button", name="Copy")
-    try:
-        copy.click(force=True, timeout=5_000)
-    except PlaywrightError:  # redrawn mid-click ("outside of the viewport"): the same click, sent directly
-        copy.dispatch_event("click")
-    return json.loads(page.evaluate("navigator.clipboard.readText()"))
+    # The clipboard is the browser's, shared by every page this worker opened: emptied first, so that what is
+    # read is this click's copy, not an earlier test's (a click lost in a redraw is sent again).
+    page.evaluate("navigator.clipboard.writeText('')")
+    for _ in range(COPY_TRIES):
+        try:
+            copy.click(force=True, timeout=5_000)
+        except PlaywrightError:  # redrawn mid-click ("outside of the viewport"): the same click, sent directly
+            copy.dispatch_event("click")
+        for _ in range(10):
+            copied = page.evaluate("navigator.clipboard.readText()")
+            if copied:
+                return json.loads(copied)
+            page.wait_for_timeout(100)
+    pytest.fail(f"The raw output's Copy button put nothing on the clipboard ({COPY_TRIES} clicks)")
 
 
 def run_and_read(page, panel, text: dict[str, str], run: str = "common.run", done=lambda raw: True) -> Any:
