@@ -138,9 +138,8 @@ def scan_every_tab(page, url: str, axe_script: str) -> tuple[list[Violation], li
     """The violations found, and the places scanned: the page, each tab, each tab inside a tab."""
     bar = load(page, url, axe_script)
     page.locator("button.label-wrap").first.click()  # the Settings accordion above the tabs: open it too
-    settle(
-        page, page.locator("body"), "page"
-    )  # the page-load events done: a block mid-update is not what a student reads
+    # The page-load events done: a block mid-update is not what a student reads.
+    settle(page, page.locator("body"), "page")
     found, scanned = list(counted(run_axe(page), "page")), ["page"]
     if found:  # on a busy machine a block can be caught mid-layout (a scrollable region for one frame): look again
         page.wait_for_timeout(1_000)

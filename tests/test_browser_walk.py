@@ -1,8 +1,8 @@
 """The browser walk past the first example (issue 14): in every tab, in Korean, the first example (checked as
 tests/test_browser.py's cases check it), then a bad input (or a model of the wrong kind), then a good run
 again. What the student sees is asserted: the error toast's words, the previous results gone from the screen
-(not left under the error as if they answered the new input), and the new results. Also: literal ``<…>`` text stays text in toasts, status lines and notices; the tokenizer lab's
-compare section shows its own text.
+(not left under the error as if they answered the new input), and the new results. Also: literal ``<…>``
+text stays text in toasts, status lines and notices; the tokenizer lab's compare section shows its own text.
 
 Helpers and fixtures come from ``tests/test_browser.py`` (one launched app per session, tiny models).
 """
