@@ -13,6 +13,7 @@ zeros hidden by the attention mask (zeros, never uninitialised memory: a masked 
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 #: Columns reserved beyond the current width when a buffer is (re)built, so steps write in place.
@@ -35,7 +36,8 @@ def plain_layers(cache: Any) -> list[Any]:
     return layers
 
 
-def _roomy_layer_class() -> type:
+@functools.cache  # one class, made on first use: transformers is imported only when a batch is built
+def _roomy() -> type:
     from transformers.cache_utils import DynamicLayer
 
     class RoomyLayer(DynamicLayer):
@@ -105,15 +107,6 @@ def _roomy_layer_class() -> type:
             self._show()
 
     return RoomyLayer
-
-
-_ROOMY: list[type] = []
-
-
-def _roomy() -> type:
-    if not _ROOMY:
-        _ROOMY.append(_roomy_layer_class())
-    return _ROOMY[0]
 
 
 class BatchCache:
