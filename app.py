@@ -168,6 +168,7 @@ def build_app(public: bool = False, offline: bool = False, inference_url: str | 
                 module.build(ctx)
         name_tab_panels(tabs)
         wire_deep_links(ctx, tabs, notice)
+        ctx.page_load.wire(demo)  # status lines, the link, the cache scan: one event when the page opens
         expose_tools(demo, public=public)  # the tasks as tools named after them; UI helpers and disk writers hidden
         escape_markdown_outputs(demo)  # a status line or notice shows <mask> as text, never as HTML
         clear_results_on_failure(demo)  # after an error, no result of an earlier run stays on screen

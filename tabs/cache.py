@@ -240,8 +240,8 @@ def build(ctx: AppContext) -> None:
         refresh.click(handlers["cache_list"], [ctx.language], disk_outputs, api_name="cache_list")
         # Filled when the page opens and whenever the tab is shown (models download while other tabs run):
         # a scan of the cache folder, no model loaded; the server's start-up does not wait for it.
-        gr.on(
-            triggers=[ctx.blocks.load, tab.select],
+        ctx.page_load.add(handlers["cache_list"], inputs=[ctx.language], outputs=disk_outputs)
+        tab.select(
             fn=handlers["cache_list"],
             inputs=[ctx.language],
             outputs=disk_outputs,

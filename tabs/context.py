@@ -7,6 +7,7 @@ from typing import Any
 
 from core.remote.client import RemoteSettings
 from core.runtime.loading import PRIVATE, PUBLIC, LoadPolicy
+from tabs.page_load import PageLoad
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class AppContext:
     components: dict[str, Any] = field(default_factory=dict)
     #: Wirings waiting for a component whose tab is not built yet, by name.
     waiting: dict[str, list[Callable[[Any], None]]] = field(default_factory=dict)
+    #: What the page does when it opens, sent as one event once every tab is built (tabs/page_load.py).
+    page_load: PageLoad = field(default_factory=PageLoad)
 
     def register(self, name: str, component: Any) -> None:
         """Offer ``component`` to other tabs as ``name`` ("<tab>.<what>"), and run the wirings that waited for it.

@@ -11,6 +11,7 @@ import json
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 import gradio as gr
 
@@ -164,19 +165,27 @@ def _tab_title(tab: Any, language: str) -> str:
     return str(key)
 
 
-def wire_deep_links(ctx: AppContext, tabs: gr.Tabs, notice: gr.Markdown | None = None) -> None:
-    """One page-load event that opens the tab a link names, with its inputs filled in.
+#: Runs in the browser when the page opens: the page's query string, or "" when the address has none.
+READ_QUERY_JS = "() => window.location.search.replace(/^[?]/, '')"
 
-    A tab without a link button (the fine-tuning lab, the cache) is still opened by ``?tab=<its id>``. A link
-    naming a tab that does not exist opens the first tab, and ``notice`` (``link_notice``) says so.
+
+def wire_deep_links(ctx: AppContext, tabs: gr.Tabs, notice: gr.Markdown | None = None) -> None:
+    """Open the tab a link names, with its inputs filled in.
+
+    The browser reads its own address when the page opens and hands the query to the server only when there
+    is one: a page opened without a link sends nothing for links, and the 74 inputs a link may fill never
+    join the page's status bookkeeping (gradio's client walks every component with a status on each later
+    status change). A tab without a link button (the fine-tuning lab, the cache) is still opened by
+    ``?tab=<its id>``. A link naming a tab that does not exist opens the first tab, and ``notice``
+    (``link_notice``) says so.
     """
     components = [c for target in ctx.links for c in target.fields.values()]
     tab_list = [child for child in tabs.children if isinstance(getattr(child, "id", None), str)]
     tab_ids = [child.id for child in tab_list]
     notices = [notice] if notice is not None else []
 
-    def on_load(language: str = "auto", request: gr.Request = None) -> list:
-        params = dict(request.query_params) if request is not None else {}
+    def open_link(query: str, language: str = "auto", request: gr.Request = None) -> list:
+        params = dict(parse_qsl(query or "", keep_blank_values=True))
         tab_id, values = fill_from_url(params, ctx.links, ctx.public)
         if tab_id is None and params.get("tab") in tab_ids:
             tab_id = params["tab"]
@@ -188,10 +197,13 @@ def wire_deep_links(ctx: AppContext, tabs: gr.Tabs, notice: gr.Markdown | None =
             said = gr.Markdown(text, visible=True)
         return [tab_update, *(values.get(c, gr.skip()) for c in components), *([said] if notices else [])]
 
-    ctx.blocks.load(
-        on_load,
-        inputs=[ctx.language] if ctx.language is not None else None,
+    query = gr.Textbox(value="", visible="hidden", label="link", interactive=False)
+    ctx.blocks.load(None, js=READ_QUERY_JS, outputs=query, api_visibility="private", queue=False)
+    query.change(
+        open_link,
+        inputs=[query, *([ctx.language] if ctx.language is not None else [])],
         outputs=[tabs, *components, *notices],
         api_visibility="private",
         queue=False,
+        show_progress="hidden",
     )

@@ -166,8 +166,9 @@ def build(ctx: AppContext) -> None:
         def show_mask_token(model_id: str, language: str = "auto", request: gr.Request = None) -> str:
             return mask_token_line(model_id, resolve_language(language, request), ctx.public)
 
+        ctx.page_load.add(show_mask_token, inputs=[model, ctx.language], outputs=[mask_line])
         gr.on(
-            triggers=[ctx.blocks.load, model.change, ctx.language.change],
+            triggers=[model.change, ctx.language.change],
             fn=show_mask_token,
             inputs=[model, ctx.language],
             outputs=mask_line,

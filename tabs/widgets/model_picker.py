@@ -144,9 +144,7 @@ def model_picker(task: Task, ctx: AppContext) -> tuple[gr.Dropdown, gr.Markdown]
         return show_status(linked_model(ctx, model, query) or model_id, language, request)
 
     outputs = [status, use_instead, offered]
-    ctx.blocks.load(
-        show_status_on_load, inputs=[model, ctx.language], outputs=outputs, api_visibility="private", queue=False
-    )
+    ctx.page_load.add(show_status_on_load, inputs=[model, ctx.language], outputs=outputs)
     gr.on(
         triggers=[model.change, ctx.language.change],
         fn=show_status,
