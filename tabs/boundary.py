@@ -151,6 +151,12 @@ def toast(kind: str, message: str | Localized, language: str, duration: float | 
     show(toast_text(message), duration=duration, title=_TOAST_TITLES[kind].text(language))
 
 
+def say_error_as_warning(error: gr.Error) -> None:
+    """A student's error raised where gradio shows no pop-up for it (one part of the page's merged load event):
+    a warning pop-up with the words and title the error already has in the student's language."""
+    gr.Warning(error.message, duration=10, title=error.title)
+
+
 #: Events whose outputs describe this machine (the cache, the loaded models), not the inputs of the run that
 #: failed: after a refused delete, the list on screen is still true.
 KEEP_RESULTS_ON_FAILURE = frozenset(

@@ -18,6 +18,8 @@ from typing import Any
 
 import gradio as gr
 
+from tabs.boundary import say_error_as_warning
+
 log = logging.getLogger("playground")
 
 
@@ -38,7 +40,7 @@ class PagePart:
         try:
             result = self.fn(*values, request=request)
         except gr.Error as error:  # a message for the student (a cache folder that cannot be read): still said
-            gr.Warning(error.message)
+            say_error_as_warning(error)
             return [gr.skip() for _ in self.outputs]
         except Exception:  # noqa: BLE001 (one part failing must not blank the rest of the page)
             log.exception("page-load part %s failed", self.name)

@@ -46,7 +46,9 @@ async def image(request):
     return Response(b"\x89PNG" + bytes(5000), media_type="image/png")
 
 
-ALREADY_GZIPPED = gzip.compress(PAGE.encode(), mtime=0)  # one fixed body: a fresh stamp per request differs once a second
+ALREADY_GZIPPED = gzip.compress(
+    PAGE.encode(), mtime=0
+)  # one fixed body: a fresh stamp per request differs once a second
 
 
 async def already(request):

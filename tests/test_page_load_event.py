@@ -54,14 +54,14 @@ def test_a_failing_part_leaves_its_outputs_and_the_others_answer(caplog):
 
 def test_a_students_message_from_a_part_is_still_said(monkeypatch):
     said = []
-    monkeypatch.setattr(gr, "Warning", said.append)
+    monkeypatch.setattr(gr, "Warning", lambda message, **options: said.append((message, options["title"])))
 
     def refuses(a, request=None):
-        raise gr.Error("The cache folder cannot be read: check its permissions.")
+        raise gr.Error("캐시 폴더를 읽을 수 없어요: 권한을 확인하세요.", title="캐시")
 
     event, boxes = build((refuses, "a", "x"), (echo, "b", "y"))
     shown = run(event, boxes)
-    assert said == ["The cache folder cannot be read: check its permissions."]
+    assert said == [("캐시 폴더를 읽을 수 없어요: 권한을 확인하세요.", "캐시")]
     assert shown["x"] == gr.skip() and shown["y"] == "B"
 
 

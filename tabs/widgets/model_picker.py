@@ -127,7 +127,6 @@ def model_picker(task: Task, ctx: AppContext) -> tuple[gr.Dropdown, gr.Markdown]
     model = model_box(task)
     status = gr.Markdown()
     use_instead = gr.Button(visible=False, size="sm", variant="secondary")
-    offered = gr.State(None)
 
     def show_status(model_id: str, language: str = "auto", request: gr.Request = None) -> tuple:
         lang = resolve_language(language, request)
@@ -135,7 +134,7 @@ def model_picker(task: Task, ctx: AppContext) -> tuple[gr.Dropdown, gr.Markdown]
         button = (
             gr.Button(_pick(_USE, lang).format(model=instead), visible=True) if instead else gr.Button(visible=False)
         )
-        return model_status(task, model_id, lang, ctx.public, instead), button, instead
+        return model_status(task, model_id, lang, ctx.public, instead), button
 
     def show_status_on_load(model_id: str, language: str = "auto", request: gr.Request = None) -> tuple:
         # The link's own page-load event fills the box at the same time, and its value does not fire
@@ -143,7 +142,10 @@ def model_picker(task: Task, ctx: AppContext) -> tuple[gr.Dropdown, gr.Markdown]
         query = dict(request.query_params) if request is not None else {}
         return show_status(linked_model(ctx, model, query) or model_id, language, request)
 
-    outputs = [status, use_instead, offered]
+    # No gr.State for the offered model: the click asks again. gradio's client looks every output with a status
+    # up in the page's component tree on each later status change, and a State, not in that tree, is a
+    # search of all of it each time.
+    outputs = [status, use_instead]
     ctx.page_load.add(show_status_on_load, inputs=[model, ctx.language], outputs=outputs)
     gr.on(
         triggers=[model.change, ctx.language.change],
@@ -153,7 +155,11 @@ def model_picker(task: Task, ctx: AppContext) -> tuple[gr.Dropdown, gr.Markdown]
         api_visibility="private",
         queue=False,
     )
-    use_instead.click(lambda instead: instead, inputs=offered, outputs=model, api_visibility="private", queue=False)
+
+    def use_offered(model_id: str) -> str:
+        return offered_instead(task, model_id, ctx.public) or gr.skip()
+
+    use_instead.click(use_offered, inputs=model, outputs=model, api_visibility="private", queue=False)
     ctx.model_status[model] = {"fn": show_status, "inputs": [model, ctx.language], "outputs": outputs}
     return model, status
 
