@@ -140,7 +140,7 @@ def _fresh_processes() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["torch", "transformers", "core.inspect.compare"])
+    context.set_forkserver_preload(["torch", "transformers", "core.inspect.measure_preload", "core.inspect.compare"])
     return context
 
 
