@@ -173,8 +173,8 @@ def wire_deep_links(ctx: AppContext, tabs: gr.Tabs, notice: gr.Markdown | None =
     """Open the tab a link names, with its inputs filled in.
 
     The browser reads its own address when the page opens and hands the query to the server only when there
-    is one: a page opened without a link sends nothing for links, and the 74 inputs a link may fill never
-    join the page's status bookkeeping (gradio's client walks every component with a status on each later
+    is one: a page opened without a link sends nothing for links, and the inputs a link may fill (74 today)
+    never join the page's status bookkeeping (gradio's client walks every component with a status on each later
     status change). A tab without a link button (the fine-tuning lab, the cache) is still opened by
     ``?tab=<its id>``. A link naming a tab that does not exist opens the first tab, and ``notice``
     (``link_notice``) says so.

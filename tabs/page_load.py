@@ -1,14 +1,15 @@
 """What the page does when it opens, sent as one event instead of one per tab.
 
-Each model box's status line, the fill-mask token line, the cache scan and the deep link all run when the
-page opens. As separate page-load events they cost 19 requests, and gradio's page pays for each event's
-status changes on every component that ever had a status: its client walks the whole component tree
-(713 components here) once per such component and change, which took about 3 s of a page open's script on
-one core. One event makes one request and two status changes. Each part still gets its own inputs and
-outputs; a part that fails leaves its outputs as they are and the others still answer.
+Each model box's status line, the fill-mask token line and the cache scan run when the page opens. As
+separate page-load events (with the link's, 19 of them) they cost as many requests, and gradio's page pays for
+each event's status changes on every component that ever had a status: its client walks the whole component
+tree (713 components here) once per such component and change, about 1.2 s of a page open's script on one
+core. One event makes one request and two status changes. Each part still gets its own inputs and outputs;
+a part that fails leaves its outputs as they are and the others still answer.
 
 Page-load work that reads a model's files (the translation pickers, the tokenizer's length limit) stays in
-its own event, so that the page's status lines never wait on a download.
+its own event, so that the page's status lines never wait on a download; the link's event runs only when the
+address has a query string (``tabs/deep_link.py``).
 """
 
 import logging

@@ -137,8 +137,8 @@ def model_picker(task: Task, ctx: AppContext) -> tuple[gr.Dropdown, gr.Markdown]
         return model_status(task, model_id, lang, ctx.public, instead), button
 
     def show_status_on_load(model_id: str, language: str = "auto", request: gr.Request = None) -> tuple:
-        # The link's own page-load event fills the box at the same time, and its value does not fire
-        # ``model.change``: read the link here, so the line describes the model the box will show.
+        # The link's event fills the box only after the page has opened (tabs/deep_link.py): read the link here,
+        # so the line describes the model the box will show from the start.
         query = dict(request.query_params) if request is not None else {}
         return show_status(linked_model(ctx, model, query) or model_id, language, request)
 
