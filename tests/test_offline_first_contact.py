@@ -59,6 +59,14 @@ def test_the_cache_is_scanned_once_for_a_whole_page_load(hub_cache, tiny_classif
     assert len(scans) == 1
 
 
+def test_a_model_put_in_the_cache_right_after_a_scan_is_seen_at_once(hub_cache, tiny_classifier):
+    """The memoized scan is for one page load's many questions, not for the next seconds: a new model folder
+    (a download that just finished, a test's fixture) changes the cache folder, and the next question sees it."""
+    assert runnable.runnable_here(CLASSIFY) == []
+    tiny_models.put_in_hub_cache(tiny_classifier, "org/tiny-sentiment", hub_cache)
+    assert runnable.runnable_here(CLASSIFY) == ["org/tiny-sentiment"]
+
+
 def test_the_status_of_a_missing_default_offers_what_is_cached(hub_cache, tiny_classifier):
     tiny_models.put_in_hub_cache(tiny_classifier, "org/tiny-sentiment", hub_cache)
     default = CLASSIFY.default.id

@@ -15,11 +15,13 @@ from pathlib import Path
 
 from core.registry import BUNDLED_PACKAGES, Task, bundled_path
 
-#: A page load asks once per tab, all at once: one scan of the cache folder answers them all.
+#: A page load asks once per tab, all at once: one scan of the cache folder answers them all. A model folder
+#: added to the cache (a new download's ``models--…``) changes the folder's modification time, and the next
+#: question scans again at once; a download finishing inside an existing folder shows within this time.
 SCAN_TTL_SECONDS = 5.0
 
 _lock = threading.Lock()
-_last_scan: tuple[str, float, dict[str, tuple[str, ...]]] | None = None
+_last_scan: tuple[str, int, float, dict[str, tuple[str, ...]]] | None = None
 
 
 def _read_architectures(snapshot_config: Path) -> tuple[str, ...]:
@@ -58,11 +60,15 @@ def cached_models(cache_dir: str | Path | None = None) -> dict[str, tuple[str, .
 
         cache_dir = constants.HF_HUB_CACHE
     where = str(cache_dir)
+    try:
+        changed = Path(where).stat().st_mtime_ns
+    except OSError:
+        changed = -1
     with _lock:
-        if _last_scan and _last_scan[0] == where and time.monotonic() - _last_scan[1] < SCAN_TTL_SECONDS:
-            return _last_scan[2]
+        if _last_scan and _last_scan[:2] == (where, changed) and time.monotonic() - _last_scan[2] < SCAN_TTL_SECONDS:
+            return _last_scan[3]
         found = _scan_cache(Path(where))
-        _last_scan = (where, time.monotonic(), found)
+        _last_scan = (where, changed, time.monotonic(), found)
         return found
 
 
