@@ -68,9 +68,13 @@ class PageLoad:
         if not self.parts:
             return
         inputs: list[Any] = []
+        position: dict[int, int] = {}  # by id: components compare by value, and two equal boxes are two inputs
         for part in self.parts:
-            inputs += [block for block in part.inputs if all(block is not seen for seen in inputs)]
-        where = [[_index(inputs, block) for block in part.inputs] for part in self.parts]
+            for block in part.inputs:
+                if id(block) not in position:
+                    position[id(block)] = len(inputs)
+                    inputs.append(block)
+        where = [[position[id(block)] for block in part.inputs] for part in self.parts]
         parts = list(self.parts)
 
         def page_opened(request: gr.Request, *values: Any) -> list[Any]:
@@ -88,8 +92,3 @@ class PageLoad:
             queue=False,
             show_progress="hidden",
         )
-
-
-def _index(blocks: list[Any], block: Any) -> int:
-    """Where ``block`` itself (not an equal one: components compare by value) is in ``blocks``."""
-    return next(i for i, seen in enumerate(blocks) if seen is block)
