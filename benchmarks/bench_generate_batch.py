@@ -117,16 +117,21 @@ class ForwardClock:
     cost nothing is tokens / that sum."""
 
     def __init__(self, model: str) -> None:
+        from core.generation.chunked_head import step_model
         from core.generation.generate import TASK
         from core.runtime.loading import load_for_task
 
-        self.lm = load_for_task(TASK, model).model
+        lm = load_for_task(TASK, model).model
+        self.modules = list({id(m): m for m in (lm, step_model(lm))}.values())  # steps call the step twin
         self.seconds = 0.0
         self.calls = 0
 
     def __enter__(self) -> ForwardClock:
-        forward = self.lm.forward
+        for module in self.modules:
+            module.forward = self._timed(module.forward)
+        return self
 
+    def _timed(self, forward):
         def timed(*args, **kwargs):
             started = time.perf_counter()
             try:
@@ -135,11 +140,11 @@ class ForwardClock:
                 self.seconds += time.perf_counter() - started
                 self.calls += 1
 
-        self.lm.forward = timed
-        return self
+        return timed
 
     def __exit__(self, *exc) -> None:
-        del self.lm.forward  # the instance attribute goes; the class's forward shows again
+        for module in self.modules:
+            del module.forward  # the instance attribute goes; the class's forward shows again
 
 
 def p95(values: list[float]) -> float:

@@ -46,13 +46,15 @@ def instrument(model) -> None:
     import core.generation.batched as batched
     import core.generation.batcher as batcher
 
-    forward = model.forward
+    from core.generation.chunked_head import step_model
 
-    def phase_forward(*args, **kwargs):
-        name = "forward (prefill)" if kwargs.get("cache") is None else "forward (step)"
-        return timed(name, forward)(*args, **kwargs)
+    for module in {id(m): m for m in (step_model(model), model)}.values():  # steps call the step twin
 
-    model.forward = phase_forward
+        def phase_forward(*args, _forward=module.forward, **kwargs):
+            name = "forward (prefill)" if kwargs.get("cache") is None else "forward (step)"
+            return timed(name, _forward)(*args, **kwargs)
+
+        module.forward = phase_forward
     batcher.choose_tokens = timed("choose tokens (step and prefill)", batcher.choose_tokens)
     for name in ("_step", "_prefill", "_join", "_drop"):
         setattr(batcher.StepBatcher, name, timed(name, getattr(batcher.StepBatcher, name)))

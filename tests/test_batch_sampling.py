@@ -148,3 +148,30 @@ def test_the_processors_generate_builds_for_the_tabs_settings(tiny_gpt2, setting
     request = Request(input_ids=torch.tensor([[1, 2]]), generate_kwargs=settings.generate_kwargs(), seeds=[1])
     processors, *_ = _sampling_setup(model, request, 2)
     assert warping_of(processors) == expected
+
+
+@pytest.mark.parametrize("vocabulary", [7, 5000, 50257])
+@pytest.mark.parametrize("noise_check", [True, False])
+def test_each_rows_draw_is_torch_multinomials_and_leaves_its_generator_where_multinomial_does(
+    vocabulary, noise_check, monkeypatch
+):
+    import core.generation.batch_sampling as batch_sampling
+
+    monkeypatch.setattr(batch_sampling, "_NOISE_CHECK", [noise_check])  # False: the per-row multinomial path
+    for seed in range(6):
+        logits = _logits(9, vocabulary, seed)
+        if seed % 2:  # top-k-like rows: most probabilities are exactly zero
+            logits = logits.masked_fill(logits < logits.topk(3).values[:, -1:], -math.inf)
+        probs = torch.softmax(logits, dim=-1)
+        ours = [torch.Generator().manual_seed(100 * seed + j) for j in range(9)]
+        theirs = [torch.Generator().manual_seed(100 * seed + j) for j in range(9)]
+        for _ in range(3):
+            expected = [int(torch.multinomial(probs[j : j + 1], 1, generator=g)[0, 0]) for j, g in enumerate(theirs)]
+            assert batch_sampling.draw_rows(probs, ours) == expected
+        assert all(torch.equal(a.get_state(), b.get_state()) for a, b in zip(ours, theirs, strict=True))
+
+
+def test_the_noise_identity_is_checked_against_the_installed_torch():
+    import core.generation.batch_sampling as batch_sampling
+
+    assert batch_sampling._noise_is_exponential()  # this torch: the fast draw is the one in use

@@ -12,7 +12,9 @@ student asked for) and, between steps, lets new requests in and finished or canc
 - each row samples with its own ``torch.Generator`` seeded from the request's seed and its own logits
   processors (transformers' own, built as ``generate`` builds them), so the draws are the row's alone; rows
   whose processors are only temperature, top-k and top-p are warped together with the same arithmetic
-  (``core.generation.batch_sampling``).
+  (``core.generation.batch_sampling``);
+- on a CPU, a step with several rows multiplies the LM head in slices of the vocabulary, faster here than the
+  whole product (``core.generation.chunked_head``).
 
 transformers' ``ContinuousBatchingManager`` was measured and not used: it samples the whole batch from one
 process-wide generator and one generation config, so a student's seed could not reproduce their text
@@ -33,6 +35,7 @@ from typing import Any
 
 from core.generation.batch_cache import BatchCache, plain_layers
 from core.generation.batch_sampling import Warping, choose_tokens, warping_of
+from core.generation.chunked_head import step_model
 from core.validators import whole_number
 
 #: How many rows (sequences) one model's batch decodes together at most; more requests wait their turn.
@@ -233,7 +236,7 @@ class StepBatcher:
         last = torch.tensor([[row.ids[-1]] for row in self.rows], device=device)
         positions = torch.tensor([[len(row.ids) - 1] for row in self.rows], device=device)
         try:
-            out = self.model(
+            out = step_model(self.model)(  # the model, or its twin with the LM head in slices
                 input_ids=last,
                 attention_mask=mask,
                 position_ids=positions,
