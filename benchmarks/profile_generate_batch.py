@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import tempfile
 import threading
@@ -45,7 +46,6 @@ def timed(name, function):
 def instrument(model) -> None:
     import core.generation.batched as batched
     import core.generation.batcher as batcher
-
     from core.generation.chunked_head import step_model
 
     for module in {id(m): m for m in (step_model(model), model)}.values():  # steps call the step twin
@@ -98,17 +98,19 @@ def main() -> None:
 
         threads = [threading.Thread(target=student, args=(i,)) for i in range(len(batch))]
         started, cpu = time.perf_counter(), time.process_time()
+        faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - started
+        faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults
         steps = batcher.steps - steps
         tokens = sum(t.tokens for t in timings)
     print(
         f"{args.students} students x {args.new_tokens} tokens: {wall:.1f} s wall, {tokens / wall:.1f} tokens/s, "
         f"{steps} steps, process CPU {time.process_time() - cpu:.1f} s; torch threads {args.threads}; "
-        f"load average {os.getloadavg()[0]:.1f}"
+        f"load average {os.getloadavg()[0]:.1f}; {faults / max(steps, 1):,.0f} page faults a step (new memory)"
     )
     print(f"{'phase':<34} {'wall s':>8} {'CPU s':>8} {'CPU ms/step':>12}")
     for name in sorted(WALL, key=lambda n: -CPU[n]):

@@ -130,6 +130,38 @@ def test_a_waiting_request_is_told_its_place_and_how_long_then_runs(tiny_gpt2, m
     assert "in line" not in generation_notice(last, "en")
 
 
+def test_waiting_requests_with_the_same_prompt_share_one_prefill_and_keep_their_own_text(tiny_gpt2, monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_GENERATE_BATCH_ROWS", "3")
+    monkeypatch.setattr(core.generation.batched, "WAIT_POLL_SECONDS", 0.05)
+    example = "The tab's example prompt"
+    cases = [
+        (example, GenerationSettings(max_new_tokens=14, seed=31)),
+        (example, GenerationSettings(max_new_tokens=9, temperature=0.6, top_k=5, seed=32)),
+        (example, GenerationSettings(max_new_tokens=11, do_sample=False, repetition_penalty=1.4)),
+    ]
+    expected = [_alone(tiny_gpt2, case) for case in cases]
+    prefills = []
+    prefill = core.generation.batcher.StepBatcher._prefill
+
+    def counted(self, requests):
+        prefills.append(len(requests))
+        return prefill(self, requests)
+
+    monkeypatch.setattr(core.generation.batcher.StepBatcher, "_prefill", counted)
+    batcher = _batcher(tiny_gpt2)
+    busy = [stream_generate(LONG[0], str(tiny_gpt2), LONG[1]) for _ in range(3)]
+    for stream in busy:
+        _first_text(stream)  # one row each: every row is taken, and the three below wait in line together
+    streams = [stream_generate(text, str(tiny_gpt2), settings) for text, settings in cases]
+    assert all(next(stream).waiting is not None for stream in streams)
+    with batcher._lock:  # the three rows leave at the same step, so the three waiting find three free rows
+        for stream in busy:
+            stream.close()
+    results = [list(stream)[-1].texts for stream in streams]
+    assert results == expected
+    assert prefills[-1] == 3  # one prefill for the three students with the same prompt
+
+
 def test_a_stopped_waiting_request_never_runs(tiny_gpt2, monkeypatch):
     monkeypatch.setenv("PLAYGROUND_GENERATE_BATCH_ROWS", "1")
     monkeypatch.setattr(core.generation.batched, "WAIT_POLL_SECONDS", 0.05)

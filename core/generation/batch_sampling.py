@@ -234,9 +234,7 @@ def _noise_is_exponential() -> bool:
             ours, theirs = torch.Generator().manual_seed(20), torch.Generator().manual_seed(20)
             noise = exponential_noise(torch.empty((3, 4099), dtype=torch.float64).uniform_(0, 1, generator=ours))
             expected = torch.empty((3, 4099)).exponential_(generator=theirs)
-            _NOISE_CHECK.append(
-                torch.equal(noise, expected) and torch.equal(ours.get_state(), theirs.get_state())
-            )
+            _NOISE_CHECK.append(torch.equal(noise, expected) and torch.equal(ours.get_state(), theirs.get_state()))
         return _NOISE_CHECK[0]
 
 

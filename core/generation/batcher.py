@@ -105,6 +105,12 @@ def _sampling_setup(model: Any, request: Request, prompt_length: int) -> tuple[A
     return processors, bool(config.do_sample), int(config.max_new_tokens), eos
 
 
+def _same_prompt(one: Request, other: Request) -> bool:
+    """Whether two requests' prompts are the same token ids on the same device (one prefill serves both)."""
+    a, b = one.input_ids, other.input_ids
+    return a.shape == b.shape and a.device == b.device and bool((a == b).all())
+
+
 class StepBatcher:
     """One model's decoding loop: ``submit`` a request, read its tokens; rows join and leave between steps."""
 
@@ -170,34 +176,52 @@ class StepBatcher:
                         self._worker = None  # idle: the next submit starts a new worker
                         raise _Idle
                     return
-                request = self._waiting.pop(0)
+                admitted = [self._waiting.pop(0)]
+                free -= len(admitted[0].seeds)
+                for other in list(self._waiting):  # the same prompt waiting too: one prefill serves them all
+                    if len(other.seeds) <= free and _same_prompt(other, admitted[0]):
+                        self._waiting.remove(other)
+                        admitted.append(other)
+                        free -= len(other.seeds)
                 self._refresh_waiting()
-            request.waiting = None
-            request.admitted.set()
-            self._prefill(request)
+            for request in admitted:
+                request.waiting = None
+                request.admitted.set()
+            self._prefill(admitted)
 
-    def _prefill(self, request: Request) -> None:
-        """The prompt alone (as ``generate``'s prefill), its first tokens, then its rows join the batch."""
+    def _prefill(self, requests: list[Request]) -> None:
+        """The prompt alone (as ``generate``'s prefill), each request's first tokens, then their rows join.
+
+        Requests with the same prompt (a class running the tab's example) share one prefill: it depends on the
+        prompt alone, and each request still samples with its own settings and seeds."""
         import torch
 
+        prompt = requests[0].input_ids
         try:
-            prompt = request.input_ids
             mask = torch.ones_like(prompt)
             out = self.model(input_ids=prompt, attention_mask=mask, use_cache=True, logits_to_keep=1)
             cache = out.cache
             plain_layers(cache)
-            logits = out.logits[:, -1].to(copy=True, dtype=torch.float32)
-            processors, do_sample, budget, eos = _sampling_setup(self.model, request, prompt.shape[-1])
-        except BaseException as error:  # the caller re-raises it (Unbatchable: it generates alone instead)
-            request.tokens.put(error)
+            logits = out.logits[:, -1].to(dtype=torch.float32)
+        except BaseException as error:  # the callers re-raise it (Unbatchable: they generate alone instead)
+            for request in requests:
+                request.tokens.put(error)
             return
         ids = prompt[0].tolist()
-        warping = warping_of(processors)
         rows = []
-        for k, seed in enumerate(request.seeds):
-            generator = torch.Generator(device=prompt.device)
-            generator.manual_seed(seed)
-            rows.append(_Row(request, k, list(ids), processors, generator, do_sample, budget, eos, warping))
+        for request in requests:
+            try:
+                processors, do_sample, budget, eos = _sampling_setup(self.model, request, prompt.shape[-1])
+            except BaseException as error:  # this request's settings: the others go on
+                request.tokens.put(error)
+                continue
+            warping = warping_of(processors)
+            for k, seed in enumerate(request.seeds):
+                generator = torch.Generator(device=prompt.device)
+                generator.manual_seed(seed)
+                rows.append(_Row(request, k, list(ids), processors, generator, do_sample, budget, eos, warping))
+        if not rows:
+            return
         tokens = choose_tokens(rows, logits.repeat(len(rows), 1))  # each row its own copy of the scores
         joining = [row for row, token in zip(rows, tokens, strict=True) if self._emit(row, token)]
         if joining:
