@@ -13,6 +13,7 @@ from tabs.call import settings_inputs, task_handler
 from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.i18n import tr
+from tabs.widgets.attention_view import attention_panel, with_pair
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
 from tabs.widgets.task_tab import task_tab
@@ -233,3 +234,5 @@ def build(ctx: AppContext) -> None:
             api_name="answer",
         )
         refresh_status_after(ctx, model, ran)
+        # question and context as the model reads them: one sequence, [SEP] between
+        attention_panel(ctx, [question, model, context], task=TASK.id, prepare=with_pair)

@@ -15,6 +15,7 @@ from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.i18n import tr
 from tabs.literal import md_code
+from tabs.widgets.attention_view import attention_panel, with_pair
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
 from tabs.widgets.task_tab import task_tab
@@ -213,3 +214,5 @@ def build(ctx: AppContext) -> None:
             api_name="summarize",
         )
         refresh_status_after(ctx, model, ran)
+        # the decoder's cross-attention between the summary on screen and the text (after the task's prefix)
+        attention_panel(ctx, [text, model, summary], task=TASK.id, prepare=with_pair)

@@ -13,7 +13,7 @@ from tabs.context import AppContext
 from tabs.deep_link import fill_from_url, link_button
 from tabs.i18n import tr
 from tabs.summarize import notice, optional_int
-from tabs.widgets.attention_view import attention_panel
+from tabs.widgets.attention_view import attention_panel, with_pair
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
 from tabs.widgets.open_dropdown import open_dropdown
@@ -159,7 +159,7 @@ def build(ctx: AppContext) -> None:
                 notes = gr.Markdown()
         code = gr.Code(language="python", label=tr("common.code"))
         # the decoder's cross-attention between the translation on screen and the text
-        attention_panel(ctx, [text, model, translation], task=TASK.id, prepare=lambda text, out: (text, out or ""))
+        attention_panel(ctx, [text, model, translation], task=TASK.id, prepare=with_pair)
         link_button(
             ctx,
             TASK.id,

@@ -13,6 +13,7 @@ from core.text.zero_shot import (
     MAX_LABELS,
     TASK,
     ZeroShotResult,
+    best_hypothesis,
     default_template,
 )
 from tabs.call import settings_inputs, task_handler
@@ -20,6 +21,7 @@ from tabs.context import AppContext
 from tabs.deep_link import link_button
 from tabs.i18n import tr
 from tabs.literal import md_code, md_literal
+from tabs.widgets.attention_view import attention_panel
 from tabs.widgets.attribution_view import attribution_view
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
@@ -83,6 +85,11 @@ def _hypotheses(result: ZeroShotResult) -> str:
         for hypothesis, score in zip(result.hypotheses, result.scores, strict=True)
     ]
     return "\n".join([md_code(result.hypothesis_template), "", "| score | hypothesis |", "|---:|---|", *rows])
+
+
+def _best_pair(text: str, result: object, template: str | None) -> tuple[str, str]:
+    """The attention panel's pair: the text, and the hypothesis its best label was judged with."""
+    return text, best_hypothesis(text, result, template)
 
 
 def make_handler(ctx: AppContext) -> Callable:
@@ -194,3 +201,5 @@ def build(ctx: AppContext) -> None:
         )
         refresh_status_after(ctx, model, ran)
         attribution_view(ctx, ran, raw, text, model, labels, template)
+        # the NLI model's pair: the text, then the best label's hypothesis
+        attention_panel(ctx, [text, model, raw, template], task=TASK.id, prepare=_best_pair)

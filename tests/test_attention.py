@@ -71,7 +71,10 @@ def test_seq2seq_cross_attention_equals_the_models_own(fixture, request):
     result = attention("I like apples", str(path), CALL, text_pair="hello world")
     reference = _eager(path, "AutoModelForSeq2SeqLM")
     tokenizer = AutoTokenizer.from_pretrained(path)
-    inputs = tokenizer("I like apples", return_tensors="pt", return_token_type_ids=False)
+    # T5 is read as a summarization model: its encoder sees the task prefix first, as the task runs it
+    prefix = "summarize: " if fixture == "tiny_t5" else ""
+    assert result.prefix == prefix and result.to_json()["prefix"] == prefix
+    inputs = tokenizer(prefix + "I like apples", return_tensors="pt", return_token_type_ids=False)
     labels = tokenizer(text_target="hello world", return_tensors="pt").input_ids
     assert result.kind == "seq2seq" and result.target_tokens == tokenizer.convert_ids_to_tokens(labels[0])
     with torch.no_grad():
@@ -147,3 +150,29 @@ def test_the_notebook_code_asks_for_eager_attention(tiny_classifier):
     code = notebook_code(result, TEXT)
     assert 'attn_implementation="eager"' in code and "output_attentions=True" in code and repr(TEXT) in code
     compile(code, "<panel>", "exec")
+
+
+def test_a_summarization_prefix_is_shown_and_not_mapped_onto_the_students_text(tiny_t5):
+    text = "The city opened a library."
+    result = attention(text, str(tiny_t5), CALL, task="summarize")
+    prefixed = [i for i, span in enumerate(result.spans) if span is None]
+    assert result.prefix == "summarize: " and result.tokens[1:4] == ["sum", "##mar", "##ize"]
+    assert {1, 2, 3, 4} <= set(prefixed)  # the prefix's tokens have no characters in the student's text
+    city = result.tokens.index("city")
+    assert text[slice(*result.spans[city])] == "city"  # the student's words map onto their own characters
+    code = notebook_code(result, text)
+    assert "'summarize: The city opened a library.'" in code or '"summarize: The city opened a library."' in code
+
+
+def test_the_zero_shot_panel_pairs_the_text_with_the_best_labels_hypothesis():
+    from core.text.zero_shot import best_hypothesis
+
+    raw = {"sequence": "A man plays guitar.", "labels": ["music", "sports"], "scores": [0.9, 0.1]}
+    assert best_hypothesis("A man plays guitar.", raw, "") == "This example is music."
+    assert best_hypothesis("A man plays guitar.", raw, "It is about {}.") == "It is about music."
+    assert best_hypothesis("남자가 기타를 친다.", {**raw, "labels": ["음악"]}, None) == "이 글은 음악에 관한 내용이다."
+    for before_a_run in (None, {}, "", {"labels": []}):
+        with pytest.raises(BadInput, match="Classify the text first"):
+            best_hypothesis("A man plays guitar.", before_a_run, "")
+    with pytest.raises(BadInput):
+        best_hypothesis("A man plays guitar.", raw, "no placeholder")

@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from tabs.widgets.attention_view import MIN_WEIGHT, SCALE
-from tests.test_browser import RESULT_TIMEOUT_MS, SCREENSHOTS_ENV, select_tab, set_model, strings
+from tests.test_browser import (
+    RESULT_TIMEOUT_MS,
+    SCREENSHOTS_ENV,
+    run_and_read,
+    select_tab,
+    set_model,
+    strings,
+)
 
 SENTENCES = "I like apple pie\nI felt very sad"
 
@@ -84,3 +91,80 @@ def test_switching_layer_and_head_redraws_that_heads_weights(language, app_url, 
         view.locator("select.attn-head").select_option(index=0)
         Path(published).mkdir(parents=True, exist_ok=True)
         panel.locator(".attention-panel").screenshot(path=str(Path(published) / "attention.png"))
+
+
+READ_GRID = """view => ({
+  from: [...view.querySelectorAll('svg.attn-svg text.attn-from')].map(t => t.firstChild.textContent),
+  to: [...view.querySelectorAll('svg.attn-svg text.attn-to')].map(t => t.firstChild.textContent),
+  dimmed: [...view.querySelectorAll('svg.attn-svg text.attn-to')].map(t => t.classList.contains('special')),
+  lines: [...view.querySelectorAll('svg.attn-svg line.attn-line')].map(l => [Number(l.dataset.from),
+          Number(l.dataset.to), Number(l.dataset.w)]),
+})"""
+
+
+def _show_attention(panel, text: dict[str, str]) -> dict:
+    """Open the tab's attention panel, run it, and read the drawn head (layer 1, head 1 of the first grid)."""
+    panel.get_by_text(text["attention.title"], exact=True).click()
+    panel.get_by_role("button", name=text["attention.run"], exact=True).click()
+    view = panel.locator(".attention-view .attn-view")
+    drawn, toast = view.locator("svg.attn-svg").first, panel.page.locator(".toast-body.error").first
+    drawn.or_(toast).wait_for(timeout=RESULT_TIMEOUT_MS)
+    assert not toast.is_visible(), toast.inner_text()
+    return view.evaluate(READ_GRID)
+
+
+def test_the_qa_summary_and_zero_shot_tabs_show_the_attention_of_what_their_model_read(
+    app_url, client, page_for, tiny_qa, tiny_t5, tiny_nli
+):
+    page = page_for(app_url, "en")
+    page.goto(app_url)
+
+    # Question answering: question and context as one sequence, as the model reads them.
+    text = {**strings("classify", "en"), **strings("answer", "en")}
+    panel = select_tab(page, text["answer.tab"])
+    question, context = "Where is it based?", "Hugging Face is based in New York."
+    panel.get_by_label(text["answer.question"], exact=True).fill(question)
+    panel.get_by_label(text["answer.context"]).fill(context)
+    set_model(panel, text, str(tiny_qa))
+    drawn = _show_attention(panel, text)
+    raw = client.predict(question, str(tiny_qa), context, api_name="/attention")
+    assert drawn["from"][:5] == ["[CLS]", "Where", "is", "it", "based"] and "york" in raw["tokens"]
+    assert len(drawn["from"]) == len(raw["tokens"]) and raw["tokens"].count("[SEP]") == 2
+    assert_head_drawn(drawn, raw["attention"][0][0])
+
+    # Summarization: the decoder's cross-attention over the source, after T5's task prefix (dimmed).
+    text = {**strings("classify", "en"), **strings("summarize", "en")}
+    panel = select_tab(page, text["summarize.tab"])
+    source = "The city opened a new library downtown."
+    panel.get_by_label(text["summarize.text"], exact=True).fill(source)
+    set_model(panel, text, str(tiny_t5))
+    drawn = _show_attention(panel, text)
+    raw = client.predict(source, str(tiny_t5), "", api_name="/attention")  # no summary on screen: its own
+    assert raw["kind"] == "seq2seq" and raw["prefix"] == "summarize: "
+    assert len(drawn["to"]) == len(raw["tokens"]) and len(drawn["from"]) == len(raw["target_tokens"])
+    assert drawn["dimmed"][0] and not drawn["dimmed"][drawn["to"].index("city")]  # the prefix is not the student's
+    assert_head_drawn(drawn, raw["cross_attention"][0][0])
+
+    # Zero-shot: before a run there is no best label to judge; after it, the text beside that label's hypothesis.
+    text = {**strings("classify", "en"), **strings("zero_shot", "en")}
+    panel = select_tab(page, text["zero_shot.tab"])
+    panel.get_by_label(text["zero_shot.text"], exact=True).fill("A man plays the guitar.")
+    panel.get_by_label(text["zero_shot.labels"]).fill("music, sports")
+    set_model(panel, text, str(tiny_nli))
+    panel.get_by_text(text["attention.title"], exact=True).click()
+    panel.get_by_role("button", name=text["attention.run"], exact=True).click()
+    toast = page.locator(".toast-body.error").first
+    toast.wait_for(timeout=RESULT_TIMEOUT_MS)
+    assert "Classify the text first" in toast.inner_text()
+    page.locator(".toast-close").first.click()  # closed, as a student would, before the run
+    toast.wait_for(state="hidden")
+    zero_shot = run_and_read(page, panel, text)
+    panel.get_by_role("button", name=text["attention.run"], exact=True).click()
+    view = panel.locator(".attention-view .attn-view")
+    view.locator("svg.attn-svg").first.wait_for(timeout=RESULT_TIMEOUT_MS)
+    drawn = view.evaluate(READ_GRID)
+    hypothesis = f"This example is {zero_shot['labels'][0]}."
+    raw = client.predict("A man plays the guitar.", str(tiny_nli), hypothesis, api_name="/attention")
+    assert len(drawn["from"]) == len(raw["tokens"]) and raw["tokens"].count("[SEP]") == 2
+    assert zero_shot["labels"][0] in drawn["from"]  # the best label's hypothesis is the pair
+    assert_head_drawn(drawn, raw["attention"][0][0])

@@ -93,3 +93,40 @@ def test_transformers_names_are_imported_once_for_all_threads():
     for thread in threads:
         thread.join()
     assert errors == [] and imports._READY.is_set()
+
+
+def test_the_first_import_waits_out_a_thread_that_imports_transformers_outside_the_lock(monkeypatch):
+    """Code outside the lock can be half-way through importing transformers: the locked import sees a name
+    missing for a while (the race that showed an unexpected error in the QA tab's attention panel), then finds it."""
+    import transformers
+
+    from core.runtime import imports
+
+    monkeypatch.setattr(imports, "_READY", __import__("threading").Event())
+    real = type(transformers).__getattr__
+    missing = {"AutoConfig": 3}  # the first three lookups find it missing, as during the other thread's import
+
+    def half_imported(module, name):
+        if missing.get(name, 0) > 0:
+            missing[name] -= 1
+            raise AttributeError(f"module 'transformers' has no attribute '{name}'")
+        return real(module, name)
+
+    monkeypatch.delitem(transformers.__dict__, "AutoConfig", raising=False)  # looked up through __getattr__
+    monkeypatch.setattr(type(transformers), "__getattr__", half_imported)
+    imports.import_transformers_once()
+    assert imports._READY.is_set() and missing["AutoConfig"] == 0
+
+
+def test_the_first_import_gives_up_after_its_patience(monkeypatch):
+    import transformers
+
+    from core.runtime import imports
+
+    monkeypatch.setattr(imports, "_READY", __import__("threading").Event())
+    monkeypatch.setattr(imports, "IMPORT_PATIENCE_SECONDS", 0.2)
+    monkeypatch.setattr(imports, "NAMES", ("NoSuchNameInTransformers",))
+    with pytest.raises(AttributeError):
+        imports.import_transformers_once()
+    assert not imports._READY.is_set()
+    assert transformers  # the module itself is untouched

@@ -27,6 +27,7 @@ from core.errors import BadInput, PlaygroundError
 from core.generation import seq2seq
 from core.inputs.text import require_text
 from core.registry import get_task
+from core.runtime.imports import import_transformers_once
 from core.runtime.loading import PRIVATE, LoadedModel, LoadPolicy, load_for_task
 
 TASK = get_task("translate")
@@ -309,6 +310,7 @@ def _read_languages(location: str, name: str) -> Languages:
     """The languages of a model that could be read; raises when it cannot (``lru_cache`` keeps no failure)."""
     import warnings
 
+    import_transformers_once()  # the pickers run outside a task handler, when the page opens
     from transformers import AutoConfig, AutoTokenizer
 
     with warnings.catch_warnings():

@@ -50,6 +50,8 @@ class AttentionResult:
     #: Tokens the text had before it was cut to ``MAX_TOKENS`` (equal to ``len(tokens)`` when nothing was cut).
     total_tokens: int = 0
     model: str = ""
+    #: seq2seq: the task prefix the model's encoder sees before the text (T5's "summarize: "), as the task runs.
+    prefix: str = ""
 
     @property
     def truncated(self) -> bool:
@@ -70,6 +72,7 @@ class AttentionResult:
         if self.kind == "seq2seq":
             out["target_tokens"] = self.target_tokens
             out["cross_attention"] = self.cross_attention
+            out["prefix"] = self.prefix
         return out
 
 
@@ -172,12 +175,27 @@ def _encode(loaded: LoadedModel, text: str, text_pair: str | None) -> tuple[Any,
     return inputs, total
 
 
-def _spans(inputs: Any) -> list[tuple[int, int] | None]:
+def _spans(inputs: Any, skip: int = 0) -> list[tuple[int, int] | None]:
+    """Each token's characters in the student's text; the first ``skip`` characters (a task prefix) are not theirs."""
     if "offset_mapping" not in inputs:
         return []
     sequence = inputs.sequence_ids(0)
     offsets = inputs.pop("offset_mapping")[0].tolist()
-    return [(s, e) if seq == 0 and e > s else None for (s, e), seq in zip(offsets, sequence, strict=True)]
+    return [
+        (s - skip, e - skip) if seq == 0 and e > s and s >= skip else None
+        for (s, e), seq in zip(offsets, sequence, strict=True)
+    ]
+
+
+def task_prefix(loaded: LoadedModel, task: Task) -> str:
+    """The text the summarization task puts before the student's (T5: ``"summarize: "``), so the view shows
+    what the encoder saw. Translation's prefix depends on the language pair the tab chose: none here."""
+    if task.id != "summarize":
+        return ""
+    from core.generation import seq2seq
+    from core.generation.summarize import TASK_KEY
+
+    return seq2seq.generation_plan(loaded, TASK_KEY, seq2seq.GenerationOptions()).prefix or ""
 
 
 def attention(
@@ -193,8 +211,9 @@ def attention(
     chosen = get_task(task) if task else task_of(model, call)
     loaded = load_for_task(chosen, model, device=call.device, policy=call.policy)
     twin = eager_twin(loaded)
-    inputs, total = _encode(loaded, text, None if chosen.id in SEQ2SEQ_TASKS else text_pair)
-    spans = _spans(inputs)
+    prefix = task_prefix(loaded, chosen)
+    inputs, total = _encode(loaded, prefix + text, None if chosen.id in SEQ2SEQ_TASKS else text_pair)
+    spans = _spans(inputs, skip=len(prefix))
     wanted = (
         ("input_ids", "attention_mask")
         if chosen.id in SEQ2SEQ_TASKS
@@ -219,6 +238,7 @@ def attention(
             cross_attention=_rounded(out.cross_attentions),
             total_tokens=total,
             model=name,
+            prefix=prefix,
         )
     with torch.inference_mode():
         out = twin(**inputs, output_attentions=True)
@@ -261,7 +281,13 @@ def notebook_code(result: AttentionResult, text: str, text_pair: str = "") -> st
     if result.kind == "seq2seq":
         lines += [
             f'model = AutoModelForSeq2SeqLM.from_pretrained({result.model!r}, attn_implementation="eager")',
-            f"inputs = tokenizer({text_literal(text)}, return_tensors='pt', truncation=True, max_length={MAX_TOKENS})",
+            *(
+                [f"# the task prefix the model was trained with comes first: {result.prefix!r}"]
+                if result.prefix
+                else []
+            ),
+            f"inputs = tokenizer({text_literal(result.prefix + text)}, return_tensors='pt', truncation=True, "
+            f"max_length={MAX_TOKENS})",
             f"labels = tokenizer(text_target={text_literal(text_pair or '<the translation>')}, return_tensors='pt')",
             "with torch.no_grad():",
             "    out = model(**inputs, labels=labels.input_ids, output_attentions=True)",

@@ -7,31 +7,47 @@ one imports these names alone and the others wait for it; afterwards this is one
 """
 
 import threading
+import time
 
 _LOCK = threading.Lock()
 _READY = threading.Event()
+#: How long the first import keeps trying while a thread outside the lock is still importing transformers.
+IMPORT_PATIENCE_SECONDS = 60.0
+NAMES = (
+    "AutoConfig",
+    "AutoTokenizer",
+    "AutoModel",
+    "BatchEncoding",
+    "pipeline",
+    "set_seed",
+    "TextIteratorStreamer",
+    "StoppingCriteriaList",
+    "get_linear_schedule_with_warmup",
+    "MODEL_FOR_SEQUENCE_CLASSIFICATION_MAPPING",
+)
 
 
 def import_transformers_once() -> None:
-    """Import the transformers names core uses, once per process, one thread at a time."""
+    """Import the transformers names core uses, once per process, one thread at a time.
+
+    A thread that imports transformers without this lock (some code path not wrapped in it) can still be
+    half-way through when the first locked import runs, which then sees ``AttributeError`` for a name that
+    exists; the locked import waits and tries again until the other thread is done."""
     if _READY.is_set():
         return
     with _LOCK:
         if _READY.is_set():
             return
-        import transformers
+        deadline = time.monotonic() + IMPORT_PATIENCE_SECONDS
+        while True:
+            try:
+                import transformers
 
-        for name in (
-            "AutoConfig",
-            "AutoTokenizer",
-            "AutoModel",
-            "BatchEncoding",
-            "pipeline",
-            "set_seed",
-            "TextIteratorStreamer",
-            "StoppingCriteriaList",
-            "get_linear_schedule_with_warmup",
-            "MODEL_FOR_SEQUENCE_CLASSIFICATION_MAPPING",
-        ):
-            getattr(transformers, name)
+                for name in NAMES:
+                    getattr(transformers, name)
+                break
+            except (AttributeError, ImportError):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
         _READY.set()

@@ -19,6 +19,7 @@ from typing import Any
 from core.errors import BadInput, ModelNotAvailable, WrongModelKind
 from core.registry import TASKS, Task
 from core.runtime.device import dtype_for, resolve_device
+from core.runtime.imports import import_transformers_once
 from core.runtime.model_cache import MODEL_CACHE, ModelCache
 from core.runtime.model_source import ModelSource, SourceKind, hub_offline, is_cached, resolve_model
 
@@ -258,6 +259,7 @@ def _load(task: Task, source: ModelSource, device: str, policy: LoadPolicy) -> L
 
 
 def _load_unlocked(task: Task, source: ModelSource, device: str, policy: LoadPolicy) -> LoadedModel:
+    import_transformers_once()  # also for callers outside a task handler (page-load work, benchmarks)
     import transformers
 
     started = time.perf_counter()

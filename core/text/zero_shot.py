@@ -65,6 +65,18 @@ def default_template(text: str) -> str:
     return KOREAN_TEMPLATE if is_korean(text) else ENGLISH_TEMPLATE
 
 
+def best_hypothesis(text: str, result: Any, template: str | None) -> str:
+    """The hypothesis the zero-shot tab's best label was judged with, from the tab's raw output (labels best
+    first); ``BadInput`` before a run, since until then there is no best label."""
+    labels = result.get("labels") if isinstance(result, dict) else None
+    if not labels:
+        raise BadInput(
+            "Classify the text first: the attention view shows the text beside the best label's hypothesis.",
+            ko="먼저 분류를 실행하세요. 어텐션 보기는 문장과 가장 높은 레이블의 가설 문장을 함께 보여 줘요.",
+        )
+    return check_template((template or "").strip() or default_template(text)).format(labels[0])
+
+
 def parse_labels(labels: str | list[str] | None) -> list[str]:
     """Labels from a comma-separated string (commas, full-width commas or new lines); 1 to 20, no duplicates."""
     items = labels if isinstance(labels, list) else _LABEL_SEPARATORS.split(labels or "")

@@ -19,6 +19,7 @@ from core.errors import BadInput, PlaygroundError
 from core.inputs.text import MAX_CHARS, split_lines
 from core.localized import Localized
 from core.registry import get_task
+from core.runtime.imports import import_transformers_once
 from core.runtime.loading import PRIVATE, LoadPolicy, explained_failures
 from core.runtime.model_cache import MODEL_CACHE, ModelCache
 from core.runtime.model_source import resolve_model
@@ -136,6 +137,7 @@ def load_tokenizer(name: str, *, policy: LoadPolicy = PRIVATE, cache: ModelCache
     source = resolve_model(name, allow_local=policy.allow_local)
 
     def load() -> Any:
+        import_transformers_once()  # the length limit loads a tokenizer when the page opens, outside a task handler
         from transformers import AutoTokenizer
 
         with explained_failures(TASK, source), warnings.catch_warnings():

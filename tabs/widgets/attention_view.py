@@ -40,8 +40,11 @@ STRINGS = {
             "(the next word, the [SEP] token, the word a pronoun refers to …). A line from a token on the left "
             "to a token on the right is as strong as that weight. Choose a layer and a head, or *all heads* "
             "to see them side by side; switching redraws at once without running the model again. "
-            "In a translation model the decoder also attends to the source: that **cross-attention** is an "
-            "alignment between the translation (left) and your text (right). The weights come from the model "
+            "In question answering and zero-shot classification the model reads two texts as one sequence "
+            "(question + context; your text + the best label's hypothesis), with [SEP] between them. "
+            "In a translation or summarization model the decoder also attends to the source: that "
+            "**cross-attention** is an alignment between the output (left) and your text (right); a T5 model "
+            "reads its task prefix (\"summarize: \") first, shown dimmed. The weights come from the model "
             "itself (eager attention), up to 256 tokens; the same JSON is the API `/attention`."
         ),
         "attention.run": "Show attention",
@@ -54,8 +57,10 @@ STRINGS = {
             "가중 평균으로 새 벡터를 만들어요. 가중치는 소프트맥스 한 행이라 합이 1이고, 레이어마다 여러 **헤드**가 "
             "각자 다른 패턴(다음 단어, [SEP] 토큰, 대명사가 가리키는 단어 …)을 배워요. 왼쪽 토큰에서 오른쪽 토큰으로 "
             "이어진 선의 진하기가 그 가중치예요. 레이어와 헤드를 고르거나 *모든 헤드*를 골라 나란히 보세요. "
-            "바꾸면 모델을 다시 실행하지 않고 바로 다시 그려요. 번역 모델에서는 디코더가 원문도 보는데, 이 "
-            "**크로스 어텐션**은 번역(왼쪽)과 내 문장(오른쪽)의 정렬이에요. 가중치는 모델이 직접 계산한 값(eager "
+            "바꾸면 모델을 다시 실행하지 않고 바로 다시 그려요. 질의응답과 제로샷 분류에서는 두 텍스트(질문 + 본문, "
+            "내 문장 + 가장 높은 레이블의 가설 문장)를 [SEP]로 이어 한 시퀀스로 읽어요. 번역·요약 모델에서는 "
+            "디코더가 원문도 보는데, 이 **크로스 어텐션**은 출력(왼쪽)과 내 문장(오른쪽)의 정렬이에요. T5 모델은 "
+            "작업 접두어(\"summarize: \")를 먼저 읽고, 흐리게 보여 줘요. 가중치는 모델이 직접 계산한 값(eager "
             "어텐션)이고 256토큰까지 보여 줘요. 같은 JSON을 API `/attention`으로도 받을 수 있어요."
         ),
         "attention.run": "어텐션 보기",
@@ -273,8 +278,19 @@ def make_handler(ctx: AppContext) -> Callable:
     return run_attention
 
 
-def _panel_handler(ctx: AppContext, task: str, prepare: Callable[[str, Any], tuple[str, str]]) -> Callable:
-    """A private handler for a tab's panel: ``prepare(text, extra)`` gives the (text, text_pair) to look at."""
+def _panel_handler(ctx: AppContext, task: str, prepare: Callable[..., tuple[str, str]], extras: int) -> Callable:
+    """A private handler for a tab's panel: ``prepare(text, *extras)`` gives the (text, text_pair) to look at.
+
+    gradio passes the settings right after the inputs, so the handler takes exactly the panel's extra inputs."""
+    if extras == 2:
+
+        @task_handler(ctx)
+        def show_attention_of_two(text: str, model: str, extra: Any, more: Any, *, call: CallContext) -> tuple:
+            """The attention view of the tab's model on the tab's input (the same as /attention)."""
+            chosen, pair = prepare(text or "", extra, more)
+            return _outputs(chosen, model, pair, call, task)
+
+        return show_attention_of_two
 
     @task_handler(ctx)
     def show_attention(text: str, model: str, extra: Any = None, *, call: CallContext) -> tuple:
@@ -289,16 +305,21 @@ def _as_is(text: str, extra: Any) -> tuple[str, str]:
     return text, ""
 
 
+def with_pair(text: str, pair: Any) -> tuple[str, str]:
+    """The tab's text with a second one: a QA context, or the translation or summary on screen (the target)."""
+    return text, pair or ""
+
+
 def attention_panel(
     ctx: AppContext,
     inputs: list,
     *,
     task: str,
     public: bool = False,
-    prepare: Callable[[str, Any], tuple[str, str]] = _as_is,
+    prepare: Callable[..., tuple[str, str]] = _as_is,
 ) -> gr.Button:
     """The folded panel: explanation, button, head view, notice and code, wired to ``inputs`` (text, model and
-    optionally one more component, which ``prepare`` reads); ``public`` also registers ``/attention``."""
+    up to two more components, which ``prepare`` reads); ``public`` also registers ``/attention``."""
     with gr.Accordion(tr("attention.title"), open=False, elem_classes=["attention-panel"]):
         gr.Markdown(tr("attention.explain"))
         run = gr.Button(tr("attention.run"), elem_classes=["attention-run"])
@@ -308,9 +329,9 @@ def attention_panel(
         )  # fmt: skip
         note = gr.Markdown()
         code = gr.Code(language="python", label=tr("common.code"))
-    extra = inputs[2:] or [gr.State(None)]  # the handler's third parameter, before the settings
+    extra = inputs[2:] or [gr.State(None)]  # the handler's parameters after text and model, before the settings
     ran = run.click(
-        _panel_handler(ctx, task, prepare),
+        _panel_handler(ctx, task, prepare, len(extra)),
         inputs=[*inputs[:2], *extra, *settings_inputs(ctx)],
         outputs=[view, note, code],
         api_visibility="private",
