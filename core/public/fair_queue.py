@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from core.localized import Localized
 from core.public.storage import env_number
 
 
@@ -78,7 +79,7 @@ class Refusal:
     retry_after_s: int
 
     def text(self, language: str) -> str:
-        return self.ko if language == "ko" else self.en
+        return Localized(self.en, self.ko).text(language)
 
 
 def _wait(seconds: float) -> str:

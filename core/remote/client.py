@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 
 from core.call import TaskInputs
 from core.errors import BadInput
+from core.localized import Localized
 from core.remote.adapters import RemoteTask, get_remote_task
 from core.remote.faults import CallTarget, no_token, translate, unexpected_answer
 from core.remote.retry import DEFAULT_POLICY, RetryNotice, RetryPolicy, RetryStats, call_with_retries
@@ -136,11 +137,13 @@ class RemoteResult:
         """One line: where it ran, how long it took, retries, whose token (never the token)."""
         who = Credential(self.token_source).describe(language)
         where = self.server or f"Hugging Face · {self.provider}"
-        if language == "ko":
-            waits = f" · 재시도 {self.retries}번({self.waited:.1f}초 대기)" if self.retries else ""
-            return f"🌐 {where} · {self.model} · {self.seconds:.2f}초{waits} · {who}"
-        waits = f" · {self.retries} retries ({self.waited:.1f} s waiting)" if self.retries else ""
-        return f"🌐 {where} · {self.model} · {self.seconds:.2f} s{waits} · {who}"
+        retried = self.retries > 0
+        waits = Localized(
+            f" · {self.retries} retries ({self.waited:.1f} s waiting)" if retried else "",
+            f" · 재시도 {self.retries}번({self.waited:.1f}초 대기)" if retried else "",
+        ).text(language)
+        took = Localized(f"{self.seconds:.2f} s", f"{self.seconds:.2f}초").text(language)
+        return f"🌐 {where} · {self.model} · {took}{waits} · {who}"
 
 
 def notebook_code(task: RemoteTask, model: str, provider: str, args: str, base_url: str | None) -> str:

@@ -23,6 +23,8 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
+from core.localized import Localized
+
 T = TypeVar("T")
 
 #: 429 Too Many Requests (rate limit) and 503 Service Unavailable (model loading, overloaded).
@@ -57,9 +59,10 @@ class RetryNotice:
     def text(self, language: str) -> str:
         reason = {429: ("rate limit reached", "호출 한도 초과"), 503: ("model busy or loading", "모델 준비 중")}
         en, ko = reason.get(self.status, ("server busy", "서버 혼잡"))
-        if language == "ko":
-            return f"⏳ {self.status} ({ko}): {self.seconds:.1f}초 기다린 뒤 다시 시도해요 ({self.attempt}/{self.max_retries})."
-        return f"⏳ {self.status} ({en}): waiting {self.seconds:.1f} s before retry {self.attempt}/{self.max_retries}."
+        return Localized(
+            f"⏳ {self.status} ({en}): waiting {self.seconds:.1f} s before retry {self.attempt}/{self.max_retries}.",
+            f"⏳ {self.status} ({ko}): {self.seconds:.1f}초 기다린 뒤 다시 시도해요 ({self.attempt}/{self.max_retries}).",
+        ).text(language)
 
 
 class RetriesExhausted(Exception):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from core.errors import BadInput
+from core.localized import Localized
 
 #: A user access token is ``hf_`` and 34 letters/digits; OAuth tokens are ``hf_oauth_…``.
 HF_TOKEN_PATTERN = re.compile(r"hf_[A-Za-z0-9_]{30,200}")
@@ -41,7 +42,7 @@ class Credential:
     def describe(self, language: str) -> str:
         """Where the token came from, for the status line (never the token itself)."""
         english, korean = _SOURCE_TEXT[self.source]
-        return korean if language == "ko" else english
+        return Localized(english, korean).text(language)
 
 
 _SOURCE_TEXT = {

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.errors import BadInput, ModelNotAvailable, WrongModelKind
+from core.localized import Localized
 from core.registry import TASKS, Task
 from core.runtime.device import dtype_for, resolve_device
 from core.runtime.imports import import_transformers_once
@@ -91,7 +92,7 @@ def known_size_mb(model_id: str, task: Task | None = None) -> int | None:
 def format_size(size_mb: int, language: str = "en") -> str:
     """``about 312 MB`` / ``약 312 MB`` (GB from 1,000 MB): a size a student reads in their own language."""
     amount = f"{size_mb / 1000:.1f} GB" if size_mb >= 1000 else f"{size_mb:,} MB"
-    return f"약 {amount}" if language == "ko" else f"about {amount}"
+    return Localized(f"about {amount}", f"약 {amount}").text(language)
 
 
 def download_hint(task: Task, model_id: str | None = None, *, code: bool = False) -> tuple[str, str]:
