@@ -223,6 +223,12 @@ def tiny_gpt2(models_dir) -> Path:
 
 
 @pytest.fixture(scope="session")
+def tiny_llama(models_dir) -> Path:
+    """A Llama-style decoder: RMSNorm, rotary positions, one key/value head for two query heads, untied head."""
+    return tiny_models.build_llama(models_dir / "tiny-llama")
+
+
+@pytest.fixture(scope="session")
 def tiny_chat_gpt2(models_dir) -> Path:
     """The same kind of GPT-2 whose tokenizer carries a chat template: a chat/instruct model."""
     return tiny_models.build_gpt2(models_dir / "tiny-gpt2-chat", chat=True)

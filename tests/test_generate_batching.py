@@ -85,6 +85,11 @@ def test_the_same_seed_gives_the_same_text_alone_or_in_a_batch(tiny_gpt2):
     assert results == alone
 
 
+def test_a_llama_style_model_batches_with_the_same_text_alone_or_in_a_batch(tiny_llama):
+    """Rotary positions and grouped-query attention (one key/value head) through the same batch cache."""
+    test_the_same_seed_gives_the_same_text_alone_or_in_a_batch(tiny_llama)
+
+
 def test_stop_removes_the_row_at_the_next_step_and_the_others_go_on(tiny_gpt2):
     other = ("Another student", GenerationSettings(max_new_tokens=200, seed=5))
     expected = _alone(tiny_gpt2, other)

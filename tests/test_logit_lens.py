@@ -13,32 +13,9 @@ from core.insight.logit_lens import MAX_LENS_TOKENS, MAX_TOP_K, NEEDS_LOCAL, log
 from core.registry import get_task
 from core.runtime.loading import load_for_task
 from tabs.logit_lens import lens_views
-from tests.kit import tiny_models
 
 PROMPT = "Once upon a time, in a small village by the sea,"
 MASKED = "Paris is the [MASK] of France."
-
-
-@pytest.fixture(scope="session")
-def tiny_llama(models_dir) -> Path:
-    """A Llama-style decoder (RMSNorm ``model.norm``, untied ``lm_head``) built from a config."""
-    from transformers import LlamaConfig, LlamaForCausalLM
-
-    tokenizer = tiny_models.train_byte_level_bpe()
-    config = LlamaConfig(
-        vocab_size=len(tokenizer),
-        hidden_size=32,
-        intermediate_size=64,
-        num_hidden_layers=3,
-        num_attention_heads=2,
-        num_key_value_heads=1,
-        max_position_embeddings=512,
-        bos_token_id=tokenizer.bos_token_id,
-        eos_token_id=tokenizer.eos_token_id,
-        tie_word_embeddings=False,
-    )
-    torch.manual_seed(0)
-    return tiny_models.save(LlamaForCausalLM(config), tokenizer, models_dir / "tiny-llama")
 
 
 def own_distribution(path: Path, task: str, input_ids: list[int], position: int) -> torch.Tensor:

@@ -561,6 +561,29 @@ def train_byte_level_bpe(vocab_size: int = 400):
     )
 
 
+def build_llama(path: Path) -> Path:
+    """A Llama-style decoder (RMSNorm ``model.norm``, untied ``lm_head``, grouped-query attention) built from
+    a config, with a freshly trained byte-level BPE."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    tokenizer = train_byte_level_bpe()
+    config = LlamaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=3,
+        num_attention_heads=2,
+        num_key_value_heads=1,
+        max_position_embeddings=512,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        tie_word_embeddings=False,
+    )
+    torch.manual_seed(0)
+    return save(LlamaForCausalLM(config), tokenizer, path)
+
+
 def build_gpt2(path: Path, *, chat: bool = False, n_positions: int = 1024, **overrides) -> Path:
     """A GPT2LMHeadModel with a freshly trained byte-level BPE; ``chat=True`` adds a chat template."""
     import torch
