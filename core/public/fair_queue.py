@@ -31,7 +31,7 @@ class HeavyGroup:
 #: Generations running at once: they share the model's decoding steps (core/generation/batcher.py), so more
 #: at once cost little more per step; past the batch's rows they wait there with an estimate of the wait,
 #: past this number in gradio's queue with its place in line.
-GENERATE_CONCURRENCY = 32
+GENERATE_CONCURRENCY = 48
 
 #: api_name → its group. Everything else keeps gradio's default: a group per event, two at a time.
 HEAVY_GROUPS: dict[str, HeavyGroup] = {
