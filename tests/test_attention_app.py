@@ -34,3 +34,15 @@ def test_the_remote_backend_says_the_view_needs_the_model_here(client, tiny_clas
 def test_a_decoder_only_model_is_refused_in_the_users_language(client, tiny_gpt2, language, words):
     with pytest.raises(AppError, match=words):
         client.predict(TEXT, str(tiny_gpt2), "", "auto", language, api_name="/attention")
+
+
+def test_a_panel_reading_more_than_two_extra_inputs_is_refused_when_the_app_is_built():
+    """The panel's handler takes the text, the model and at most two more values before the settings."""
+    import gradio as gr
+
+    from tabs.widgets.attention_view import attention_panel
+
+    with gr.Blocks():
+        boxes = [gr.Textbox() for _ in range(5)]
+        with pytest.raises(ValueError, match="at most two more inputs"):
+            attention_panel(None, boxes, task="classify")

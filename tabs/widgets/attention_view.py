@@ -330,6 +330,8 @@ def attention_panel(
         note = gr.Markdown()
         code = gr.Code(language="python", label=tr("common.code"))
     extra = inputs[2:] or [gr.State(None)]  # the handler's parameters after text and model, before the settings
+    if len(extra) > 2:
+        raise ValueError("an attention panel reads the text, the model and at most two more inputs")
     ran = run.click(
         _panel_handler(ctx, task, prepare, len(extra)),
         inputs=[*inputs[:2], *extra, *settings_inputs(ctx)],
