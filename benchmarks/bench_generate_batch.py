@@ -121,12 +121,12 @@ class ForwardClock:
     cost nothing is tokens / that sum."""
 
     def __init__(self, model: str) -> None:
-        from core.generation.chunked_head import step_model
+        from core.generation.batcher import batcher_for
         from core.generation.generate import TASK
         from core.runtime.loading import load_for_task
 
         lm = load_for_task(TASK, model).model
-        self.modules = list({id(m): m for m in (lm, step_model(lm))}.values())  # steps call the step twin
+        self.modules = list({id(m): m for m in (lm, batcher_for(lm).stepper)}.values())  # steps call the step twin
         self.seconds = 0.0
         self.calls = 0
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -228,7 +229,7 @@ def run_checks(models: Path, device: str) -> Report:
     )
     report.check("generate (gpt2, 4 students batched)", lambda: batched_generation(m["gpt2"], device))
     report.check("generate (llama-style, 4 students batched)", lambda: batched_generation(m["llama"], device))
-    out = Path(__import__("tempfile").mkdtemp(prefix="gpu-check-"))
+    out = Path(tempfile.mkdtemp(prefix="gpu-check-"))
     report.check(
         "fine-tune (float32 weights)", lambda: fine_tuning(m["classifier"], device, out / str(time.time_ns()))
     )

@@ -4,6 +4,7 @@ import pytest
 import torch
 
 import core.generation.chunked_head as chunked_head
+from core.generation.batcher import batcher_for
 from core.generation.chunked_head import step_model
 from core.generation.generate import TASK
 from core.runtime.loading import load_for_task
@@ -12,14 +13,14 @@ from tests.test_generate_batching import test_the_same_seed_gives_the_same_text_
 
 @pytest.fixture
 def sliced(tiny_gpt2):
-    """The tiny GPT-2's step twin with its head in 7-token slices (the tiny vocabulary is under the default)."""
+    """The tiny GPT-2's batch stepping through a twin with its head in 7-token slices (the tiny vocabulary is
+    under the default)."""
     model = load_for_task(TASK, str(tiny_gpt2)).model
-    before = model.__dict__.pop("_playground_step_twin", None)
-    twin = step_model(model, rows=7, slice_from=0)
+    batcher = batcher_for(model)
+    before = batcher.stepper
+    twin = batcher.stepper = step_model(model, rows=7, slice_from=0)
     yield model, twin
-    model.__dict__.pop("_playground_step_twin", None)
-    if before is not None:
-        object.__setattr__(model, "_playground_step_twin", before)
+    batcher.stepper = before
 
 
 def test_the_twin_slices_the_head_over_the_same_weights_and_leaves_the_model_alone(sliced):
@@ -29,7 +30,7 @@ def test_the_twin_slices_the_head_over_the_same_weights_and_leaves_the_model_alo
     assert type(twin.lm_head).__name__ == "SlicedHead"
     assert twin.lm_head.head is model.lm_head
     assert {p.data_ptr() for p in twin.parameters()} == {p.data_ptr() for p in model.parameters()}
-    assert step_model(model) is twin  # made once
+    assert batcher_for(model).stepper is twin  # what the batch's steps call
 
 
 @pytest.mark.parametrize(("rows", "length"), [(1, 1), (1, 6), (2, 1), (5, 6)])
@@ -55,12 +56,12 @@ def test_a_head_with_a_bias_is_sliced_with_its_bias():
 
 def test_small_heads_and_heads_off_the_cpu_are_left_whole(tiny_gpt2):
     model = load_for_task(TASK, str(tiny_gpt2)).model
-    assert chunked_head._twin(model, rows=7, slice_from=10**9) is model
+    assert step_model(model, rows=7, slice_from=10**9) is model
     meta = torch.nn.Linear(4, 9000, device="meta")
     fake = torch.nn.Module()
     fake.lm_head = meta
     fake.get_output_embeddings = lambda: meta
-    assert chunked_head._twin(fake, rows=7, slice_from=0) is fake
+    assert step_model(fake, rows=7, slice_from=0) is fake
 
 
 def test_with_a_sliced_head_the_same_seed_still_gives_the_same_text_alone_or_in_a_batch(sliced, tiny_gpt2):

@@ -119,6 +119,8 @@ class StepBatcher:
 
     def __init__(self, model: Any, rows: int | None = None) -> None:
         self.model = model
+        #: What the steps call: the model, or its twin with the LM head in slices (core.generation.chunked_head).
+        self.stepper = step_model(model)
         self._rows_limit = rows
         self._lock = threading.Lock()
         self._waiting: list[Request] = []
@@ -263,7 +265,7 @@ class StepBatcher:
         last = torch.tensor([[row.ids[-1]] for row in self.rows], device=device)
         positions = torch.tensor([[len(row.ids) - 1] for row in self.rows], device=device)
         try:
-            out = step_model(self.model)(  # the model, or its twin with the LM head in slices
+            out = self.stepper(
                 input_ids=last,
                 attention_mask=mask,
                 position_ids=positions,

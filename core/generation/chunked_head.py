@@ -8,14 +8,14 @@ logits matched the whole product bit for bit here, and batched steps already all
 ``core.generation.batcher``). A lone row never goes through this: its steps stay ``model.generate``'s own.
 
 The model itself is not changed, since other tabs and lone generations use it at the same time: the batcher
-calls a *step twin*, a shallow copy whose top-level ``lm_head`` is the sliced module over the same weight
-tensor (no memory is copied).
+(one per model, made once) keeps a *step twin*, a shallow copy whose top-level ``lm_head`` is the sliced module
+over the same weight tensor (no memory is copied), and calls it for its steps.
 """
 
 from __future__ import annotations
 
 import copy
-import threading
+import functools
 from typing import Any
 
 #: Vocabulary rows per slice of the LM head's weight.
@@ -23,9 +23,8 @@ SLICE_ROWS = 1024
 #: Heads with fewer output rows than this are multiplied whole (the slices would gain nothing).
 SLICE_FROM = 8192
 
-_TWINS_LOCK = threading.Lock()
 
-
+@functools.cache  # one class, made on first use: torch is imported only when a twin is built
 def _sliced_head_class() -> type:
     import torch
 
@@ -55,25 +54,8 @@ def _sliced_head_class() -> type:
     return SlicedHead
 
 
-_SLICED: list[type] = []
-
-
 def step_model(model: Any, rows: int = SLICE_ROWS, slice_from: int = SLICE_FROM) -> Any:
-    """The module a batch's steps call: the step twin on a CPU with a large plain ``lm_head``, else the model.
-
-    Kept on the model itself (made once, gone when the model is unloaded)."""
-    twin = getattr(model, "_playground_step_twin", None)
-    if twin is not None:
-        return twin
-    with _TWINS_LOCK:
-        twin = getattr(model, "_playground_step_twin", None)
-        if twin is None:
-            twin = _twin(model, rows, slice_from)
-            object.__setattr__(model, "_playground_step_twin", twin)
-    return twin
-
-
-def _twin(model: Any, rows: int, slice_from: int) -> Any:
+    """The module a batch's steps call: the step twin on a CPU with a large plain ``lm_head``, else the model."""
     import torch
 
     head = model._modules.get("lm_head")
@@ -82,9 +64,7 @@ def _twin(model: Any, rows: int, slice_from: int) -> Any:
         return model
     if "forward" in model.__dict__:  # a wrapper (accelerate's hooks, a timer) would call the model, not the twin
         return model
-    if not _SLICED:
-        _SLICED.append(_sliced_head_class())
     twin = copy.copy(model)  # shares parameters, buffers, config and every submodule
     twin._modules = dict(model._modules)  # but its own table of children, so the swap stays on the twin
-    twin._modules["lm_head"] = _SLICED[0](head, rows)
+    twin._modules["lm_head"] = _sliced_head_class()(head, rows)
     return twin
