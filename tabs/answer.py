@@ -170,7 +170,7 @@ def build(ctx: AppContext) -> None:
             with gr.Column():
                 question = gr.Textbox(label=tr("answer.question"), lines=1)
                 context = gr.Textbox(label=tr("answer.context"), info=tr("answer.context_info"), lines=8)
-                model, _status = model_picker(TASK, ctx)
+                model, status = model_picker(TASK, ctx)
                 with gr.Accordion(tr("answer.options"), open=False):
                     top_k = gr.Slider(1, 20, value=DEFAULTS.top_k, step=1, label=tr("answer.top_k"))
                     max_answer_len = gr.Slider(
@@ -185,6 +185,7 @@ def build(ctx: AppContext) -> None:
                     )
                     impossible = gr.Checkbox(value=DEFAULTS.handle_impossible_answer, label=tr("answer.impossible"))
                 run = gr.Button(tr("common.run"), variant="primary")
+                status.render()  # under the button: see tabs/widgets/model_picker.py
             with gr.Column():
                 raw = gr.JSON(label=tr("common.raw"))
                 highlight = gr.HighlightedText(label=tr("answer.highlight"), combine_adjacent=False)

@@ -131,9 +131,10 @@ def build(ctx: AppContext) -> None:
         with gr.Row():
             with gr.Column():
                 text = gr.Textbox(label=tr("classify.text"), info=tr("classify.text_info"), lines=5, max_lines=20)
-                model, _status = model_picker(TASK, ctx)
+                model, status = model_picker(TASK, ctx)
                 ctx.register("classify.model", model)  # the fine-tuning lab's "use it" fills this box
                 run = gr.Button(tr("common.run"), variant="primary")
+                status.render()  # under the button: see tabs/widgets/model_picker.py
             with gr.Column():
                 label = gr.Label(label=tr("classify.label"), num_top_classes=5)
                 notice = gr.Markdown()

@@ -262,7 +262,7 @@ def build(ctx: AppContext) -> None:
                     label=tr("detect.threshold"),
                     info=tr("detect.threshold_info"),
                 )
-                model, _status = model_picker(TASK, ctx)
+                model, status = model_picker(TASK, ctx)
                 labels = gr.Textbox(
                     value="", label=tr("detect.labels"), info=tr("detect.labels_info"), placeholder="cat, dog"
                 )
@@ -275,6 +275,7 @@ def build(ctx: AppContext) -> None:
                     info=tr("detect.max_info"),
                 )
                 run = gr.Button(tr("common.run"), variant="primary")
+                status.render()  # under the button: see tabs/widgets/model_picker.py
             with gr.Column():
                 annotated = gr.AnnotatedImage(label=tr("detect.result"), show_legend=True)
                 counts = gr.Markdown()

@@ -115,8 +115,9 @@ def build(ctx: AppContext) -> None:
                 text = gr.Textbox(
                     label=tr("embeddings.text"), info=tr("embeddings.text_info"), lines=2, value=EXAMPLES[0]
                 )
-                model, _status = model_picker(TASK, ctx)
+                model, status = model_picker(TASK, ctx)
                 run = gr.Button(tr("embeddings.run"), variant="primary")
+                status.render()  # under the button: see tabs/widgets/model_picker.py
             download = gr.File(label=tr("embeddings.download"))
         with gr.Row():
             embedding_map = gr.Plot(label=tr("embeddings.map_embeddings"), show_label=True)

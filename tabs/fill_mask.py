@@ -137,12 +137,13 @@ def build(ctx: AppContext) -> None:
         with gr.Row():
             with gr.Column():
                 text = gr.Textbox(label=tr("fill_mask.text"), info=tr("fill_mask.text_info"), lines=3)
-                model, _status = model_picker(TASK, ctx)
-                mask_line = gr.Markdown()
+                model, status = model_picker(TASK, ctx)
                 top_k = gr.Slider(
                     1, MAX_TOP_K, value=5, step=1, label=tr("fill_mask.top_k"), info=tr("fill_mask.top_k_info")
                 )
                 run = gr.Button(tr("common.run"), variant="primary")
+                status.render()  # under the button: see tabs/widgets/model_picker.py
+                mask_line = gr.Markdown()  # follows the model too, so it sits under the button as well
             with gr.Column():
                 label = gr.Label(label=tr("fill_mask.label"), num_top_classes=10)
                 notice = gr.Markdown()

@@ -312,7 +312,7 @@ class Settings:
 
 def build_settings(ctx: AppContext) -> Settings:
     """The base model and how to train it; every default comes from core's ``TrainingSettings``."""
-    model, _status = model_picker(TASK, ctx)
+    model, status = model_picker(TASK, ctx)
     learning_rate = gr.Number(
         DEFAULTS.learning_rate, label=tr("finetune.learning_rate"), info=tr("finetune.learning_rate_info")
     )
@@ -329,6 +329,7 @@ def build_settings(ctx: AppContext) -> Settings:
     )
     train = gr.Button(tr("finetune.train"), variant="primary")
     stop = gr.Button(tr("finetune.stop"), variant="stop")
+    status.render()  # under the button: see tabs/widgets/model_picker.py
     numbers = (learning_rate, epochs, batch_size, seed, max_length)
     return Settings(model=model, numbers=numbers, output_dir=output_dir, train=train, stop=stop)
 

@@ -228,7 +228,7 @@ def build(ctx: AppContext) -> None:
         with gr.Row():
             with gr.Column():
                 text = gr.Textbox(label=tr("generate.text"), info=tr("generate.text_info"), lines=4, max_lines=20)
-                model, _status = model_picker(TASK, ctx)
+                model, status = model_picker(TASK, ctx)
                 with gr.Accordion(tr("generate.settings"), open=True):
                     max_new_tokens = knob_slider(
                         1,
@@ -273,6 +273,7 @@ def build(ctx: AppContext) -> None:
                 with gr.Row():
                     run = gr.Button(tr("common.run"), variant="primary")
                     stop = gr.Button(tr("generate.stop"), variant="stop")
+                status.render()  # under the buttons: see tabs/widgets/model_picker.py
             with gr.Column():
                 output = gr.Textbox(label=tr("generate.output"), lines=12, max_lines=30, interactive=False)
                 notice = gr.Markdown()

@@ -201,8 +201,9 @@ def build(ctx: AppContext) -> None:
     with task_tab("inspect", TASK.id):
         with gr.Row():
             with gr.Column(scale=1):
-                model, _status = model_picker(TASK, ctx)
+                model, status = model_picker(TASK, ctx)
                 inspect = gr.Button(tr("inspect.button"), variant="primary")
+                status.render()  # under the button: see tabs/widgets/model_picker.py
             summary_box = gr.Markdown(label=tr("inspect.summary"))
         with gr.Row():
             fields = gr.Dataframe(headers=["field", "value", "meaning"], label=tr("inspect.config"), wrap=True)

@@ -143,7 +143,7 @@ def build(ctx: AppContext) -> None:
         with gr.Row():
             with gr.Column():
                 text = gr.Textbox(label=tr("ner.text"), lines=5, max_lines=20)
-                model, _status = model_picker(TASK, ctx)
+                model, status = model_picker(TASK, ctx)
                 strategy = gr.Radio(
                     list(AGGREGATION_STRATEGIES),
                     value="simple",
@@ -151,6 +151,7 @@ def build(ctx: AppContext) -> None:
                     info=tr("ner.strategy_info"),
                 )
                 run = gr.Button(tr("common.run"), variant="primary")
+                status.render()  # under the button: see tabs/widgets/model_picker.py
             with gr.Column():
                 highlighted = gr.HighlightedText(label=tr("ner.highlighted"), show_legend=True)
                 notice = gr.Markdown()

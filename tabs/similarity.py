@@ -139,8 +139,9 @@ def build(ctx: AppContext) -> None:
         with gr.Row():
             with gr.Column():
                 text = gr.Textbox(label=tr("similarity.text"), info=tr("similarity.text_info"), lines=6, max_lines=20)
-                model, _status = model_picker(TASK, ctx)
+                model, status = model_picker(TASK, ctx)
                 run = gr.Button(tr("common.run"), variant="primary")
+                status.render()  # under the button: see tabs/widgets/model_picker.py
             with gr.Column():
                 heatmap = gr.HTML(label=tr("similarity.heatmap"))
                 summary = gr.Markdown(label=tr("similarity.summary"))

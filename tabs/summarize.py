@@ -163,7 +163,7 @@ def build(ctx: AppContext) -> None:
         with gr.Row():
             with gr.Column():
                 text = gr.Textbox(label=tr("summarize.text"), lines=10, max_lines=30)
-                model, _status = model_picker(TASK, ctx)
+                model, status = model_picker(TASK, ctx)
                 with gr.Accordion(tr("summarize.options"), open=False), gr.Row():
                     max_length = gr.Number(None, label=tr("summarize.max_length"), precision=0, minimum=1)
                     min_length = gr.Number(None, label=tr("summarize.min_length"), precision=0, minimum=0)
@@ -171,6 +171,7 @@ def build(ctx: AppContext) -> None:
                     no_repeat = gr.Number(None, label=tr("summarize.no_repeat"), precision=0, minimum=0)
                     do_sample = gr.Checkbox(False, label=tr("summarize.do_sample"))
                 run = gr.Button(tr("common.run"), variant="primary")
+                status.render()  # under the button: see tabs/widgets/model_picker.py
             with gr.Column():
                 raw = gr.JSON(label=tr("common.raw"))
                 summary = gr.Textbox(label=tr("summarize.output"), lines=5, interactive=False)

@@ -229,7 +229,7 @@ def _build_tokenize(ctx: AppContext) -> None:
             text_pair = gr.Textbox(
                 value="", label=tr("tokenize.text_pair"), info=tr("tokenize.text_pair_info"), lines=2
             )
-            tokenizer, _status = model_picker(TASK, ctx)
+            tokenizer, status = model_picker(TASK, ctx)
         with gr.Column():
             padding = gr.Radio([p.value for p in Padding], value="longest", label=tr("tokenize.padding"),
                                info=tr("tokenize.padding_info"))  # fmt: skip
@@ -238,6 +238,7 @@ def _build_tokenize(ctx: AppContext) -> None:
                                    info=tr("tokenize.max_length_info"))  # fmt: skip
             special = gr.Checkbox(value=True, label=tr("tokenize.special"))
             run = gr.Button(tr("common.run"), variant="primary")
+            status.render()  # under the button: see tabs/widgets/model_picker.py
     view = gr.HTML(
         label=tr("tokenize.view"), show_label=True, container=True, css_template=CSS, js_on_load=None, max_height=480
     )

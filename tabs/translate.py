@@ -144,7 +144,7 @@ def build(ctx: AppContext) -> None:
         with gr.Row():
             with gr.Column():
                 text = gr.Textbox(label=tr("translate.text"), lines=5, max_lines=20)
-                model, _status = model_picker(TASK, ctx)
+                model, status = model_picker(TASK, ctx)
                 with gr.Row():
                     info = tr("translate.lang_info")
                     src_lang = open_dropdown([], value=None, label=tr("translate.src_lang"), info=info)
@@ -153,6 +153,7 @@ def build(ctx: AppContext) -> None:
                     max_length = gr.Number(None, label=tr("translate.max_length"), precision=0, minimum=1)
                     num_beams = gr.Number(None, label=tr("translate.num_beams"), precision=0, minimum=1, maximum=8)
                 run = gr.Button(tr("common.run"), variant="primary")
+                status.render()  # under the button: see tabs/widgets/model_picker.py
             with gr.Column():
                 raw = gr.JSON(label=tr("common.raw"))
                 translation = gr.Textbox(label=tr("translate.output"), lines=5, interactive=False)

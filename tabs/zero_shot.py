@@ -133,7 +133,7 @@ def build(ctx: AppContext) -> None:
             with gr.Column():
                 text = gr.Textbox(label=tr("zero_shot.text"), lines=4, max_lines=12)
                 labels = gr.Textbox(label=tr("zero_shot.labels"), info=tr("zero_shot.labels_info"))
-                model, _status = model_picker(TASK, ctx)
+                model, status = model_picker(TASK, ctx)
                 multi_label = gr.Checkbox(label=tr("zero_shot.multi_label"), value=False)
                 template = gr.Textbox(
                     "",
@@ -142,6 +142,7 @@ def build(ctx: AppContext) -> None:
                     placeholder=ENGLISH_TEMPLATE,
                 )
                 run = gr.Button(tr("common.run"), variant="primary")
+                status.render()  # under the button: see tabs/widgets/model_picker.py
             with gr.Column():
                 chart = gr.BarPlot(x="label", y="score", sort="-y", y_lim=[0, 1], label=tr("zero_shot.chart"))
                 notice = gr.Markdown()

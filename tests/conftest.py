@@ -3,6 +3,8 @@
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,10 @@ from tests.kit.fake_router import FakeRouter
 from tests.kit.tiny_datasets import write_tiny_dataset
 
 _HUB_HOME = pytest.StashKey[Path]()
+#: The shared apps' output files, by fixture name: a failing test that used one gets its tail in the report.
+APP_LOGS: dict[str, Path] = {}
+#: How much of an app's output a failure report quotes (the last characters: the recent requests and errors).
+APP_LOG_TAIL = 6_000
 
 
 def pytest_configure(config):
@@ -29,7 +35,26 @@ def pytest_runtest_makereport(item, call):
     """Each phase's report on the test item (``item.rep_call``): a shared browser page is dropped after a failure."""
     report = yield
     setattr(item, f"rep_{report.when}", report)
+    if report.failed:
+        for name in getattr(item, "fixturenames", ()):
+            if name in APP_LOGS and APP_LOGS[name].exists():
+                report.sections.append((f"{name}: the app's output (tail)", app_log_tail(APP_LOGS[name])))
     return report
+
+
+def app_log_tail(path: Path) -> str:
+    with path.open("rb") as log:
+        log.seek(max(0, path.stat().st_size - APP_LOG_TAIL))
+        return log.read().decode("utf-8", errors="replace")
+
+
+@contextmanager
+def logged_app(name: str, tmp_path_factory, *flags: str) -> Iterator[str]:
+    """A shared app whose output goes to a file that a failing test's report quotes (``APP_LOGS``)."""
+    path = tmp_path_factory.mktemp("app-logs") / f"{name}.log"
+    APP_LOGS[name] = path
+    with path.open("w") as log, running_app(*flags, log=log) as app:
+        yield app.url
 
 
 def pytest_unconfigure(config):
@@ -59,18 +84,18 @@ def headless_classifier(models_dir) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_url():
+def app_url(tmp_path_factory):
     """The real app, offline, as a student starts it (its MCP server on, as on a Space): one per pytest worker,
     shared by every test file."""
-    with running_app("--offline", "--mcp") as app:
-        yield app.url
+    with logged_app("app_url", tmp_path_factory, "--offline", "--mcp") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
-def public_app_url():
+def public_app_url(tmp_path_factory):
     """The real app in public mode (as with --share or on a Space)."""
-    with running_app("--offline", "--public", "--mcp") as app:
-        yield app.url
+    with logged_app("public_app_url", tmp_path_factory, "--offline", "--public", "--mcp") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

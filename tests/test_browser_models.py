@@ -131,3 +131,38 @@ def test_a_link_opens_the_tabs_that_have_no_link_button(tab, title, app_url, pag
     expect(page.locator("[role=tab][aria-selected=true], .overflow-dropdown button.selected").first).to_have_text(
         strings(tab, "en")[title], timeout=EXPECT_MS
     )
+
+
+#: The tabs with a model box and its status line (tabs/widgets/model_picker.py), with their titles' keys.
+PICKER_TABS = [
+    (name, "inspect.tab" if name == "inspector" else f"{name}.tab")
+    for name in (
+        "classify", "zero_shot", "ner", "answer", "summarize", "translate", "generate",
+        "fill_mask", "similarity", "detect", "tokenize", "inspector", "embeddings", "finetune",
+    )
+]  # fmt: skip
+#: Where the tab's Run button is on the page (not in the window: scrolling must not count as a move).
+RUN_Y = "button => Math.round(button.getBoundingClientRect().top + window.scrollY)"
+
+
+def test_committing_a_typed_model_leaves_every_run_button_where_it_was(app_url, tiny_classifier, page_for):
+    """A typed model id is committed by the press on Run (the box loses focus); its status line changes a moment
+    later, while the button may still be held. Were the line above the button, the button would move from under
+    the pointer and the browser would drop the click (a run that never started). Here the offline warning about
+    a tab's default (three lines; the bundled MiniLM's tabs say one) becomes a one-line "model folder", and the
+    button must not move."""
+    page = page_for(app_url)
+    page.goto(app_url)
+    for name, title in PICKER_TABS:
+        text = strings(name, "en")
+        panel = select_tab(page, text[title])
+        run = panel.locator("button.primary").first
+        status = panel.locator(".model-status").first
+        expect(status).to_have_text(STATUS_START, timeout=EXPECT_MS)  # the default's line (most: not downloaded)
+        before = run.evaluate(RUN_Y)
+        box = panel.get_by_label(text["common.model"], exact=True).first
+        box.fill(str(tiny_classifier))
+        box.evaluate("box => box.blur()")  # what the press on Run does first
+        expect(status).to_contain_text(FOLDER, use_inner_text=True, timeout=EXPECT_MS)
+        page.wait_for_timeout(300)  # anything else that follows the model (a mask token line, language boxes)
+        assert run.evaluate(RUN_Y) == before, f"{name}: Run moved when the typed model was committed"

@@ -44,7 +44,7 @@ STRINGS = {
             "(question + context; your text + the best label's hypothesis), with [SEP] between them. "
             "In a translation or summarization model the decoder also attends to the source: that "
             "**cross-attention** is an alignment between the output (left) and your text (right); a T5 model "
-            "reads its task prefix (\"summarize: \") first, shown dimmed. The weights come from the model "
+            'reads its task prefix ("summarize: ") first, shown dimmed. The weights come from the model '
             "itself (eager attention), up to 256 tokens; the same JSON is the API `/attention`."
         ),
         "attention.run": "Show attention",
@@ -60,7 +60,7 @@ STRINGS = {
             "바꾸면 모델을 다시 실행하지 않고 바로 다시 그려요. 질의응답과 제로샷 분류에서는 두 텍스트(질문 + 본문, "
             "내 문장 + 가장 높은 레이블의 가설 문장)를 [SEP]로 이어 한 시퀀스로 읽어요. 번역·요약 모델에서는 "
             "디코더가 원문도 보는데, 이 **크로스 어텐션**은 출력(왼쪽)과 내 문장(오른쪽)의 정렬이에요. T5 모델은 "
-            "작업 접두어(\"summarize: \")를 먼저 읽고, 흐리게 보여 줘요. 가중치는 모델이 직접 계산한 값(eager "
+            '작업 접두어("summarize: ")를 먼저 읽고, 흐리게 보여 줘요. 가중치는 모델이 직접 계산한 값(eager '
             "어텐션)이고 256토큰까지 보여 줘요. 같은 JSON을 API `/attention`으로도 받을 수 있어요."
         ),
         "attention.run": "어텐션 보기",

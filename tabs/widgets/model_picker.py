@@ -5,8 +5,14 @@ downloaded before, will download (and how big it is), or cannot load because the
 then it offers, in one click, a model that works here (bundled, or already in the local cache).
 When a link names a model (``?tab=…&model=…``), the line describes that model from the first paint; after each
 Run (``refresh_status_after``) it is written again, as a run may have downloaded the model.
+
+The line sits under the tab's Run button (``ModelStatus.render``), never between the box and the button: a model
+id typed in the box is committed when the box loses focus, that is by the very press on Run, and the line's new
+text (one line for a folder, three for an offline warning) arrives while the button is still held. Above the
+button it would move the button away from the pointer, and the browser would drop the click.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
@@ -121,12 +127,25 @@ def model_box(task: Task, value: str | None = None, label: str = "common.model")
     )
 
 
-def model_picker(task: Task, ctx: AppContext) -> tuple[gr.Dropdown, gr.Markdown]:
+@dataclass(frozen=True)
+class ModelStatus:
+    """A model box's status line and its one-click swap, made unrendered: the tab renders them under its Run."""
+
+    line: gr.Markdown
+    use_instead: gr.Button
+
+    def render(self) -> None:
+        """Place the line here: right under the tab's Run button (see the module's docstring for why)."""
+        self.line.render()
+        self.use_instead.render()
+
+
+def model_picker(task: Task, ctx: AppContext) -> tuple[gr.Dropdown, ModelStatus]:
     """A dropdown of the task's models (custom Hub ids allowed), its live status line, and a one-click swap
-    to a model that works here when the chosen one cannot."""
+    to a model that works here when the chosen one cannot; the caller renders the status under its Run button."""
     model = model_box(task)
-    status = gr.Markdown()
-    use_instead = gr.Button(visible=False, size="sm", variant="secondary")
+    status = gr.Markdown(render=False, elem_classes=["model-status"])
+    use_instead = gr.Button(visible=False, size="sm", variant="secondary", render=False)
 
     def show_status(model_id: str, language: str = "auto", request: gr.Request = None) -> tuple:
         lang = resolve_language(language, request)
@@ -161,7 +180,7 @@ def model_picker(task: Task, ctx: AppContext) -> tuple[gr.Dropdown, gr.Markdown]
 
     use_instead.click(use_offered, inputs=model, outputs=model, api_visibility="private", queue=False)
     ctx.model_status[model] = {"fn": show_status, "inputs": [model, ctx.language], "outputs": outputs}
-    return model, status
+    return model, ModelStatus(status, use_instead)
 
 
 def refresh_status_after(ctx: AppContext, model: gr.Dropdown, *events: Any) -> None:
