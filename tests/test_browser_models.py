@@ -1,4 +1,4 @@
-"""The model boxes in a real browser (issue 14): what the status line under a model box says must be true.
+"""The model boxes in a real browser (issue 14): what a model box's status line says must be true.
 
 A link that names a model describes that model, before and after Run (a link naming a folder, in every tab with
 a model box: tests/test_browser.py's link test);
@@ -33,7 +33,7 @@ def visible_panel(page):
     return page.locator("[role=tabpanel][id^=tab-]:visible").first
 
 
-#: The status line under a model box starts with one of these (tabs/widgets/model_picker.py).
+#: A model box's status line starts with one of these (tabs/widgets/model_picker.py).
 STATUS_START = re.compile(r"^\s*(✅|📁|⬇️|⚠️|❌)")
 
 
