@@ -285,15 +285,13 @@ def make_stop_handler(runs: TrainingRuns) -> Callable:
     """The Stop button: the running training of this browser session stops after its current step."""
 
     def stop_training(language: str = "auto", request: gr.Request = None) -> str:
-        stopped = runs.stop(getattr(request, "session_hash", None) or "direct")
-        answer = (
-            Localized(
+        if runs.stop(getattr(request, "session_hash", None) or "direct"):
+            answer = Localized(
                 "⏹️ Stopping after this step; what was learned is evaluated and saved.",
                 "⏹️ 지금 스텝이 끝나면 멈추고, 배운 것을 평가하고 저장해요.",
             )
-            if stopped
-            else Localized("No training is running.", "진행 중인 학습이 없어요.")
-        )
+        else:
+            answer = Localized("No training is running.", "진행 중인 학습이 없어요.")
         return answer.text(resolve_language(language, request))
 
     return stop_training
@@ -329,7 +327,7 @@ def build_settings(ctx: AppContext) -> Settings:
     )
     train = gr.Button(tr("finetune.train"), variant="primary")
     stop = gr.Button(tr("finetune.stop"), variant="stop")
-    status.render()  # under the button: see tabs/widgets/model_picker.py
+    status.render()  # under the buttons: see tabs/widgets/model_picker.py
     numbers = (learning_rate, epochs, batch_size, seed, max_length)
     return Settings(model=model, numbers=numbers, output_dir=output_dir, train=train, stop=stop)
 

@@ -13,7 +13,7 @@ from tabs.context import AppContext
 from tabs.deep_link import fill_from_url, link_button
 from tabs.i18n import tr
 from tabs.summarize import notice, optional_int
-from tabs.widgets.attention_view import attention_panel, with_pair
+from tabs.widgets.attention_view import attention_panel
 from tabs.widgets.examples import examples
 from tabs.widgets.model_picker import model_picker, refresh_status_after
 from tabs.widgets.open_dropdown import open_dropdown
@@ -99,6 +99,11 @@ def target_picker(model: str, source: str | None, target: str | None, public: bo
     return gr.update(choices=targets, value=target if target in targets or not targets else targets[0])
 
 
+def translation_look(text: str, translation: str | None, source: str | None, target: str | None) -> tuple:
+    """What the attention panel looks at: the text, the translation on screen, and the pair the boxes show."""
+    return text, translation or "", {"src_lang": source or None, "tgt_lang": target or None}
+
+
 def make_handler(ctx: AppContext) -> Callable:
     """The /translate handler (a generator: the translation streams into the page)."""
 
@@ -160,7 +165,9 @@ def build(ctx: AppContext) -> None:
                 notes = gr.Markdown()
         code = gr.Code(language="python", label=tr("common.code"))
         # the decoder's cross-attention between the translation on screen and the text
-        attention_panel(ctx, [text, model, translation], task=TASK.id, prepare=with_pair)
+        attention_panel(
+            ctx, [text, model, translation, src_lang, tgt_lang], task=TASK.id, prepare=translation_look
+        )  # the direction the boxes show: T5's prefix, a Marian target token, NLLB's codes, as the task runs
         link_button(
             ctx,
             TASK.id,

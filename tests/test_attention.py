@@ -93,6 +93,42 @@ def test_seq2seq_cross_attention_equals_the_models_own(fixture, request):
     assert raw["target_tokens"] == result.target_tokens and raw["cross_attention"] == result.cross_attention
 
 
+@pytest.mark.parametrize(
+    "fixture, pair, prefix",
+    [
+        ("tiny_t5", ("en", "de"), "translate English to German: "),  # T5's prefix for the pair
+        ("tiny_marian_multi", ("en", "jpn"), ">>jpn<< "),  # a Marian model with several targets
+        ("tiny_marian", (None, None), ""),  # one pair: the text as it is
+    ],
+)
+def test_a_translations_view_encodes_what_the_translation_task_encodes(fixture, pair, prefix, request):
+    """The translation tab's panel passes its language boxes: the encoder sees the task's own input."""
+    from core.generation.translate import translate
+
+    path = str(request.getfixturevalue(fixture))
+    result = attention("I like apples", path, CALL, task="translate", src_lang=pair[0], tgt_lang=pair[1])
+    task = translate("I like apples", path, src_lang=pair[0], tgt_lang=pair[1], max_length=4, num_beams=1)
+    loaded = load_for_task(get_task("translate"), path)
+    expected = loaded.preprocessor(prefix + "I like apples")["input_ids"]
+    assert result.prefix == task.prefix == prefix
+    assert result.tokens == loaded.preprocessor.convert_ids_to_tokens(expected)
+    assert (result.to_json()["src_lang"], result.to_json()["tgt_lang"]) == (task.src_lang, task.tgt_lang)
+    assert f"tokenizer({prefix + 'I like apples'!r}" in notebook_code(result, "I like apples")
+
+
+def test_a_language_code_translation_marks_its_languages_and_starts_with_the_target(tiny_nllb):
+    """NLLB: the tokenizer marks the source language, and the model's own output starts with the target's code."""
+    result = attention(
+        "I like apples", str(tiny_nllb), CALL, task="translate", src_lang="kor_Hang", tgt_lang="jpn_Jpan"
+    )
+    assert result.tokens[0] == "kor_Hang" and result.prefix == ""
+    assert result.target_tokens[0] == "jpn_Jpan"
+    code = notebook_code(result, "I like apples")
+    assert "src_lang='kor_Hang', tgt_lang='jpn_Jpan'" in code
+    with pytest.raises(BadInput, match="not a language code"):
+        attention("I like apples", str(tiny_nllb), CALL, task="translate", src_lang="xx_Yyyy", tgt_lang="jpn_Jpan")
+
+
 def test_seq2seq_without_a_target_aligns_the_models_own_output(tiny_marian):
     result = attention("I like apples", str(tiny_marian), CALL)
     assert result.target_tokens and len(result.cross_attention[0][0]) == len(result.target_tokens)

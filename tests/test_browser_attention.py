@@ -168,3 +168,26 @@ def test_the_qa_summary_and_zero_shot_tabs_show_the_attention_of_what_their_mode
     assert len(drawn["from"]) == len(raw["tokens"]) and raw["tokens"].count("[SEP]") == 2
     assert zero_shot["labels"][0] in drawn["from"]  # the best label's hypothesis is the pair
     assert_head_drawn(drawn, raw["attention"][0][0])
+
+
+def test_the_translation_tabs_attention_reads_the_pair_its_language_boxes_show(app_url, client, page_for, tiny_t5):
+    """T5 translates behind a prefix that names the pair: the view's encoder reads the prefix of the pair the
+    boxes show (chosen here: English → French), drawn dimmed, as the translation itself runs."""
+    page = page_for(app_url, "en")
+    page.goto(app_url)
+    text = {**strings("classify", "en"), **strings("translate", "en")}
+    panel = select_tab(page, text["translate.tab"])
+    source = "The house is wonderful."
+    panel.get_by_label(text["translate.text"], exact=True).fill(source)
+    set_model(panel, text, str(tiny_t5))
+    target = panel.get_by_label(text["translate.tgt_lang"], exact=True)
+    page.wait_for_function("box => box.value === 'de'", arg=target.element_handle())  # the model's first pair
+    target.click()
+    page.get_by_role("option", name="fr", exact=True).click()
+    page.wait_for_function("box => box.value === 'fr'", arg=target.element_handle())
+    drawn = _show_attention(panel, text)
+    raw = client.predict(source, str(tiny_t5), src_lang="en", tgt_lang="fr", api_name="/attention")
+    assert raw["prefix"] == "translate English to French: " and (raw["src_lang"], raw["tgt_lang"]) == ("en", "fr")
+    assert len(drawn["to"]) == len(raw["tokens"]) and len(drawn["from"]) == len(raw["target_tokens"])
+    assert drawn["dimmed"][0] and not drawn["dimmed"][drawn["to"].index("house")]  # the prefix is not the student's
+    assert_head_drawn(drawn, raw["cross_attention"][0][0])

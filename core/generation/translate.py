@@ -19,6 +19,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
@@ -175,18 +176,57 @@ def choose_pair(languages: Languages, src_lang: str | None, tgt_lang: str | None
     return wanted
 
 
-def _encode(loaded: LoadedModel, languages: Languages, text: str, pair: tuple[str, str], prefix: str) -> Any:
+@dataclass(frozen=True)
+class Direction:
+    """How one model translates one pair, as the task runs it: what goes before the text, which language the
+    tokenizer marks (language-code models), which token the decoder must start with."""
+
+    pair: tuple[str, str]
+    kind: Kind
+    prefix: str = ""
+    task_key: str = "translation"
+
+    @property
+    def source_code(self) -> str | None:
+        """The source language the tokenizer marks (NLLB, M2M100, mBART), or None."""
+        return self.pair[0] if self.kind is Kind.LANGUAGE_CODES else None
+
+
+def direction(loaded: LoadedModel, src_lang: str | None, tgt_lang: str | None) -> Direction:
+    """The pair checked against what the model supports (``BadInput`` names the supported ones), and its setup."""
+    languages = languages_of(loaded.config, loaded.preprocessor, loaded.source.name)
+    pair = choose_pair(languages, src_lang, tgt_lang, loaded.source.name)
+    if languages.kind is Kind.TASK_PREFIX:
+        task_key = f"translation_{pair[0]}_to_{pair[1]}"
+        plan = seq2seq.generation_plan(loaded, task_key, seq2seq.GenerationOptions())
+        return Direction(pair, languages.kind, plan.prefix or "", task_key)
+    if languages.kind is Kind.TARGET_TOKEN:  # what v4 left to the user: the target language's token first
+        return Direction(pair, languages.kind, f">>{pair[1]}<< ")
+    return Direction(pair, languages.kind)
+
+
+@contextmanager
+def source_language(loaded: LoadedModel, way: Direction) -> Iterator[None]:
+    """While encoding: the shared tokenizer marks ``way``'s languages (one request at a time sets them)."""
+    code = way.source_code
+    if code is None:
+        yield
+        return
     tokenizer = loaded.preprocessor
-    if languages.kind is not Kind.LANGUAGE_CODES:
-        return seq2seq.encode(loaded, text, prefix=prefix), {}
-    source, target = pair
     with _SOURCE_LANGUAGE_LOCK:
-        tokenizer.src_lang = source  # the tokenizer puts this language's token around the text
-        encoded = seq2seq.encode(loaded, text)
+        tokenizer.src_lang = code  # the tokenizer puts this language's token around the text
+        if hasattr(tokenizer, "tgt_lang"):
+            tokenizer.tgt_lang = way.pair[1]  # and the target's around a target text (text_target=)
+        yield
+
+
+def forced_start(loaded: LoadedModel, way: Direction) -> int | None:
+    """The token ``generate`` must start with (the target language's, for language-code models), or None."""
+    if way.kind is not Kind.LANGUAGE_CODES:
+        return None
+    tokenizer, target = loaded.preprocessor, way.pair[1]
     target_id = tokenizer.get_lang_id(target) if hasattr(tokenizer, "get_lang_id") else None
-    if target_id is None:
-        target_id = tokenizer.convert_tokens_to_ids(target)
-    return encoded, {"forced_bos_token_id": target_id}
+    return tokenizer.convert_tokens_to_ids(target) if target_id is None else target_id
 
 
 def stream_translation(
@@ -205,15 +245,15 @@ def stream_translation(
     options = seq2seq.validate(seq2seq.GenerationOptions(max_length=max_length, num_beams=num_beams))
     loaded = load_for_task(TASK, model, device=device, policy=policy)
     seq2seq.require_seq2seq(loaded)
-    languages = languages_of(loaded.config, loaded.preprocessor, loaded.source.name)
-    pair = choose_pair(languages, src_lang, tgt_lang, loaded.source.name)
-    task_key = f"translation_{pair[0]}_to_{pair[1]}" if languages.kind is Kind.TASK_PREFIX else "translation"
-    plan = seq2seq.generation_plan(loaded, task_key, options)
-    if languages.kind is Kind.TARGET_TOKEN:
-        plan.prefix = f">>{pair[1]}<< "  # what v4 left to the user: the target language's token first
-    encoded, extra = _encode(loaded, languages, text, pair, plan.prefix)
-    if "forced_bos_token_id" in extra:
-        plan.config.forced_bos_token_id = extra["forced_bos_token_id"]
+    way = direction(loaded, src_lang, tgt_lang)
+    pair = way.pair
+    plan = seq2seq.generation_plan(loaded, way.task_key, options)
+    plan.prefix = way.prefix
+    with source_language(loaded, way):
+        encoded = seq2seq.encode(loaded, text, prefix=way.prefix)
+    start = forced_start(loaded, way)
+    if start is not None:
+        plan.config.forced_bos_token_id = start
         plan.origins["forced_bos_token_id"] = f"target language {pair[1]}"
     started = time.perf_counter()
     for step in seq2seq.stream(loaded, encoded, plan):
@@ -223,7 +263,7 @@ def stream_translation(
             token_ids=step.token_ids,
             src_lang=pair[0],
             tgt_lang=pair[1],
-            kind=languages.kind,
+            kind=way.kind,
             done=step.done,
             prefix=plan.prefix,
             tokens=encoded.tokens,

@@ -11,6 +11,8 @@ softmax rows. The task's own model keeps its attention implementation and runs e
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +54,9 @@ class AttentionResult:
     model: str = ""
     #: seq2seq: the task prefix the model's encoder sees before the text (T5's "summarize: "), as the task runs.
     prefix: str = ""
+    #: translation: the pair the view ran (the translation tab's), and whether the tokenizer marks it (NLLB).
+    languages: tuple[str, str] | None = None
+    marked_languages: bool = False
 
     @property
     def truncated(self) -> bool:
@@ -73,6 +78,8 @@ class AttentionResult:
             out["target_tokens"] = self.target_tokens
             out["cross_attention"] = self.cross_attention
             out["prefix"] = self.prefix
+        if self.languages is not None:
+            out["src_lang"], out["tgt_lang"] = self.languages
         return out
 
 
@@ -187,22 +194,59 @@ def _spans(inputs: Any, skip: int = 0) -> list[tuple[int, int] | None]:
     ]
 
 
-def task_prefix(loaded: LoadedModel, task: Task) -> str:
-    """The text the summarization task puts before the student's (T5: ``"summarize: "``), so the view shows
-    what the encoder saw. Translation's prefix depends on the language pair the tab chose: none here."""
-    if task.id != "summarize":
-        return ""
-    from core.generation import seq2seq
-    from core.generation.summarize import TASK_KEY
+@dataclass(frozen=True)
+class Seq2seqInput:
+    """What a seq2seq task puts around the student's text, as the task runs: a prefix before it (T5's
+    ``"summarize: "``, ``"translate English to German: "``, a Marian ``">>kor<< "``), the languages the tokenizer
+    marks and the decoder's forced first token (NLLB, M2M100)."""
 
-    return seq2seq.generation_plan(loaded, TASK_KEY, seq2seq.GenerationOptions()).prefix or ""
+    prefix: str = ""
+    direction: Any = None  # core.generation.translate.Direction, for a translation
+    forced_start: int | None = None
+
+
+def seq2seq_input(loaded: LoadedModel, task: Task, src_lang: str | None, tgt_lang: str | None) -> Seq2seqInput:
+    """The task's input setup for the view: summarization's prefix, or translation's for the chosen pair."""
+    if task.id == "summarize":
+        from core.generation import seq2seq
+        from core.generation.summarize import TASK_KEY
+
+        return Seq2seqInput(seq2seq.generation_plan(loaded, TASK_KEY, seq2seq.GenerationOptions()).prefix or "")
+    if task.id == "translate":
+        from core.generation import translate
+
+        way = translate.direction(loaded, src_lang, tgt_lang)
+        return Seq2seqInput(way.prefix, way, translate.forced_start(loaded, way))
+    return Seq2seqInput()
+
+
+@contextmanager
+def _marked_languages(loaded: LoadedModel, setup: Seq2seqInput) -> Iterator[None]:
+    """While tokenizing: a language-code tokenizer marks the translation's languages, as the task does."""
+    if setup.direction is None:
+        yield
+        return
+    from core.generation.translate import source_language
+
+    with source_language(loaded, setup.direction):
+        yield
 
 
 def attention(
-    text: str, model: str, call: CallContext, *, text_pair: str = "", task: str | None = None
+    text: str,
+    model: str,
+    call: CallContext,
+    *,
+    text_pair: str = "",
+    task: str | None = None,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
 ) -> AttentionResult:
     """Every layer's and head's attention of ``model`` on ``text`` (and ``text_pair``: the second sentence of
-    an encoder, the target text of a translation/summarization model, generated greedily when empty)."""
+    an encoder, the target text of a translation/summarization model, generated greedily when empty).
+
+    A translation reads ``src_lang``/``tgt_lang`` as the translation tab does (empty: the model's first pair), so
+    the encoder sees what the task gave it: T5's prefix, a Marian target token, NLLB's language codes."""
     import torch
 
     require_local(call, LOCAL_ONLY)
@@ -211,8 +255,10 @@ def attention(
     chosen = get_task(task) if task else task_of(model, call)
     loaded = load_for_task(chosen, model, device=call.device, policy=call.policy)
     twin = eager_twin(loaded)
-    prefix = task_prefix(loaded, chosen)
-    inputs, total = _encode(loaded, prefix + text, None if chosen.id in SEQ2SEQ_TASKS else text_pair)
+    setup = seq2seq_input(loaded, chosen, src_lang, tgt_lang)
+    prefix = setup.prefix
+    with _marked_languages(loaded, setup):
+        inputs, total = _encode(loaded, prefix + text, None if chosen.id in SEQ2SEQ_TASKS else text_pair)
     spans = _spans(inputs, skip=len(prefix))
     wanted = (
         ("input_ids", "attention_mask")
@@ -223,7 +269,8 @@ def attention(
     tokens = _tokens(loaded.preprocessor, inputs["input_ids"][0].tolist())
     name = loaded.source.name
     if chosen.id in SEQ2SEQ_TASKS:
-        target_ids = _target_ids(loaded, inputs, text_pair)
+        with _marked_languages(loaded, setup):
+            target_ids = _target_ids(loaded, inputs, text_pair, setup.forced_start)
         start = twin.config.decoder_start_token_id
         decoder_ids = torch.tensor([[start, *target_ids[:-1]]], device=loaded.device)
         with torch.inference_mode():
@@ -239,6 +286,8 @@ def attention(
             total_tokens=total,
             model=name,
             prefix=prefix,
+            languages=setup.direction.pair if setup.direction is not None else None,
+            marked_languages=setup.direction is not None and setup.direction.source_code is not None,
         )
     with torch.inference_mode():
         out = twin(**inputs, output_attentions=True)
@@ -253,8 +302,9 @@ def attention(
     )
 
 
-def _target_ids(loaded: LoadedModel, inputs: dict[str, Any], target: str) -> list[int]:
-    """The target's token ids (ending with </s>): the given target text, or the model's greedy output."""
+def _target_ids(loaded: LoadedModel, inputs: dict[str, Any], target: str, forced_start: int | None) -> list[int]:
+    """The target's token ids (ending with </s>): the given target text, or the model's greedy output (starting
+    with ``forced_start`` when the task forces it: a language-code model's target language)."""
     import torch
 
     tokenizer = loaded.preprocessor
@@ -262,10 +312,20 @@ def _target_ids(loaded: LoadedModel, inputs: dict[str, Any], target: str) -> lis
         ids = tokenizer(text_target=target, truncation=True, max_length=MAX_TOKENS)["input_ids"]
         return list(ids)
     with torch.inference_mode():
-        generated = loaded.model.generate(**inputs, max_new_tokens=MAX_TARGET_TOKENS, num_beams=1, do_sample=False)
+        forced = {} if forced_start is None else {"forced_bos_token_id": forced_start}
+        generated = loaded.model.generate(
+            **inputs, max_new_tokens=MAX_TARGET_TOKENS, num_beams=1, do_sample=False, **forced
+        )
     ids = generated[0].tolist()[1:]  # without the decoder start token
     pad = tokenizer.pad_token_id
     return [i for i in ids if i != pad] or [tokenizer.eos_token_id]
+
+
+def _languages_argument(result: AttentionResult) -> str:
+    """A language-code tokenizer (NLLB) marks the translation's languages: they go to ``from_pretrained``."""
+    if not result.marked_languages or result.languages is None:
+        return ""
+    return f", src_lang={result.languages[0]!r}, tgt_lang={result.languages[1]!r}"
 
 
 def notebook_code(result: AttentionResult, text: str, text_pair: str = "") -> str:
@@ -276,7 +336,7 @@ def notebook_code(result: AttentionResult, text: str, text_pair: str = "") -> st
         "import torch",
         "from transformers import AutoModel, AutoModelForSeq2SeqLM, AutoTokenizer",
         "",
-        f"tokenizer = AutoTokenizer.from_pretrained({result.model!r})",
+        f"tokenizer = AutoTokenizer.from_pretrained({result.model!r}{_languages_argument(result)})",
     ]
     if result.kind == "seq2seq":
         lines += [

@@ -12,6 +12,7 @@ that reads the tab's own inputs (the sentiment tab's first sentence, the transla
 from __future__ import annotations
 
 import base64
+import inspect
 import json
 from collections.abc import Callable
 from typing import Any
@@ -43,9 +44,10 @@ STRINGS = {
             "In question answering and zero-shot classification the model reads two texts as one sequence "
             "(question + context; your text + the best label's hypothesis), with [SEP] between them. "
             "In a translation or summarization model the decoder also attends to the source: that "
-            "**cross-attention** is an alignment between the output (left) and your text (right); a T5 model "
-            'reads its task prefix ("summarize: ") first, shown dimmed. The weights come from the model '
-            "itself (eager attention), up to 256 tokens; the same JSON is the API `/attention`."
+            "**cross-attention** is an alignment between the output (left) and your text (right); what the "
+            'task puts before your text (T5\'s "summarize: " or "translate English to German: ") is drawn '
+            "dimmed. The weights come from the model itself (eager attention), up to 256 tokens; the same JSON "
+            "is the API `/attention`."
         ),
         "attention.run": "Show attention",
         "attention.view": "Attention (head view)",
@@ -59,9 +61,10 @@ STRINGS = {
             "이어진 선의 진하기가 그 가중치예요. 레이어와 헤드를 고르거나 *모든 헤드*를 골라 나란히 보세요. "
             "바꾸면 모델을 다시 실행하지 않고 바로 다시 그려요. 질의응답과 제로샷 분류에서는 두 텍스트(질문 + 본문, "
             "내 문장 + 가장 높은 레이블의 가설 문장)를 [SEP]로 이어 한 시퀀스로 읽어요. 번역·요약 모델에서는 "
-            "디코더가 원문도 보는데, 이 **크로스 어텐션**은 출력(왼쪽)과 내 문장(오른쪽)의 정렬이에요. T5 모델은 "
-            '작업 접두어("summarize: ")를 먼저 읽고, 흐리게 보여 줘요. 가중치는 모델이 직접 계산한 값(eager '
-            "어텐션)이고 256토큰까지 보여 줘요. 같은 JSON을 API `/attention`으로도 받을 수 있어요."
+            "디코더가 원문도 보는데, 이 **크로스 어텐션**은 출력(왼쪽)과 내 문장(오른쪽)의 정렬이에요. 작업이 내 "
+            '문장 앞에 붙이는 것(T5의 "summarize: ", "translate English to German: ")은 흐리게 보여 줘요. '
+            "가중치는 모델이 직접 계산한 값(eager 어텐션)이고 256토큰까지 보여 줘요. "
+            "같은 JSON을 API `/attention`으로도 받을 수 있어요."
         ),
         "attention.run": "어텐션 보기",
         "attention.view": "어텐션 (헤드 보기)",
@@ -250,8 +253,11 @@ def notice(result: AttentionResult, language: str) -> str:
     ).text(language)
 
 
-def _outputs(text: str, model: str, text_pair: str, call: CallContext, task: str | None) -> tuple:
-    result = attention(text, model, call, text_pair=text_pair, task=task)
+def _outputs(look: tuple, model: str, call: CallContext, task: str | None) -> tuple:
+    """The view, notice and code of what a tab's ``prepare`` chose: ``(text, text_pair)``, and for a translation
+    ``(text, text_pair, {"src_lang": …, "tgt_lang": …})``."""
+    text, text_pair, *rest = look
+    result = attention(text, model, call, text_pair=text_pair, task=task, **(rest[0] if rest else {}))
     return (
         view_html(result, text, call.language),
         notice(result, call.language),
@@ -263,42 +269,42 @@ def make_handler(ctx: AppContext) -> Callable:
     """The /attention handler: any encoder or encoder-decoder text model, its kind read from its config."""
 
     @task_handler(ctx)
-    def run_attention(text: str, model: str, text_pair: str = "", *, call: CallContext) -> dict[str, Any]:
+    def run_attention(
+        text: str, model: str, text_pair: str = "", src_lang: str = "", tgt_lang: str = "", *, call: CallContext
+    ) -> dict[str, Any]:
         """Every layer's and head's attention weights of a text model on a text (encoder self-attention; for translation and summarization models also the decoder's cross-attention over the source).
 
         Args:
             text: The text to look at, at most 256 tokens (longer texts are cut, and "truncated" says so).
             model: An encoder model (BERT, DistilBERT, RoBERTa …, any head) or an encoder-decoder model (T5, Marian, BART): a Hub model id (org/name) or, outside public mode, a local folder; decoder-only and vision models are refused.
             text_pair: Optional: the second sentence for an encoder (e.g. a zero-shot hypothesis or a question's context); for a translation/summarization model the target text to align with (empty: the model's own greedy output). Default empty.
+            src_lang: Optional: for a translation model, the source language as /translate takes it; given (or tgt_lang), the model is read as a translator and its encoder sees the translation's own input (T5's prefix, a Marian target token, NLLB's codes). Default empty.
+            tgt_lang: Optional: the target language, as for src_lang. Default empty.
         Returns:
             The raw JSON {"tokens", "attention": layers × heads × tokens × tokens (softmax rows, 6 decimals), "model_type", "kind", "num_layers", "num_heads", "truncated", "total_tokens"} plus "target_tokens" and "cross_attention" (layers × heads × target × source) for encoder-decoder models.
         """
-        return attention(text, model, call, text_pair=text_pair or "").to_json()
+        languages = {"src_lang": src_lang or None, "tgt_lang": tgt_lang or None}
+        task = "translate" if src_lang or tgt_lang else None
+        return attention(text, model, call, text_pair=text_pair or "", task=task, **languages).to_json()
 
     return run_attention
 
 
-def _panel_handler(ctx: AppContext, task: str, prepare: Callable[..., tuple[str, str]], extras: int) -> Callable:
-    """A private handler for a tab's panel: ``prepare(text, *extras)`` gives the (text, text_pair) to look at.
+def _panel_handler(ctx: AppContext, task: str, prepare: Callable[..., tuple], extras: int) -> Callable:
+    """A private handler for a tab's panel: ``prepare(text, *extras)`` gives what to look at (see ``_outputs``).
 
-    gradio passes the settings right after the inputs, so the handler takes exactly the panel's extra inputs."""
-    if extras == 2:
+    gradio passes the settings right after the inputs, so the handler's signature names exactly the panel's
+    ``extras`` inputs between the model and the settings."""
 
-        @task_handler(ctx)
-        def show_attention_of_two(text: str, model: str, extra: Any, more: Any, *, call: CallContext) -> tuple:
-            """The attention view of the tab's model on the tab's input (the same as /attention)."""
-            chosen, pair = prepare(text or "", extra, more)
-            return _outputs(chosen, model, pair, call, task)
+    def show_attention(text: str, model: str, *, call: CallContext, **extra: Any) -> tuple:
+        return _outputs(prepare(text or "", *(extra[f"extra_{k}"] for k in range(extras))), model, call, task)
 
-        return show_attention_of_two
-
-    @task_handler(ctx)
-    def show_attention(text: str, model: str, extra: Any = None, *, call: CallContext) -> tuple:
-        """The attention view of the tab's model on the tab's input (the same as /attention)."""
-        chosen, pair = prepare(text or "", extra)
-        return _outputs(chosen, model, pair, call, task)
-
-    return show_attention
+    given = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    named = [inspect.Parameter(name, given, annotation=str) for name in ("text", "model")]
+    named += [inspect.Parameter(f"extra_{k}", given, default=None) for k in range(extras)]
+    call = inspect.Parameter("call", inspect.Parameter.KEYWORD_ONLY, annotation=CallContext)
+    show_attention.__signature__ = inspect.Signature([*named, call], return_annotation=tuple)  # type: ignore[attr-defined]
+    return task_handler(ctx)(show_attention)
 
 
 def _as_is(text: str, extra: Any) -> tuple[str, str]:
@@ -316,10 +322,10 @@ def attention_panel(
     *,
     task: str,
     public: bool = False,
-    prepare: Callable[..., tuple[str, str]] = _as_is,
+    prepare: Callable[..., tuple] = _as_is,
 ) -> gr.Button:
     """The folded panel: explanation, button, head view, notice and code, wired to ``inputs`` (text, model and
-    up to two more components, which ``prepare`` reads); ``public`` also registers ``/attention``."""
+    any more components, which ``prepare`` reads); ``public`` also registers ``/attention``."""
     with gr.Accordion(tr("attention.title"), open=False, elem_classes=["attention-panel"]):
         gr.Markdown(tr("attention.explain"))
         run = gr.Button(tr("attention.run"), elem_classes=["attention-run"])
@@ -330,8 +336,6 @@ def attention_panel(
         note = gr.Markdown()
         code = gr.Code(language="python", label=tr("common.code"))
     extra = inputs[2:] or [gr.State(None)]  # the handler's parameters after text and model, before the settings
-    if len(extra) > 2:
-        raise ValueError("an attention panel reads the text, the model and at most two more inputs")
     ran = run.click(
         _panel_handler(ctx, task, prepare, len(extra)),
         inputs=[*inputs[:2], *extra, *settings_inputs(ctx)],
