@@ -113,7 +113,7 @@ def _show_attention(panel, text: dict[str, str]) -> dict:
     return view.evaluate(READ_GRID)
 
 
-def test_the_qa_summary_and_zero_shot_tabs_show_the_attention_of_what_their_model_read(
+def test_the_qa_summary_zero_shot_and_translation_tabs_show_the_attention_of_what_their_model_read(
     app_url, client, page_for, tiny_qa, tiny_t5, tiny_nli
 ):
     page = page_for(app_url, "en")
@@ -169,12 +169,8 @@ def test_the_qa_summary_and_zero_shot_tabs_show_the_attention_of_what_their_mode
     assert zero_shot["labels"][0] in drawn["from"]  # the best label's hypothesis is the pair
     assert_head_drawn(drawn, raw["attention"][0][0])
 
-
-def test_the_translation_tabs_attention_reads_the_pair_its_language_boxes_show(app_url, client, page_for, tiny_t5):
-    """T5 translates behind a prefix that names the pair: the view's encoder reads the prefix of the pair the
-    boxes show (chosen here: English → French), drawn dimmed, as the translation itself runs."""
-    page = page_for(app_url, "en")
-    page.goto(app_url)
+    # Translation: T5 translates behind a prefix that names the pair; the view reads the pair the boxes show
+    # (chosen here: English → French), its prefix drawn dimmed, as the translation itself runs.
     text = {**strings("classify", "en"), **strings("translate", "en")}
     panel = select_tab(page, text["translate.tab"])
     source = "The house is wonderful."
