@@ -11,8 +11,7 @@ softmax rows. The task's own model keeps its attention implementation and runs e
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -220,16 +219,13 @@ def seq2seq_input(loaded: LoadedModel, task: Task, src_lang: str | None, tgt_lan
     return Seq2seqInput()
 
 
-@contextmanager
-def _marked_languages(loaded: LoadedModel, setup: Seq2seqInput) -> Iterator[None]:
+def _marked_languages(loaded: LoadedModel, setup: Seq2seqInput) -> AbstractContextManager:
     """While tokenizing: a language-code tokenizer marks the translation's languages, as the task does."""
     if setup.direction is None:
-        yield
-        return
+        return nullcontext()
     from core.generation.translate import source_language
 
-    with source_language(loaded, setup.direction):
-        yield
+    return source_language(loaded, setup.direction)
 
 
 def attention(
