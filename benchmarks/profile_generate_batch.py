@@ -46,9 +46,8 @@ def timed(name, function):
 def instrument(model) -> None:
     import core.generation.batched as batched
     import core.generation.batcher as batcher
-    from core.generation.batcher import batcher_for as batcher_of
 
-    for module in {id(m): m for m in (batcher_of(model).stepper, model)}.values():  # steps call the step twin
+    for module in {id(m): m for m in (batcher.batcher_for(model).stepper, model)}.values():  # steps call the step twin
 
         def phase_forward(*args, _forward=module.forward, **kwargs):
             name = "forward (prefill)" if kwargs.get("cache") is None else "forward (step)"

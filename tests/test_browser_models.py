@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.registry import get_task
+from tabs.widgets.model_picker import STATUS_CLASS
 from tests.test_browser import (
     _labels_of,
     check_translation,
@@ -157,7 +158,7 @@ def test_committing_a_typed_model_leaves_every_run_button_where_it_was(app_url, 
         text = strings(name, "en")
         panel = select_tab(page, text[title])
         run = panel.locator("button.primary").first
-        status = panel.locator(".model-status").first
+        status = panel.locator(f".{STATUS_CLASS}").first
         expect(status).to_have_text(STATUS_START, timeout=EXPECT_MS)  # the default's line (most: not downloaded)
         before = run.evaluate(RUN_Y)
         box = panel.get_by_label(text["common.model"], exact=True).first

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-STATUS_CLASS = "model-status"
+from tabs.widgets.model_picker import STATUS_CLASS
 
 
 @pytest.fixture(scope="module")

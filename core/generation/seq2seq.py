@@ -112,6 +112,15 @@ def task_params(loaded: LoadedModel) -> dict[str, dict[str, Any]]:
     return params if isinstance(params, dict) else {}
 
 
+def task_prefix(loaded: LoadedModel, task_key: str) -> str:
+    """The text v4's pipeline put before the input for ``task_key``: the task's own ``prefix`` in
+    ``task_specific_params`` (T5's "summarize: "), else the config's ``prefix``, else none."""
+    specific = task_params(loaded).get(task_key) or {}
+    if "prefix" in specific:
+        return specific["prefix"] or ""
+    return getattr(loaded.config, "prefix", None) or ""
+
+
 def generation_plan(loaded: LoadedModel, task_key: str, options: GenerationOptions) -> GenerationPlan:
     """The prefix and settings v4's pipeline used for ``task_key`` ("summarization", "translation_en_to_de")."""
     model_config = loaded.model.generation_config
@@ -128,10 +137,9 @@ def generation_plan(loaded: LoadedModel, task_key: str, options: GenerationOptio
     ):
         config.max_new_tokens = None  # the model chose a max_length: v4 honoured it
         origins.pop("max_new_tokens")
-    prefix = getattr(loaded.config, "prefix", None) or ""
+    prefix = task_prefix(loaded, task_key)
     specific = dict(task_params(loaded).get(task_key) or {})
-    if "prefix" in specific:
-        prefix = specific.pop("prefix") or ""
+    specific.pop("prefix", None)  # not a generation setting
     for key, value in specific.items():
         setattr(config, key, value)
         origins[key] = f"task_specific_params[{task_key!r}]"

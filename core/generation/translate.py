@@ -196,13 +196,12 @@ def direction(loaded: LoadedModel, src_lang: str | None, tgt_lang: str | None) -
     """The pair checked against what the model supports (``BadInput`` names the supported ones), and its setup."""
     languages = languages_of(loaded.config, loaded.preprocessor, loaded.source.name)
     pair = choose_pair(languages, src_lang, tgt_lang, loaded.source.name)
-    if languages.kind is Kind.TASK_PREFIX:
-        task_key = f"translation_{pair[0]}_to_{pair[1]}"
-        plan = seq2seq.generation_plan(loaded, task_key, seq2seq.GenerationOptions())
-        return Direction(pair, languages.kind, plan.prefix or "", task_key)
+    task_key = f"translation_{pair[0]}_to_{pair[1]}" if languages.kind is Kind.TASK_PREFIX else "translation"
     if languages.kind is Kind.TARGET_TOKEN:  # what v4 left to the user: the target language's token first
-        return Direction(pair, languages.kind, f">>{pair[1]}<< ")
-    return Direction(pair, languages.kind)
+        return Direction(pair, languages.kind, f">>{pair[1]}<< ", task_key)
+    if languages.kind is Kind.LANGUAGE_CODES:  # the tokenizer marks the languages; no text goes before
+        return Direction(pair, languages.kind, "", task_key)
+    return Direction(pair, languages.kind, seq2seq.task_prefix(loaded, task_key), task_key)
 
 
 @contextmanager

@@ -207,10 +207,10 @@ class Seq2seqInput:
 def seq2seq_input(loaded: LoadedModel, task: Task, src_lang: str | None, tgt_lang: str | None) -> Seq2seqInput:
     """The task's input setup for the view: summarization's prefix, or translation's for the chosen pair."""
     if task.id == "summarize":
-        from core.generation import seq2seq
+        from core.generation.seq2seq import task_prefix
         from core.generation.summarize import TASK_KEY
 
-        return Seq2seqInput(seq2seq.generation_plan(loaded, TASK_KEY, seq2seq.GenerationOptions()).prefix or "")
+        return Seq2seqInput(task_prefix(loaded, TASK_KEY))
     if task.id == "translate":
         from core.generation import translate
 

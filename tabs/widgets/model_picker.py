@@ -64,6 +64,8 @@ _NOTHING = (
     " 이 탭에 쓸 수 있는 다른 모델도 아직 이 컴퓨터에 없어요.",
 )
 _USE = ("Use {model} instead", "{model} 모델로 바꾸기")
+#: The status line's class: the layout check and the browser tests find every status line by it.
+STATUS_CLASS = "model-status"
 
 
 def _pick(pair: tuple[str, str], language: str) -> str:
@@ -144,7 +146,7 @@ def model_picker(task: Task, ctx: AppContext) -> tuple[gr.Dropdown, ModelStatus]
     """A dropdown of the task's models (custom Hub ids allowed), its live status line, and a one-click swap
     to a model that works here when the chosen one cannot; the caller renders the status under its Run button."""
     model = model_box(task)
-    status = gr.Markdown(render=False, elem_classes=["model-status"])
+    status = gr.Markdown(render=False, elem_classes=[STATUS_CLASS])
     use_instead = gr.Button(visible=False, size="sm", variant="secondary", render=False)
 
     def show_status(model_id: str, language: str = "auto", request: gr.Request = None) -> tuple:
